@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The interface between the generic loader (lib/) and an architecture backend (arch/<name>/).
+ *
+ * The generic code owns everything that does not depend on the instruction set: symbol
+ * resolution, the computation of S, A, P, G, L and the GOT base, bounds checks against the
+ * section, the number of GOT entries and stubs, and placement. A backend only describes its
+ * relocation types, encodes values into instructions or data with the psABI's range checks, and
+ * writes stubs. Backends are pure (they touch only the bytes they are given), so both are built
+ * on every host and unit-tested there; only the host's backend is used to load code.
+ */
+#ifndef LLEXT_ARCH_H
+#define LLEXT_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a relocation needs besides S + A. */
+enum {
+	/* Needs a GOT entry holding S (G is its address). */
+	LLEXT_RF_GOT = 1 << 0,
+	/* A call or jump: when S is out of reach, it may go through a stub (L). */
+	LLEXT_RF_STUB = 1 << 1,
+	/* Uses the GOT's base address. */
+	LLEXT_RF_GOTBASE = 1 << 2,
+	/* Thread-local storage: rejected, libllext gives extensions no TLS block. */
+	LLEXT_RF_TLS = 1 << 3,
+	/* Dynamic-linking relocation (COPY, JUMP_SLOT, ...): never valid in ET_REL. */
+	LLEXT_RF_DYNAMIC = 1 << 4,
+};
+
+/*
+ * How far a relocation's result reaches, for placement: the generic code uses this to choose an
+ * address from which every external symbol is reachable. Encoders check again, exactly.
+ */
+enum llext_reach {
+	/* The result is not limited (64-bit fields, or relative to the GOT inside the extension). */
+	LLEXT_REACH_ANY,
+	/* S + A - P must lie in [min, max]. */
+	LLEXT_REACH_PCREL,
+	/* Page(S + A) - Page(P) must lie in [min, max] (4 KiB pages). */
+	LLEXT_REACH_PAGE,
+	/* S + A must lie in [min, max]. */
+	LLEXT_REACH_ABS,
+};
+
+/* One relocation type of one architecture. */
+struct llext_reloc_desc {
+	uint32_t type;
+	/* Name as in the psABI, e.g. "R_X86_64_PC32". */
+	const char *name;
+	/* Bytes read and written at P; the place must fit in its section. */
+	uint8_t size;
+	/* LLEXT_RF_* */
+	uint8_t flags;
+	/* enum llext_reach and the range of the constrained value. */
+	uint8_t reach;
+	int64_t min, max;
+};
+
+/* One relocation to apply, with every input already computed by the generic code. */
+struct llext_reloc {
+	const struct llext_reloc_desc *desc;
+	/* Where the bytes are: P's memory. Unit tests use a buffer that is not at P. */
+	uint8_t *loc;
+	/* The psABI's P, S and A. */
+	uint64_t P, S, A;
+	/* Base of the extension's GOT (0 if it has none). */
+	uint64_t got;
+	/* Address of the GOT entry for S (0 if none was allocated). */
+	uint64_t G;
+	/* Address of the stub for S (0 if none was allocated). */
+	uint64_t L;
+};
+
+/* Why an encoder refused a relocation. */
+enum llext_reloc_err {
+	LLEXT_RELOC_OK = 0,
+	/* The value does not fit the field. */
+	LLEXT_RELOC_RANGE,
+	/* The value is not a multiple of what the instruction scales by. */
+	LLEXT_RELOC_ALIGN,
+	/* The relocation needs a GOT entry or GOT base that was not provided. */
+	LLEXT_RELOC_NOGOT,
+	/* The instruction at P is not one this relocation can patch. */
+	LLEXT_RELOC_INSN,
+	/* A type the encoder does not handle. */
+	LLEXT_RELOC_UNSUPPORTED,
+};
+
+struct llext_arch {
+	const char *name;
+	/* ELF e_machine. */
+	uint16_t machine;
+	/* Relocation types this backend knows, sorted by type. */
+	const struct llext_reloc_desc *relocs;
+	size_t nrelocs;
+	/* Encode one relocation. */
+	enum llext_reloc_err (*apply)(const struct llext_reloc *r);
+	/* Bytes per stub, a multiple of 4. */
+	size_t stub_size;
+	/* Write at @loc (run-time address @addr) a stub that jumps to the address held in the
+	 * GOT entry at @slot. */
+	void (*write_stub)(uint8_t *loc, uint64_t addr, uint64_t slot);
+	/* Make instruction fetch see code just written, or NULL if the hardware keeps caches
+	 * coherent. Called on the host's backend only. */
+	void (*sync_icache)(void *start, size_t len);
+	/* Largest span, in bytes, that one extension may cover so that references inside it
+	 * stay in reach of its PC-relative relocations. */
+	uint64_t max_span;
+	/* The compiler flags that make an object reach external data through the GOT, for the
+	 * message given when no address reaches all its symbols. */
+	const char *pic_hint;
+};
+
+extern const struct llext_arch llext_arch_x86_64;
+extern const struct llext_arch llext_arch_aarch64;
+
+/* The backend for an ELF e_machine, or NULL. */
+const struct llext_arch *llext_arch_find(uint16_t machine);
+
+/* The backend of the machine this library runs on. */
+const struct llext_arch *llext_arch_host(void);
+
+/* The descriptor of a relocation type, or NULL if the backend does not know it. */
+const struct llext_reloc_desc *llext_arch_reloc(const struct llext_arch *arch, uint32_t type);
+
+/* Small helpers shared by the encoders. */
+static inline int llext_fits_signed(int64_t v, unsigned int bits)
+{
+	return v >= -((int64_t)1 << (bits - 1)) && v < ((int64_t)1 << (bits - 1));
+}
+
+static inline int llext_fits_unsigned(uint64_t v, unsigned int bits)
+{
+	return bits >= 64 || v < ((uint64_t)1 << bits);
+}
+
+/* Little-endian field access; both supported machines store data little-endian. */
+static inline uint64_t llext_get_le(const uint8_t *p, unsigned int size)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < size; i++) {
+		v |= (uint64_t)p[i] << (8 * i);
+	}
+	return v;
+}
+
+static inline void llext_put_le(uint8_t *p, uint64_t v, unsigned int size)
+{
+	for (unsigned int i = 0; i < size; i++) {
+		p[i] = (uint8_t)(v >> (8 * i));
+	}
+}
+
+#endif /* LLEXT_ARCH_H */

@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Memory: where each section goes, where the extension goes, and page protection.
+ *
+ * An extension lives in one reservation, regions in this order, each starting on a page (or on
+ * its largest section alignment, if bigger):
+ *
+ *   text   (sections with SHF_EXECINSTR, then stubs)        r-x
+ *   rodata (other read-only sections, then the GOT)         r--
+ *   data   (writable sections with contents)                rw-
+ *   bss    (writable NOBITS sections, then SHN_COMMON)       rw-
+ *
+ * The reservation is mapped read+write, filled and relocated, then text becomes read+execute and
+ * rodata read-only. No page is writable and executable at any moment.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "llext_priv.h"
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+/* Lowest address we map at (the usual vm.mmap_min_addr), and the top of user space on both
+ * supported machines with 48-bit virtual addresses. */
+#define MAP_FLOOR ((uint64_t)0x10000)
+#define MAP_CEILING ((uint64_t)1 << 47)
+
+static uint64_t page_size(void)
+{
+	static uint64_t page;
+
+	if (!page) {
+		page = (uint64_t)sysconf(_SC_PAGESIZE);
+	}
+	return page;
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+/* Which region a section belongs to, LLEXT_MEM_COUNT if it is not loaded. */
+static uint32_t classify(const Elf64_Shdr *sh)
+{
+	if (!(sh->sh_flags & SHF_ALLOC)) {
+		return LLEXT_MEM_COUNT;
+	}
+	if (sh->sh_flags & SHF_EXECINSTR) {
+		return LLEXT_MEM_TEXT;
+	}
+	if (sh->sh_flags & SHF_WRITE) {
+		return sh->sh_type == SHT_NOBITS ? LLEXT_MEM_BSS : LLEXT_MEM_DATA;
+	}
+	return LLEXT_MEM_RODATA;
+}
+
+/* Regions in the order they are laid out. */
+static const uint32_t order[LLEXT_MEM_PARTITIONS] = {LLEXT_MEM_TEXT, LLEXT_MEM_RODATA,
+						      LLEXT_MEM_DATA, LLEXT_MEM_BSS};
+
+/* Reserve @size bytes at the end of region @r, aligned to @align. */
+static int reserve(struct llext_load *ld, uint64_t *cur, uint32_t r, uint64_t size,
+		   uint64_t align, uint64_t *off)
+{
+	uint64_t o = align_up(cur[r], align ? align : 1);
+
+	if (size > ld->arch->max_span || o + size > ld->arch->max_span) {
+		LOG_ERR("%s: extension is larger than %s's relative addressing reaches (%llu bytes)",
+			ld->name, ld->arch->name, (unsigned long long)ld->arch->max_span);
+		return -ENOEXEC;
+	}
+	if (align > ld->region[r].align) {
+		ld->region[r].align = align;
+	}
+	*off = o;
+	cur[r] = o + size;
+	return 0;
+}
+
+void llext_mem_classify(struct llext_load *ld)
+{
+	for (size_t i = 0; i < ld->elf.shnum; i++) {
+		ld->sect[i].region = i ? classify(ld->elf.shdr[i]) : LLEXT_MEM_COUNT;
+		ld->sect[i].lo = INT64_MIN;
+		ld->sect[i].hi = INT64_MAX;
+	}
+}
+
+int llext_mem_layout(struct llext_load *ld)
+{
+	const struct llext_elf *e = &ld->elf;
+	uint64_t cur[LLEXT_MEM_PARTITIONS] = {0};
+	uint64_t pos = 0, page = page_size();
+	int ret;
+
+	for (int r = 0; r < LLEXT_MEM_PARTITIONS; r++) {
+		ld->region[r].align = 1;
+	}
+	for (size_t i = 1; i < e->shnum; i++) {
+		const Elf64_Shdr *sh = e->shdr[i];
+		uint32_t r = ld->sect[i].region;
+
+		if (r == LLEXT_MEM_COUNT) {
+			continue;
+		}
+		ret = reserve(ld, cur, r, sh->sh_size, sh->sh_addralign, &ld->sect[i].offset);
+		if (ret) {
+			return ret;
+		}
+	}
+	/* SHN_COMMON symbols: st_value is the alignment, st_size the size. */
+	for (size_t i = 1; i < e->nsyms; i++) {
+		const Elf64_Sym *s = &e->syms[i];
+
+		if (s->st_shndx != SHN_COMMON) {
+			continue;
+		}
+		if (s->st_value & (s->st_value - 1) || s->st_value > ((uint64_t)1 << 30)) {
+			LOG_ERR("%s: common symbol %s: alignment %llu is invalid", ld->name,
+				llext_elf_sym_name(e, i), (unsigned long long)s->st_value);
+			return -EINVAL;
+		}
+		ret = reserve(ld, cur, LLEXT_MEM_BSS, s->st_size, s->st_value, &ld->sym[i].addr);
+		if (ret) {
+			return ret;
+		}
+	}
+	if (ld->nstub) {
+		ret = reserve(ld, cur, LLEXT_MEM_TEXT, ld->nstub * ld->arch->stub_size, 16,
+			      &ld->stub_off);
+		if (ret) {
+			return ret;
+		}
+	}
+	if (ld->ngot || ld->need_got) {
+		/* At least one entry, so that the GOT's base is an address of its own. */
+		ret = reserve(ld, cur, LLEXT_MEM_RODATA, (ld->ngot ? ld->ngot : 1) * 8, 8,
+			      &ld->got_off);
+		if (ret) {
+			return ret;
+		}
+	}
+
+	ld->map_align = page;
+	for (int k = 0; k < LLEXT_MEM_PARTITIONS; k++) {
+		struct llext_region *rg = &ld->region[order[k]];
+		uint64_t a = rg->align > page ? rg->align : page;
+
+		rg->size = cur[order[k]];
+		rg->off = rg->size ? align_up(pos, a) : pos;
+		pos = rg->off + align_up(rg->size, page);
+		if (a > ld->map_align) {
+			ld->map_align = a;
+		}
+	}
+	if (pos > ld->arch->max_span) {
+		LOG_ERR("%s: extension spans %llu bytes, more than %s's relative addressing reaches",
+			ld->name, (unsigned long long)pos, ld->arch->name);
+		return -ENOEXEC;
+	}
+	ld->ie->map_size = pos;
+
+	/* Offsets so far are within regions; make them offsets in the reservation. */
+	for (size_t i = 1; i < e->shnum; i++) {
+		if (ld->sect[i].region != LLEXT_MEM_COUNT) {
+			ld->sect[i].offset += ld->region[ld->sect[i].region].off;
+		}
+	}
+	for (size_t i = 1; i < e->nsyms; i++) {
+		if (e->syms[i].st_shndx == SHN_COMMON) {
+			ld->sym[i].addr += ld->region[LLEXT_MEM_BSS].off;
+		}
+	}
+	ld->stub_off += ld->region[LLEXT_MEM_TEXT].off;
+	ld->got_off += ld->region[LLEXT_MEM_RODATA].off;
+	LOG_DBG("%s: text %llu, rodata %llu, data %llu, bss %llu bytes; %zu stubs, %zu GOT "
+		"entries; %llu bytes mapped",
+		ld->name, (unsigned long long)ld->region[LLEXT_MEM_TEXT].size,
+		(unsigned long long)ld->region[LLEXT_MEM_RODATA].size,
+		(unsigned long long)ld->region[LLEXT_MEM_DATA].size,
+		(unsigned long long)ld->region[LLEXT_MEM_BSS].size, ld->nstub, ld->ngot,
+		(unsigned long long)pos);
+	return 0;
+}
+
+/* Map @size bytes read+write at exactly @addr, or fail without disturbing anything. */
+static void *map_fixed(uint64_t addr, size_t size)
+{
+	void *p = mmap((void *)(uintptr_t)addr, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p == MAP_FAILED) {
+		return NULL;
+	}
+	if ((uintptr_t)p != addr) {
+		/* A kernel older than 4.17 took the address as a hint. */
+		munmap(p, size);
+		return NULL;
+	}
+	return p;
+}
+
+/* Map @size bytes anywhere, aligned to @align (a power of two, at least a page). */
+static void *map_anywhere(size_t size, uint64_t align)
+{
+	size_t extra = align > page_size() ? align - page_size() : 0;
+	uint8_t *p = mmap(NULL, size + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+	uint8_t *a;
+
+	if (p == MAP_FAILED) {
+		return NULL;
+	}
+	a = (uint8_t *)align_up((uintptr_t)p, align);
+	if (a > p) {
+		munmap(p, a - p);
+	}
+	if (p + extra > a) {
+		munmap(a + size, (size_t)(p + extra - a));
+	}
+	return a;
+}
+
+/* Where the next constrained extension is tried first: right after the last one. */
+static uint64_t next_hint;
+
+/* The lowest free, aligned address in [lo, hi] for @size bytes, from /proc/self/maps. */
+static uint64_t find_gap(uint64_t lo, uint64_t hi, size_t size, uint64_t align)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	uint64_t prev_end = MAP_FLOOR, found = 0;
+	char line[512];
+
+	if (!f) {
+		return 0;
+	}
+	for (;;) {
+		unsigned long long start = MAP_CEILING, end = MAP_CEILING;
+		bool more = fgets(line, sizeof(line), f) != NULL;
+		uint64_t cand;
+
+		if (more && !strchr(line, '\n')) {
+			/* A line longer than the buffer: only its start matters. */
+			char rest[512];
+
+			while (fgets(rest, sizeof(rest), f) && !strchr(rest, '\n')) {
+			}
+		}
+		if (more && sscanf(line, "%llx-%llx", &start, &end) != 2) {
+			continue;
+		}
+		/* The gap is [prev_end, start). */
+		cand = align_up(prev_end > lo ? prev_end : lo, align);
+		if (cand <= hi && cand + size <= start && cand + size > cand) {
+			found = cand;
+			break;
+		}
+		if (!more || start > hi + size) {
+			break;
+		}
+		if (end > prev_end) {
+			prev_end = end;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static void describe_rel(const struct llext_load *ld, size_t code, char *buf, size_t len)
+{
+	const struct llext_elf *e = &ld->elf;
+	size_t sec = code >> 32, idx = code & 0xffffffffu;
+	const Elf64_Rela *r = &ld->sect[sec].rela[idx];
+	size_t target = e->shdr[sec]->sh_info;
+	size_t symi = ELF64_R_SYM(r->r_info);
+	char tbuf[24];
+
+	snprintf(buf, len, "'%s' at %p (%s at %s+0x%llx)", llext_elf_sym_name(e, symi),
+		 (void *)(uintptr_t)ld->sym[symi].addr,
+		 llext_reloc_name(ld->arch, (uint32_t)ELF64_R_TYPE(r->r_info), tbuf),
+		 llext_elf_sect_name(e, target), (unsigned long long)r->r_offset);
+}
+
+int llext_mem_place(struct llext_load *ld)
+{
+	struct llext_internal *ie = ld->ie;
+	int64_t lo = (int64_t)MAP_FLOOR, hi = (int64_t)(MAP_CEILING - ie->map_size);
+	size_t lo_src = SIZE_MAX, hi_src = SIZE_MAX;
+	bool constrained = false;
+	uint64_t base = 0;
+	uint8_t *map = NULL;
+
+	/* Intersect what every section's relocations allow for the reservation's base. */
+	if (ld->abs_lo > lo) {
+		lo = ld->abs_lo;
+		lo_src = ld->abs_lo_rel;
+		constrained = true;
+	}
+	if (ld->abs_hi - (int64_t)ie->map_size < hi) {
+		hi = ld->abs_hi - (int64_t)ie->map_size;
+		hi_src = ld->abs_hi_rel;
+		constrained = true;
+	}
+	for (size_t i = 1; i < ld->elf.shnum; i++) {
+		const struct llext_sect *s = &ld->sect[i];
+
+		if (s->lo != INT64_MIN && s->lo - (int64_t)s->offset > lo) {
+			lo = s->lo - (int64_t)s->offset;
+			lo_src = s->lo_rel;
+			constrained = true;
+		}
+		if (s->hi != INT64_MAX && s->hi - (int64_t)s->offset < hi) {
+			hi = s->hi - (int64_t)s->offset;
+			hi_src = s->hi_rel;
+			constrained = true;
+		}
+	}
+	if (lo > hi) {
+		char a[160] = "the address space", b[160] = "its own data";
+
+		if (lo_src != SIZE_MAX) {
+			describe_rel(ld, lo_src, a, sizeof(a));
+		}
+		if (hi_src != SIZE_MAX) {
+			describe_rel(ld, hi_src, b, sizeof(b));
+		}
+		LOG_ERR("%s: no address is within reach of both %s and %s; rebuild the extension "
+			"with %s",
+			ld->name, a, b, ld->arch->pic_hint);
+		return -ENOEXEC;
+	}
+
+	if (!constrained) {
+		map = map_anywhere(ie->map_size, ld->map_align);
+	} else {
+		uint64_t ulo = align_up((uint64_t)lo, ld->map_align), uhi = (uint64_t)hi;
+
+		/* Right after the previous constrained extension, then the lowest address in
+		 * reach, then the first gap the process's mappings leave. */
+		base = align_up(next_hint, ld->map_align);
+		if (base >= ulo && base <= uhi) {
+			map = map_fixed(base, ie->map_size);
+		}
+		if (!map && ulo <= uhi) {
+			base = ulo;
+			map = map_fixed(base, ie->map_size);
+		}
+		if (!map) {
+			base = find_gap(ulo, uhi, ie->map_size, ld->map_align);
+			if (base) {
+				map = map_fixed(base, ie->map_size);
+			}
+		}
+		if (!map) {
+			char a[160] = "its symbols";
+
+			if (lo_src != SIZE_MAX || hi_src != SIZE_MAX) {
+				describe_rel(ld, lo_src != SIZE_MAX ? lo_src : hi_src, a,
+					     sizeof(a));
+			}
+			LOG_ERR("%s: no free address range of %zu bytes within reach of %s; "
+				"rebuild the extension with %s",
+				ld->name, ie->map_size, a, ld->arch->pic_hint);
+			return -ENOEXEC;
+		}
+		next_hint = base + ie->map_size;
+	}
+	if (!map) {
+		LOG_ERR("%s: cannot map %zu bytes", ld->name, ie->map_size);
+		return -ENOMEM;
+	}
+	ie->map = map;
+	ie->pub.alloc_size += ie->map_size;
+
+	for (size_t i = 1; i < ld->elf.shnum; i++) {
+		if (ld->sect[i].region != LLEXT_MEM_COUNT) {
+			ld->sect[i].addr = (uintptr_t)map + ld->sect[i].offset;
+			ie->sect_addr[i] = ld->sect[i].addr;
+		}
+	}
+	for (int r = 0; r < LLEXT_MEM_PARTITIONS; r++) {
+		if (ld->region[r].size) {
+			ie->pub.mem[r] = map + ld->region[r].off;
+			ie->pub.mem_size[r] = ld->region[r].size;
+			ie->pub.mem_on_heap[r] = true;
+		}
+	}
+	LOG_DBG("%s: mapped %zu bytes at %p%s", ld->name, ie->map_size, (void *)map,
+		constrained ? " (placed within reach of its symbols)" : "");
+	return 0;
+}
+
+int llext_mem_copy(struct llext_load *ld)
+{
+	const struct llext_elf *e = &ld->elf;
+
+	for (size_t i = 1; i < e->shnum; i++) {
+		const Elf64_Shdr *sh = e->shdr[i];
+
+		if (ld->sect[i].region == LLEXT_MEM_COUNT || sh->sh_type == SHT_NOBITS ||
+		    !sh->sh_size) {
+			continue;
+		}
+		memcpy(ld->ie->map + ld->sect[i].offset, e->image + sh->sh_offset, sh->sh_size);
+	}
+	return 0;
+}
+
+static const k_mem_partition_attr_t region_prot[LLEXT_MEM_PARTITIONS] = {
+	[LLEXT_MEM_TEXT] = K_MEM_PARTITION_P_RX_U_RX,
+	[LLEXT_MEM_DATA] = K_MEM_PARTITION_P_RW_U_RW,
+	[LLEXT_MEM_RODATA] = K_MEM_PARTITION_P_RO_U_RO,
+	[LLEXT_MEM_BSS] = K_MEM_PARTITION_P_RW_U_RW,
+};
+
+int llext_mem_protect(struct llext_load *ld)
+{
+	struct llext_internal *ie = ld->ie;
+	uint64_t page = page_size();
+
+	for (int r = 0; r < LLEXT_MEM_PARTITIONS; r++) {
+		struct k_mem_partition *p = &ie->parts[r];
+
+		if (!ld->region[r].size) {
+			continue;
+		}
+		p->start = (uintptr_t)ie->map + ld->region[r].off;
+		p->size = align_up(ld->region[r].size, page);
+		p->attr = region_prot[r];
+		if (r == LLEXT_MEM_TEXT && ld->arch->sync_icache) {
+			ld->arch->sync_icache((void *)p->start, ld->region[r].size);
+		}
+		if (p->attr != K_MEM_PARTITION_P_RW_U_RW &&
+		    mprotect((void *)p->start, p->size, (int)p->attr) != 0) {
+			int err = errno;
+
+			LOG_ERR("%s: cannot protect its %s pages: %s", ld->name,
+				r == LLEXT_MEM_TEXT ? "text" : "read-only data", strerror(err));
+			return -err;
+		}
+	}
+	return 0;
+}
+
+int llext_mem_set_writable(struct llext_internal *ie, enum llext_mem region, bool writable)
+{
+	struct k_mem_partition *p = &ie->parts[region];
+	int prot = writable ? (int)K_MEM_PARTITION_P_RW_U_RW : (int)p->attr;
+
+	if (!p->size) {
+		return -ENOENT;
+	}
+	if (!writable && region == LLEXT_MEM_TEXT && ie->arch->sync_icache) {
+		ie->arch->sync_icache((void *)p->start, p->size);
+	}
+	if (mprotect((void *)p->start, p->size, prot) != 0) {
+		int err = errno;
+
+		LOG_ERR("%s: mprotect: %s", ie->pub.name, strerror(err));
+		return -err;
+	}
+	return 0;
+}
+
+void llext_mem_free(struct llext_internal *ie)
+{
+	if (ie->map) {
+		munmap(ie->map, ie->map_size);
+		ie->map = NULL;
+	}
+}

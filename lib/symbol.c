@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Symbol namespaces: hash indexes over symbol tables, the host's EXPORT_SYMBOL() entries, and
+ * the index of every loaded extension's exports. None of the lookups scans a table.
+ */
+#include <errno.h>
+#include <link.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "llext_priv.h"
+
+/* The GNU hash function (h * 33 + c), as used by DT_GNU_HASH. */
+uint32_t llext_hash(const char *name)
+{
+	uint32_t h = 5381;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		h = h * 33 + *p;
+	}
+	return h;
+}
+
+/* Open addressing, linear probing, load factor at most one half. */
+struct llext_symindex {
+	uint32_t mask;
+	struct slot {
+		uint32_t hash;
+		uint32_t idx; /* symbol index + 1; 0 marks an empty slot */
+	} slots[];
+};
+
+int llext_symindex_build(struct llext_symtable *tab)
+{
+	struct llext_symindex *ix;
+	size_t n = 4;
+
+	tab->index = NULL;
+	if (tab->sym_cnt > UINT32_MAX / 4) {
+		return -ENOMEM;
+	}
+	while (n < tab->sym_cnt * 2) {
+		n *= 2;
+	}
+	ix = calloc(1, sizeof(*ix) + n * sizeof(ix->slots[0]));
+	if (!ix) {
+		return -ENOMEM;
+	}
+	ix->mask = (uint32_t)(n - 1);
+	for (size_t i = 0; i < tab->sym_cnt; i++) {
+		const char *name = tab->syms[i].name;
+		uint32_t h = llext_hash(name);
+		uint32_t s = h & ix->mask;
+
+		/* The first entry of a name wins; later duplicates are not indexed. */
+		for (; ix->slots[s].idx; s = (s + 1) & ix->mask) {
+			if (ix->slots[s].hash == h &&
+			    strcmp(tab->syms[ix->slots[s].idx - 1].name, name) == 0) {
+				break;
+			}
+		}
+		if (!ix->slots[s].idx) {
+			ix->slots[s].hash = h;
+			ix->slots[s].idx = (uint32_t)i + 1;
+		}
+	}
+	tab->index = ix;
+	return 0;
+}
+
+void llext_symindex_free(struct llext_symtable *tab)
+{
+	free((void *)tab->index);
+	tab->index = NULL;
+}
+
+const struct llext_symbol *llext_symtable_lookup(const struct llext_symtable *tab,
+						 const char *name, uint32_t hash)
+{
+	const struct llext_symindex *ix = tab->index;
+
+	if (!ix) {
+		/* A table built by hand: nothing better than looking at every entry. */
+		for (size_t i = 0; i < tab->sym_cnt; i++) {
+			if (tab->syms[i].name && strcmp(tab->syms[i].name, name) == 0) {
+				return &tab->syms[i];
+			}
+		}
+		return NULL;
+	}
+	for (uint32_t s = hash & ix->mask; ix->slots[s].idx; s = (s + 1) & ix->mask) {
+		const struct llext_symbol *sym = &tab->syms[ix->slots[s].idx - 1];
+
+		if (ix->slots[s].hash == hash && strcmp(sym->name, name) == 0) {
+			return sym;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The host's exports. EXPORT_SYMBOL() leaves an ELF note in the module that uses it; every
+ * module's notes are visible through dl_iterate_phdr(). The table is rebuilt when the set of
+ * loaded modules changes (dlpi_adds / dlpi_subs), which is checked once per load.
+ */
+static struct {
+	struct llext_symtable tab;
+	size_t cap;
+	unsigned long long adds, subs;
+	bool valid;
+} host;
+
+static int read_counters(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	unsigned long long *c = arg;
+
+	if (size < offsetof(struct dl_phdr_info, dlpi_subs) + sizeof(info->dlpi_subs)) {
+		c[0] = c[1] = ~0ULL; /* cannot tell: always rescan */
+		return 1;
+	}
+	c[0] = info->dlpi_adds;
+	c[1] = info->dlpi_subs;
+	return 1;
+}
+
+static int host_add(const char *name, const void *addr)
+{
+	if (host.tab.sym_cnt == host.cap) {
+		size_t cap = host.cap ? host.cap * 2 : 64;
+		struct llext_symbol *s = realloc(host.tab.syms, cap * sizeof(*s));
+
+		if (!s) {
+			return -ENOMEM;
+		}
+		host.tab.syms = s;
+		host.cap = cap;
+	}
+	host.tab.syms[host.tab.sym_cnt].name = name;
+	host.tab.syms[host.tab.sym_cnt].addr = (void *)addr;
+	host.tab.sym_cnt++;
+	return 0;
+}
+
+static size_t note_align(size_t n, size_t align)
+{
+	return (n + align - 1) & ~(align - 1);
+}
+
+static int scan_module(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	int *err = arg;
+
+	(void)size;
+	for (size_t i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		const uint8_t *p, *end;
+		size_t align = ph->p_align == 8 ? 8 : 4;
+
+		if (ph->p_type != PT_NOTE) {
+			continue;
+		}
+		p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
+		end = p + ph->p_memsz;
+		while ((size_t)(end - p) >= 12) {
+			uint32_t namesz, descsz, type;
+			const uint8_t *name, *desc;
+
+			memcpy(&namesz, p, 4);
+			memcpy(&descsz, p + 4, 4);
+			memcpy(&type, p + 8, 4);
+			name = p + 12;
+			desc = name + note_align(namesz, align);
+			if (namesz > (size_t)(end - name) || descsz > (size_t)(end - desc) ||
+			    desc < name) {
+				break;
+			}
+			if (type == LLEXT_NOTE_EXPORT && namesz == sizeof(LLEXT_NOTE_NAME) &&
+			    descsz == 8 && memcmp(name, LLEXT_NOTE_NAME, namesz) == 0) {
+				const struct llext_const_symbol *sym;
+				int64_t off;
+
+				memcpy(&off, desc, 8);
+				sym = (const void *)(desc + off);
+				if (host_add(sym->name, sym->addr)) {
+					*err = -ENOMEM;
+					return 1;
+				}
+			}
+			p = desc + note_align(descsz, align);
+		}
+	}
+	return 0;
+}
+
+int llext_host_refresh(void)
+{
+	unsigned long long c[2] = {0, 0};
+	int err = 0;
+
+	dl_iterate_phdr(read_counters, c);
+	if (host.valid && c[0] == host.adds && c[1] == host.subs && c[0] != ~0ULL) {
+		return 0;
+	}
+	llext_symindex_free(&host.tab);
+	host.tab.sym_cnt = 0;
+	host.valid = false;
+	dl_iterate_phdr(scan_module, &err);
+	if (err) {
+		LOG_ERR("out of memory reading the host's exported symbols");
+		return err;
+	}
+	err = llext_symindex_build(&host.tab);
+	if (err) {
+		LOG_ERR("out of memory indexing the host's exported symbols");
+		return err;
+	}
+	host.adds = c[0];
+	host.subs = c[1];
+	host.valid = true;
+	LOG_DBG("host exports %zu symbols", host.tab.sym_cnt);
+	return 0;
+}
+
+const void *llext_host_lookup(const char *name, uint32_t hash)
+{
+	const struct llext_symbol *s = llext_symtable_lookup(&host.tab, name, hash);
+
+	return s ? s->addr : NULL;
+}
+
+/* Frees the host table at exit, so leak checkers see a clean process. */
+__attribute__((destructor)) static void host_fini(void)
+{
+	llext_symindex_free(&host.tab);
+	free(host.tab.syms);
+	host.tab.syms = NULL;
+	host.tab.sym_cnt = 0;
+	host.cap = 0;
+	host.valid = false;
+}
+
+/*
+ * The exports of all loaded extensions, by name. Chains keep load order, so the extension loaded
+ * first wins when two export the same name, as Zephyr's list walk does.
+ */
+static struct llext_export_node **buckets;
+static size_t nbuckets, nentries;
+
+static void chain_append(struct llext_export_node **b, size_t mask, struct llext_export_node *n)
+{
+	struct llext_export_node **pp = &b[n->hash & mask];
+
+	while (*pp) {
+		pp = &(*pp)->next;
+	}
+	n->next = NULL;
+	*pp = n;
+}
+
+static int grow(size_t want)
+{
+	struct llext_export_node **nb;
+	size_t n = nbuckets ? nbuckets : 64;
+
+	while (n < want) {
+		n *= 2;
+	}
+	if (n == nbuckets) {
+		return 0;
+	}
+	nb = calloc(n, sizeof(*nb));
+	if (!nb) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < nbuckets; i++) {
+		struct llext_export_node *e = buckets[i];
+
+		while (e) {
+			struct llext_export_node *next = e->next;
+
+			chain_append(nb, n - 1, e);
+			e = next;
+		}
+	}
+	free(buckets);
+	buckets = nb;
+	nbuckets = n;
+	return 0;
+}
+
+int llext_exports_add(struct llext_internal *ie)
+{
+	size_t n = ie->pub.exp_tab.sym_cnt;
+
+	if (!n) {
+		return 0;
+	}
+	if (grow(nentries + n)) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		chain_append(buckets, nbuckets - 1, &ie->exp_nodes[i]);
+	}
+	nentries += n;
+	return 0;
+}
+
+void llext_exports_remove(struct llext_internal *ie)
+{
+	size_t n = ie->pub.exp_tab.sym_cnt;
+
+	for (size_t i = 0; i < n && buckets; i++) {
+		struct llext_export_node *node = &ie->exp_nodes[i];
+		struct llext_export_node **pp = &buckets[node->hash & (nbuckets - 1)];
+
+		while (*pp && *pp != node) {
+			pp = &(*pp)->next;
+		}
+		if (*pp) {
+			*pp = node->next;
+			nentries--;
+		}
+	}
+	if (nentries == 0) {
+		free(buckets);
+		buckets = NULL;
+		nbuckets = 0;
+	}
+}
+
+const struct llext_export_node *llext_exports_lookup(const char *name, uint32_t hash)
+{
+	if (!buckets) {
+		return NULL;
+	}
+	for (const struct llext_export_node *e = buckets[hash & (nbuckets - 1)]; e; e = e->next) {
+		if (e->hash == hash && strcmp(e->name, name) == 0) {
+			return e;
+		}
+	}
+	return NULL;
+}

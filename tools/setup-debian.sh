@@ -1,0 +1,34 @@
+#!/bin/sh
+# Installs everything libllext needs to build, test and cross-test on a fresh Debian 12 machine:
+# the native toolchain and libraries, the AArch64 cross compiler, Debian's arm64 multiarch builds
+# of the libraries, and qemu user emulation. Safe to run again; does nothing already done.
+set -eu
+
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+fi
+
+native="meson ninja-build pkgconf gcc clang lld llvm binutils
+	libelf-dev libcmocka-dev zlib1g-dev
+	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
+cross="libelf-dev:arm64 libcmocka-dev:arm64 zlib1g-dev:arm64"
+
+missing=
+for p in $native $cross; do
+	if ! dpkg-query -W -f '${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	exit 0
+fi
+
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	$SUDO dpkg --add-architecture arm64
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -q -y --no-install-recommends $missing
