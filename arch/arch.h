@@ -34,7 +34,8 @@ enum {
  * address from which every external symbol is reachable. Encoders check again, exactly.
  */
 enum llext_reach {
-	/* The result is not limited (64-bit fields, or relative to the GOT inside the extension). */
+	/* The result is not limited (64-bit fields, or relative to the GOT inside the extension).
+	 */
 	LLEXT_REACH_ANY,
 	/* S + A - P must lie in [min, max]. */
 	LLEXT_REACH_PCREL,

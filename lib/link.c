@@ -44,7 +44,7 @@ static int resolve_one(struct llext_load *ld, const char *name, uint64_t *addr)
 		*addr = (uintptr_t)n->addr;
 		if (n->owner->mark != load_generation) {
 			struct llext_internal **d =
-				realloc(ie->deps, (ie->ndeps + 1) * sizeof(*ie->deps));
+			    realloc(ie->deps, (ie->ndeps + 1) * sizeof(*ie->deps));
 
 			if (!d) {
 				return -ENOMEM;
@@ -86,12 +86,12 @@ int llext_link_resolve(struct llext_load *ld)
 
 		if (s->st_name >= e->str_size) {
 			LOG_ERR("%s: symbol %zu: name offset %u is outside the string table",
-				ld->name, i, s->st_name);
+			        ld->name, i, s->st_name);
 			return -EINVAL;
 		}
 		if (s->st_shndx == SHN_XINDEX && !e->xndx) {
 			LOG_ERR("%s: symbol %zu uses SHN_XINDEX without an extended index table",
-				ld->name, i);
+			        ld->name, i);
 			return -EINVAL;
 		}
 		shndx = llext_elf_sym_shndx(e, i);
@@ -99,7 +99,8 @@ int llext_link_resolve(struct llext_load *ld)
 
 		if (shndx == SHN_UNDEF) {
 			if (type == STT_TLS) {
-				continue; /* its TLS relocations are refused with a clearer message */
+				continue; /* its TLS relocations are refused with a clearer message
+				           */
 			}
 			if (bind == STB_LOCAL || !*name) {
 				LOG_ERR("%s: symbol %zu is undefined but not global", ld->name, i);
@@ -134,16 +135,16 @@ int llext_link_resolve(struct llext_load *ld)
 			continue;
 		}
 		if (shndx >= e->shnum || (shndx >= SHN_LORESERVE && shndx <= SHN_HIRESERVE &&
-					  s->st_shndx != SHN_XINDEX)) {
+		                          s->st_shndx != SHN_XINDEX)) {
 			LOG_ERR("%s: symbol '%s': section index %zu is invalid", ld->name, name,
-				shndx);
+			        shndx);
 			return -EINVAL;
 		}
 		if (s->st_value > e->shdr[shndx]->sh_size) {
 			LOG_ERR("%s: symbol '%s': value 0x%llx is beyond section %s (0x%llx bytes)",
-				ld->name, llext_elf_sym_name(e, i), (unsigned long long)s->st_value,
-				llext_elf_sect_name(e, shndx),
-				(unsigned long long)e->shdr[shndx]->sh_size);
+			        ld->name, llext_elf_sym_name(e, i), (unsigned long long)s->st_value,
+			        llext_elf_sect_name(e, shndx),
+			        (unsigned long long)e->shdr[shndx]->sh_size);
 			return -EINVAL;
 		}
 		v->kind = LLEXT_SYM_DEFINED;
@@ -151,9 +152,9 @@ int llext_link_resolve(struct llext_load *ld)
 	}
 	if (missing) {
 		LOG_ERR("%s: %zu undefined symbol%s; export %s with EXPORT_SYMBOL() or load the "
-			"extension defining %s first",
-			ld->name, missing, missing == 1 ? "" : "s", missing == 1 ? "it" : "them",
-			missing == 1 ? "it" : "them");
+		        "extension defining %s first",
+		        ld->name, missing, missing == 1 ? "" : "s", missing == 1 ? "it" : "them",
+		        missing == 1 ? "it" : "them");
 		return -ENODATA;
 	}
 	return 0;
@@ -161,21 +162,21 @@ int llext_link_resolve(struct llext_load *ld)
 
 /* ---- scan: validate every relocation, count GOT entries and stubs, find constraints ---- */
 
-static void rel_context(const struct llext_load *ld, size_t sec, const Elf64_Rela *r,
-			char *buf, size_t len)
+static void rel_context(const struct llext_load *ld, size_t sec, const Elf64_Rela *r, char *buf,
+                        size_t len)
 {
 	const struct llext_elf *e = &ld->elf;
 	size_t symi = ELF64_R_SYM(r->r_info);
 	char tbuf[24];
 
 	snprintf(buf, len, "%s at %s+0x%llx against '%s'",
-		 llext_reloc_name(ld->arch, (uint32_t)ELF64_R_TYPE(r->r_info), tbuf),
-		 llext_elf_sect_name(e, e->shdr[sec]->sh_info), (unsigned long long)r->r_offset,
-		 symi < e->nsyms ? llext_elf_sym_name(e, symi) : "?");
+	         llext_reloc_name(ld->arch, (uint32_t)ELF64_R_TYPE(r->r_info), tbuf),
+	         llext_elf_sect_name(e, e->shdr[sec]->sh_info), (unsigned long long)r->r_offset,
+	         symi < e->nsyms ? llext_elf_sym_name(e, symi) : "?");
 }
 
 static void narrow(int64_t *lo, int64_t *hi, size_t *lo_rel, size_t *hi_rel, int64_t nlo,
-		   int64_t nhi, size_t code)
+                   int64_t nhi, size_t code)
 {
 	if (nlo > *lo) {
 		*lo = nlo;
@@ -189,13 +190,13 @@ static void narrow(int64_t *lo, int64_t *hi, size_t *lo_rel, size_t *hi_rel, int
 
 /* Record what placement must satisfy for one relocation; 0 or -ENOEXEC. */
 static int constrain(struct llext_load *ld, size_t sec, size_t idx,
-		     const struct llext_reloc_desc *d, const Elf64_Rela *r)
+                     const struct llext_reloc_desc *d, const Elf64_Rela *r)
 {
 	const struct llext_symval *v = &ld->sym[ELF64_R_SYM(r->r_info)];
 	size_t code = (sec << 32) | idx;
 	int64_t min = d->min, max = d->max, A = r->r_addend;
 	bool fixed = v->kind == LLEXT_SYM_EXTERNAL || v->kind == LLEXT_SYM_WEAK_NULL ||
-		     v->kind == LLEXT_SYM_ABS || v->kind == LLEXT_SYM_NONE;
+	             v->kind == LLEXT_SYM_ABS || v->kind == LLEXT_SYM_NONE;
 	char ctx[200];
 
 	if (d->reach == LLEXT_REACH_ANY) {
@@ -222,8 +223,8 @@ static int constrain(struct llext_load *ld, size_t sec, size_t idx,
 		if (val < min || val > max) {
 			rel_context(ld, sec, r, ctx, sizeof(ctx));
 			LOG_ERR("%s: %s: the symbol's address 0x%llx is out of reach of absolute "
-				"addressing; rebuild the extension with %s",
-				ld->name, ctx, (unsigned long long)v->addr, ld->arch->pic_hint);
+			        "addressing; rebuild the extension with %s",
+			        ld->name, ctx, (unsigned long long)v->addr, ld->arch->pic_hint);
 			return -ENOEXEC;
 		}
 		return 0;
@@ -263,15 +264,15 @@ int llext_link_scan(struct llext_load *ld)
 		data = elf_getdata(elf_getscn(e->elf, sec), NULL);
 		if (!data || data->d_type != ELF_T_RELA || data->d_size != sh->sh_size) {
 			LOG_ERR("%s: cannot read relocation section %s: %s", ld->name,
-				llext_elf_sect_name(e, sec), elf_errmsg(-1));
+			        llext_elf_sect_name(e, sec), elf_errmsg(-1));
 			return -EINVAL;
 		}
 		ld->sect[sec].rela = data->d_buf;
 		ld->sect[sec].nrela = sh->sh_size / sizeof(Elf64_Rela);
 		if (ld->sect[sec].nrela && target->sh_type == SHT_NOBITS) {
 			LOG_ERR("%s: relocation section %s patches %s, which has no contents",
-				ld->name, llext_elf_sect_name(e, sec),
-				llext_elf_sect_name(e, sh->sh_info));
+			        ld->name, llext_elf_sect_name(e, sec),
+			        llext_elf_sect_name(e, sh->sh_info));
 			return -ENOEXEC;
 		}
 
@@ -286,8 +287,8 @@ int llext_link_scan(struct llext_load *ld)
 
 			if (symi >= e->nsyms) {
 				LOG_ERR("%s: relocation %zu of %s: symbol index %zu is beyond the "
-					"symbol table (%zu entries)",
-					ld->name, i, llext_elf_sect_name(e, sec), symi, e->nsyms);
+				        "symbol table (%zu entries)",
+				        ld->name, i, llext_elf_sect_name(e, sec), symi, e->nsyms);
 				return -ENOEXEC;
 			}
 			rel_context(ld, sec, r, ctx, sizeof(ctx));
@@ -296,33 +297,37 @@ int llext_link_scan(struct llext_load *ld)
 				return -ENOEXEC;
 			}
 			if (d->flags & LLEXT_RF_TLS) {
-				LOG_ERR("%s: %s: thread-local storage is not supported in extensions",
-					ld->name, ctx);
+				LOG_ERR(
+				    "%s: %s: thread-local storage is not supported in extensions",
+				    ld->name, ctx);
 				return -ENOEXEC;
 			}
 			if (d->flags & LLEXT_RF_DYNAMIC) {
-				LOG_ERR("%s: %s: a dynamic relocation has no place in a relocatable "
-					"object",
-					ld->name, ctx);
+				LOG_ERR(
+				    "%s: %s: a dynamic relocation has no place in a relocatable "
+				    "object",
+				    ld->name, ctx);
 				return -ENOEXEC;
 			}
 			if (__builtin_add_overflow(r->r_offset, d->size, &end) ||
 			    end > target->sh_size) {
-				LOG_ERR("%s: %s: the %u bytes patched lie outside the section (0x%llx "
-					"bytes)",
-					ld->name, ctx, d->size, (unsigned long long)target->sh_size);
+				LOG_ERR(
+				    "%s: %s: the %u bytes patched lie outside the section (0x%llx "
+				    "bytes)",
+				    ld->name, ctx, d->size, (unsigned long long)target->sh_size);
 				return -ENOEXEC;
 			}
 			v = &ld->sym[symi];
 			if (v->unloadable) {
 				LOG_ERR("%s: %s: the symbol is in a section that is not loaded",
-					ld->name, ctx);
+				        ld->name, ctx);
 				return -ENOEXEC;
 			}
 			if (v->kind == LLEXT_SYM_NONE && symi != 0) {
 				/* An undefined TLS symbol left unresolved above. */
-				LOG_ERR("%s: %s: thread-local storage is not supported in extensions",
-					ld->name, ctx);
+				LOG_ERR(
+				    "%s: %s: thread-local storage is not supported in extensions",
+				    ld->name, ctx);
 				return -ENOEXEC;
 			}
 			ie->reloc_counts[d - ld->arch->relocs]++;
@@ -351,11 +356,11 @@ int llext_link_scan(struct llext_load *ld)
 /* ---- relocation ---- */
 
 static const char *const reloc_errors[] = {
-	[LLEXT_RELOC_RANGE] = "the value is out of range",
-	[LLEXT_RELOC_ALIGN] = "the value is not aligned as the instruction requires",
-	[LLEXT_RELOC_NOGOT] = "no GOT entry was allocated for it",
-	[LLEXT_RELOC_INSN] = "the instruction at the place is not one it can patch",
-	[LLEXT_RELOC_UNSUPPORTED] = "the relocation type is not supported",
+    [LLEXT_RELOC_RANGE] = "the value is out of range",
+    [LLEXT_RELOC_ALIGN] = "the value is not aligned as the instruction requires",
+    [LLEXT_RELOC_NOGOT] = "no GOT entry was allocated for it",
+    [LLEXT_RELOC_INSN] = "the instruction at the place is not one it can patch",
+    [LLEXT_RELOC_UNSUPPORTED] = "the relocation type is not supported",
 };
 
 int llext_link_relocate(struct llext_load *ld)
@@ -389,7 +394,7 @@ int llext_link_relocate(struct llext_load *ld)
 			uint64_t off = ld->stub_off + (v->stub - 1) * ld->arch->stub_size;
 
 			ld->arch->write_stub(ie->map + off, base + off,
-					     got + (uint64_t)(v->got - 1) * 8);
+			                     got + (uint64_t)(v->got - 1) * 8);
 		}
 	}
 
@@ -405,27 +410,27 @@ int llext_link_relocate(struct llext_load *ld)
 			const Elf64_Rela *r = &rs->rela[i];
 			const struct llext_symval *v = &ld->sym[ELF64_R_SYM(r->r_info)];
 			struct llext_reloc rel = {
-				.desc = llext_arch_reloc(ld->arch, (uint32_t)ELF64_R_TYPE(r->r_info)),
-				.loc = ie->map + t->offset + r->r_offset,
-				.P = t->addr + r->r_offset,
-				.S = v->addr,
-				.A = (uint64_t)r->r_addend,
-				.got = got,
-				.G = v->got ? got + (uint64_t)(v->got - 1) * 8 : 0,
-				.L = v->stub ? base + ld->stub_off +
-						       (uint64_t)(v->stub - 1) * ld->arch->stub_size
-					     : 0,
+			    .desc = llext_arch_reloc(ld->arch, (uint32_t)ELF64_R_TYPE(r->r_info)),
+			    .loc = ie->map + t->offset + r->r_offset,
+			    .P = t->addr + r->r_offset,
+			    .S = v->addr,
+			    .A = (uint64_t)r->r_addend,
+			    .got = got,
+			    .G = v->got ? got + (uint64_t)(v->got - 1) * 8 : 0,
+			    .L = v->stub ? base + ld->stub_off +
+			                       (uint64_t)(v->stub - 1) * ld->arch->stub_size
+			                 : 0,
 			};
 			enum llext_reloc_err err = ld->arch->apply(&rel);
 
 			if (err != LLEXT_RELOC_OK) {
 				rel_context(ld, sec, r, ctx, sizeof(ctx));
 				LOG_ERR("%s: %s (S 0x%llx, A %lld, P 0x%llx): %s", ld->name, ctx,
-					(unsigned long long)rel.S, (long long)r->r_addend,
-					(unsigned long long)rel.P,
-					err < ARRAY_SIZE(reloc_errors) && reloc_errors[err]
-						? reloc_errors[err]
-						: "failed");
+				        (unsigned long long)rel.S, (long long)r->r_addend,
+				        (unsigned long long)rel.P,
+				        err < ARRAY_SIZE(reloc_errors) && reloc_errors[err]
+				            ? reloc_errors[err]
+				            : "failed");
 				return -ENOEXEC;
 			}
 		}
@@ -492,7 +497,7 @@ static int build_exports(struct llext_load *ld)
 
 		if (sh->sh_size % 16) {
 			LOG_ERR("%s: .exported_sym is %llu bytes, not a whole number of entries",
-				ld->name, (unsigned long long)sh->sh_size);
+			        ld->name, (unsigned long long)sh->sh_size);
 			return -EINVAL;
 		}
 		n = sh->sh_size / 16;
@@ -501,8 +506,8 @@ static int build_exports(struct llext_load *ld)
 
 			if (!string_in_map(ie, name)) {
 				LOG_ERR("%s: .exported_sym entry %zu: name pointer 0x%llx is not a "
-					"string of the extension",
-					ld->name, i, (unsigned long long)name);
+				        "string of the extension",
+				        ld->name, i, (unsigned long long)name);
 				return -EINVAL;
 			}
 			names += strlen((const char *)(uintptr_t)name) + 1;
@@ -615,9 +620,11 @@ static bool fn_sect_of(const struct llext_load *ld, size_t i, struct fn_sect *f)
 		enum fn_kind kind;
 		bool legacy;
 	} kinds[] = {
-		{".preinit_array", FN_PREINIT, false}, {".init_array", FN_INIT, false},
-		{".fini_array", FN_FINI, false},       {".ctors", FN_INIT, true},
-		{".dtors", FN_FINI, true},
+	    {".preinit_array", FN_PREINIT, false},
+	    {".init_array", FN_INIT, false},
+	    {".fini_array", FN_FINI, false},
+	    {".ctors", FN_INIT, true},
+	    {".dtors", FN_FINI, true},
 	};
 
 	if (ld->sect[i].region == LLEXT_MEM_COUNT || sh->sh_type == SHT_NOBITS) {
@@ -625,11 +632,11 @@ static bool fn_sect_of(const struct llext_load *ld, size_t i, struct fn_sect *f)
 	}
 	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
 		size_t len = strlen(kinds[k].prefix);
-		bool typed = (kinds[k].kind == FN_PREINIT && sh->sh_type == SHT_PREINIT_ARRAY) ||
-			     (!kinds[k].legacy && kinds[k].kind == FN_INIT &&
-			      sh->sh_type == SHT_INIT_ARRAY) ||
-			     (!kinds[k].legacy && kinds[k].kind == FN_FINI &&
-			      sh->sh_type == SHT_FINI_ARRAY);
+		bool typed =
+		    (kinds[k].kind == FN_PREINIT && sh->sh_type == SHT_PREINIT_ARRAY) ||
+		    (!kinds[k].legacy && kinds[k].kind == FN_INIT &&
+		     sh->sh_type == SHT_INIT_ARRAY) ||
+		    (!kinds[k].legacy && kinds[k].kind == FN_FINI && sh->sh_type == SHT_FINI_ARRAY);
 
 		if (strncmp(name, kinds[k].prefix, len) == 0 && (!name[len] || name[len] == '.')) {
 			f->sect = i;
@@ -682,7 +689,7 @@ static int build_fn_tables(struct llext_load *ld)
 		}
 		if (e->shdr[i]->sh_size % 8) {
 			LOG_ERR("%s: %s is %llu bytes, not a whole number of pointers", ld->name,
-				llext_elf_sect_name(e, i), (unsigned long long)e->shdr[i]->sh_size);
+			        llext_elf_sect_name(e, i), (unsigned long long)e->shdr[i]->sh_size);
 			free(fs);
 			return -EINVAL;
 		}
@@ -716,8 +723,8 @@ static int build_fn_tables(struct llext_load *ld)
 			}
 			if (fn < text || fn >= text_end) {
 				LOG_ERR("%s: %s entry %zu (0x%llx) is not in the extension's code",
-					ld->name, llext_elf_sect_name(e, fs[k].sect),
-					fs[k].legacy ? n - 1 - j : j, (unsigned long long)fn);
+				        ld->name, llext_elf_sect_name(e, fs[k].sect),
+				        fs[k].legacy ? n - 1 - j : j, (unsigned long long)fn);
 				free(fs);
 				return -ENOEXEC;
 			}
@@ -763,33 +770,33 @@ static int relocate_one(const Elf64_Rela *rel, uintptr_t loc, uint64_t S, const 
 	const struct llext_arch *arch = llext_arch_host();
 	uint32_t type = (uint32_t)ELF64_R_TYPE(rel->r_info);
 	struct llext_reloc r = {
-		.desc = llext_arch_reloc(arch, type),
-		.loc = (uint8_t *)loc,
-		.P = loc,
-		.S = S,
-		.A = (uint64_t)rel->r_addend,
+	    .desc = llext_arch_reloc(arch, type),
+	    .loc = (uint8_t *)loc,
+	    .P = loc,
+	    .S = S,
+	    .A = (uint64_t)rel->r_addend,
 	};
 	enum llext_reloc_err err;
 	char tbuf[24];
 
 	if (!r.desc || (r.desc->flags & (LLEXT_RF_TLS | LLEXT_RF_DYNAMIC))) {
-		LOG_ERR("%s against '%s': unsupported relocation", llext_reloc_name(arch, type, tbuf),
-			sym_name ? sym_name : "?");
+		LOG_ERR("%s against '%s': unsupported relocation",
+		        llext_reloc_name(arch, type, tbuf), sym_name ? sym_name : "?");
 		return -ENOEXEC;
 	}
 	err = arch->apply(&r);
 	if (err != LLEXT_RELOC_OK) {
 		LOG_ERR("%s at %p against '%s': %s", r.desc->name, (void *)loc,
-			sym_name ? sym_name : "?",
-			err < ARRAY_SIZE(reloc_errors) && reloc_errors[err] ? reloc_errors[err]
-									    : "failed");
+		        sym_name ? sym_name : "?",
+		        err < ARRAY_SIZE(reloc_errors) && reloc_errors[err] ? reloc_errors[err]
+		                                                            : "failed");
 		return -ENOEXEC;
 	}
 	return 0;
 }
 
 LLEXT_EXPORT int arch_elf_relocate(elf_rela_t *rel, uintptr_t loc, uintptr_t sym_base_addr,
-				   const char *sym_name, uintptr_t load_bias)
+                                   const char *sym_name, uintptr_t load_bias)
 {
 	(void)load_bias;
 	if (!rel || !loc) {
@@ -799,8 +806,8 @@ LLEXT_EXPORT int arch_elf_relocate(elf_rela_t *rel, uintptr_t loc, uintptr_t sym
 }
 
 LLEXT_EXPORT void arch_elf_relocate_local(struct llext_loader *loader, struct llext *ext,
-					  const elf_rela_t *rel, const elf_sym_t *sym,
-					  size_t got_offset)
+                                          const elf_rela_t *rel, const elf_sym_t *sym,
+                                          size_t got_offset)
 {
 	const struct llext_reloc_desc *desc;
 	struct llext_internal *ie;
@@ -818,14 +825,14 @@ LLEXT_EXPORT void arch_elf_relocate_local(struct llext_loader *loader, struct ll
 		S = ie->sect_addr[sym->st_shndx] + sym->st_value;
 	} else {
 		LOG_ERR("%s: arch_elf_relocate_local: symbol section %u is not loaded", ext->name,
-			sym->st_shndx);
+		        sym->st_shndx);
 		return;
 	}
 	desc = llext_arch_reloc(ie->arch, (uint32_t)ELF64_R_TYPE(rel->r_info));
 	if (!ext->mem[LLEXT_MEM_TEXT] || !desc ||
 	    got_offset + desc->size > ext->mem_size[LLEXT_MEM_TEXT]) {
 		LOG_ERR("%s: arch_elf_relocate_local: offset %zu is outside the text", ext->name,
-			got_offset);
+		        got_offset);
 		return;
 	}
 	/* Text is read+execute by now: make it read+write (never both) while patching. */

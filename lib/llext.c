@@ -169,7 +169,7 @@ LLEXT_EXPORT int llext_iterate(int (*fn)(struct llext *ext, void *arg), void *ar
 }
 
 static int load_locked(struct llext_loader *loader, const char *name, struct llext **ext,
-		       const struct llext_load_param *param)
+                       const struct llext_load_param *param)
 {
 	struct llext_load ld = {.param = param};
 	struct llext_internal *ie, *existing;
@@ -230,12 +230,12 @@ static int load_locked(struct llext_loader *loader, const char *name, struct lle
 	}
 	*ext = &ie->pub;
 	LOG_INF("%s: loaded at %p, %zu bytes, %zu exports, %zu relocations", ie->pub.name,
-		(void *)ie->map, ie->map_size, ie->pub.exp_tab.sym_cnt, ie->stats.relocs);
+	        (void *)ie->map, ie->map_size, ie->pub.exp_tab.sym_cnt, ie->stats.relocs);
 	return 0;
 }
 
 LLEXT_EXPORT int llext_load(struct llext_loader *loader, const char *name, struct llext **ext,
-			    struct llext_load_param *ldr_parm)
+                            struct llext_load_param *ldr_parm)
 {
 	static const struct llext_load_param defaults = LLEXT_LOAD_PARAM_DEFAULT;
 	int ret;
@@ -300,7 +300,7 @@ LLEXT_EXPORT int llext_unload(struct llext **ext)
 }
 
 LLEXT_EXPORT const void *llext_find_sym(const struct llext_symtable *sym_table,
-					const char *sym_name)
+                                        const char *sym_name)
 {
 	const struct llext_symbol *s;
 	const void *p = NULL;
@@ -407,7 +407,7 @@ LLEXT_EXPORT int llext_get_stats(const struct llext *ext, struct llext_stats *st
 }
 
 LLEXT_EXPORT size_t llext_reloc_counts(const struct llext *ext, struct llext_reloc_count *out,
-				       size_t max)
+                                       size_t max)
 {
 	const struct llext_internal *ie;
 	size_t n = 0;

@@ -34,7 +34,7 @@
 /* ---- log.c ---- */
 
 void llext_log(enum llext_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 bool llext_log_enabled(enum llext_log_level level);
 
 #define LOG_ERR(...) llext_log(LLEXT_LOG_ERR, __VA_ARGS__)
@@ -98,8 +98,8 @@ uint32_t llext_hash(const char *name);
 /* Builds tab->index for tab->syms; on failure the table stays usable without one. */
 int llext_symindex_build(struct llext_symtable *tab);
 void llext_symindex_free(struct llext_symtable *tab);
-const struct llext_symbol *llext_symtable_lookup(const struct llext_symtable *tab,
-						 const char *name, uint32_t hash);
+const struct llext_symbol *llext_symtable_lookup(const struct llext_symtable *tab, const char *name,
+                                                 uint32_t hash);
 
 /* The host's EXPORT_SYMBOL() entries; call refresh (registry lock held) before lookups. */
 int llext_host_refresh(void);
@@ -151,7 +151,7 @@ size_t llext_elf_sym_shndx(const struct llext_elf *e, size_t idx);
 struct llext_sect {
 	uint32_t region; /* enum llext_mem, or LLEXT_MEM_COUNT when not loaded */
 	uint64_t offset; /* from the start of the reservation */
-	uint64_t addr;	 /* run-time address, once placed */
+	uint64_t addr;   /* run-time address, once placed */
 	/* Placement window on this section's address, and the relocations that set its ends. */
 	int64_t lo, hi;
 	size_t lo_rel, hi_rel; /* index of the RELA section << 32 | entry, for messages */
@@ -162,13 +162,13 @@ struct llext_sect {
 
 /* Symbol kinds after resolution. */
 enum llext_symkind {
-	LLEXT_SYM_NONE,	    /* index 0, or unused */
-	LLEXT_SYM_DEFINED,  /* in a section of this extension */
-	LLEXT_SYM_COMMON,   /* SHN_COMMON, allocated in bss */
-	LLEXT_SYM_ABS,	    /* SHN_ABS */
-	LLEXT_SYM_EXTERNAL, /* resolved outside the extension */
+	LLEXT_SYM_NONE,      /* index 0, or unused */
+	LLEXT_SYM_DEFINED,   /* in a section of this extension */
+	LLEXT_SYM_COMMON,    /* SHN_COMMON, allocated in bss */
+	LLEXT_SYM_ABS,       /* SHN_ABS */
+	LLEXT_SYM_EXTERNAL,  /* resolved outside the extension */
 	LLEXT_SYM_WEAK_NULL, /* weak undefined and not found: S = 0 */
-	LLEXT_SYM_GOTBASE,  /* _GLOBAL_OFFSET_TABLE_ */
+	LLEXT_SYM_GOTBASE,   /* _GLOBAL_OFFSET_TABLE_ */
 };
 
 struct llext_symval {

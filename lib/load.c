@@ -42,7 +42,7 @@ static int check_ehdr(const Elf64_Ehdr *eh, const char *what)
 	}
 	if (eh->e_ident[EI_DATA] != ELFDATA2LSB) {
 		LOG_ERR("%s: ELF data encoding %u is not little-endian", what,
-			eh->e_ident[EI_DATA]);
+		        eh->e_ident[EI_DATA]);
 		return -EINVAL;
 	}
 	if (eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT) {
@@ -52,12 +52,12 @@ static int check_ehdr(const Elf64_Ehdr *eh, const char *what)
 	if (eh->e_machine != host->machine) {
 		arch = llext_arch_find(eh->e_machine);
 		LOG_ERR("%s: object is for %s (e_machine %u), this host is %s", what,
-			arch ? arch->name : "another machine", eh->e_machine, host->name);
+		        arch ? arch->name : "another machine", eh->e_machine, host->name);
 		return -ENOEXEC;
 	}
 	if (eh->e_type != ET_REL) {
 		LOG_ERR("%s: ELF type %u is not ET_REL: only relocatable objects (.o) are loaded",
-			what, eh->e_type);
+		        what, eh->e_type);
 		return -EINVAL;
 	}
 	if (eh->e_ehsize < sizeof(Elf64_Ehdr)) {
@@ -70,7 +70,7 @@ static int check_ehdr(const Elf64_Ehdr *eh, const char *what)
 	}
 	if (eh->e_shoff == 0 || eh->e_shoff < eh->e_ehsize) {
 		LOG_ERR("%s: no section header table (e_shoff 0x%llx)", what,
-			(unsigned long long)eh->e_shoff);
+		        (unsigned long long)eh->e_shoff);
 		return -EINVAL;
 	}
 	return 0;
@@ -87,7 +87,7 @@ static bool add_overflows(uint64_t a, uint64_t b, uint64_t *sum)
  * reading the last byte. Only then is the object handed to libelf as one block of memory.
  */
 static int find_extent(struct llext_loader *ldr, const Elf64_Ehdr *eh, const char *what,
-		       size_t *extent)
+                       size_t *extent)
 {
 	Elf64_Shdr chunk[64];
 	uint64_t shnum = eh->e_shnum, table_end, end = eh->e_ehsize;
@@ -99,7 +99,7 @@ static int find_extent(struct llext_loader *ldr, const Elf64_Ehdr *eh, const cha
 		ret = read_at(ldr, eh->e_shoff, chunk, sizeof(chunk[0]));
 		if (ret) {
 			LOG_ERR("%s: cannot read section header 0 at 0x%llx", what,
-				(unsigned long long)eh->e_shoff);
+			        (unsigned long long)eh->e_shoff);
 			return -EINVAL;
 		}
 		shnum = chunk[0].sh_size;
@@ -111,7 +111,7 @@ static int find_extent(struct llext_loader *ldr, const Elf64_Ehdr *eh, const cha
 	if (shnum > SIZE_MAX / sizeof(Elf64_Shdr) ||
 	    add_overflows(eh->e_shoff, shnum * sizeof(Elf64_Shdr), &table_end)) {
 		LOG_ERR("%s: section header table (%llu entries at 0x%llx) overflows", what,
-			(unsigned long long)shnum, (unsigned long long)eh->e_shoff);
+		        (unsigned long long)shnum, (unsigned long long)eh->e_shoff);
 		return -EINVAL;
 	}
 	if (table_end > end) {
@@ -120,12 +120,13 @@ static int find_extent(struct llext_loader *ldr, const Elf64_Ehdr *eh, const cha
 	for (uint64_t i = 0; i < shnum; i += ARRAY_SIZE(chunk)) {
 		size_t n = shnum - i < ARRAY_SIZE(chunk) ? (size_t)(shnum - i) : ARRAY_SIZE(chunk);
 
-		ret = read_at(ldr, eh->e_shoff + i * sizeof(Elf64_Shdr), chunk, n * sizeof(chunk[0]));
+		ret =
+		    read_at(ldr, eh->e_shoff + i * sizeof(Elf64_Shdr), chunk, n * sizeof(chunk[0]));
 		if (ret) {
 			LOG_ERR("%s: file is truncated: cannot read section headers %llu..%llu at "
-				"0x%llx",
-				what, (unsigned long long)i, (unsigned long long)(i + n - 1),
-				(unsigned long long)(eh->e_shoff + i * sizeof(Elf64_Shdr)));
+			        "0x%llx",
+			        what, (unsigned long long)i, (unsigned long long)(i + n - 1),
+			        (unsigned long long)(eh->e_shoff + i * sizeof(Elf64_Shdr)));
 			return -EINVAL;
 		}
 		for (size_t j = 0; j < n; j++) {
@@ -136,9 +137,9 @@ static int find_extent(struct llext_loader *ldr, const Elf64_Ehdr *eh, const cha
 			}
 			if (add_overflows(chunk[j].sh_offset, chunk[j].sh_size, &send)) {
 				LOG_ERR("%s: section %llu: offset 0x%llx + size 0x%llx overflows",
-					what, (unsigned long long)(i + j),
-					(unsigned long long)chunk[j].sh_offset,
-					(unsigned long long)chunk[j].sh_size);
+				        what, (unsigned long long)(i + j),
+				        (unsigned long long)chunk[j].sh_offset,
+				        (unsigned long long)chunk[j].sh_size);
 				return -EINVAL;
 			}
 			if (send > end) {
@@ -148,7 +149,7 @@ static int find_extent(struct llext_loader *ldr, const Elf64_Ehdr *eh, const cha
 	}
 	if (end > SIZE_MAX || read_at(ldr, (size_t)end - 1, &last, 1) != 0) {
 		LOG_ERR("%s: file is truncated: its headers describe 0x%llx bytes", what,
-			(unsigned long long)end);
+		        (unsigned long long)end);
 		return -EINVAL;
 	}
 	*extent = (size_t)end;
@@ -199,7 +200,7 @@ static int check_strtab(const struct llext_elf *e, size_t idx, const char *what,
 	if (sh->sh_type != SHT_STRTAB || sh->sh_size == 0 ||
 	    e->image[sh->sh_offset + sh->sh_size - 1] != '\0') {
 		LOG_ERR("%s: %s (section %zu) is not a NUL-terminated string table", what, role,
-			idx);
+		        idx);
 		return -EINVAL;
 	}
 	return 0;
@@ -216,26 +217,27 @@ static int check_sections(struct llext_elf *e, const char *what)
 
 		if (sh->sh_name >= e->shstr_size) {
 			LOG_ERR("%s: section %zu: name offset %u is outside the section name table",
-				what, i, sh->sh_name);
+			        what, i, sh->sh_name);
 			return -EINVAL;
 		}
 		name = e->shstr + sh->sh_name;
 		if (sh->sh_addralign & (sh->sh_addralign - 1)) {
-			LOG_ERR("%s: section %s: alignment 0x%llx is not a power of two", what, name,
-				(unsigned long long)sh->sh_addralign);
+			LOG_ERR("%s: section %s: alignment 0x%llx is not a power of two", what,
+			        name, (unsigned long long)sh->sh_addralign);
 			return -EINVAL;
 		}
 		if ((sh->sh_flags & SHF_ALLOC) && sh->sh_addralign > MAX_SECTION_ALIGN) {
-			LOG_ERR("%s: section %s: alignment 0x%llx exceeds the supported 0x%llx", what,
-				name, (unsigned long long)sh->sh_addralign,
-				(unsigned long long)MAX_SECTION_ALIGN);
+			LOG_ERR("%s: section %s: alignment 0x%llx exceeds the supported 0x%llx",
+			        what, name, (unsigned long long)sh->sh_addralign,
+			        (unsigned long long)MAX_SECTION_ALIGN);
 			return -EINVAL;
 		}
 		if (strcmp(name, ".note.GNU-stack") == 0 && (sh->sh_flags & SHF_EXECINSTR)) {
-			LOG_ERR("%s: the object requests an executable stack (.note.GNU-stack is "
-				"executable); rebuild without -z execstack or nested functions that "
-				"need trampolines",
-				what);
+			LOG_ERR(
+			    "%s: the object requests an executable stack (.note.GNU-stack is "
+			    "executable); rebuild without -z execstack or nested functions that "
+			    "need trampolines",
+			    what);
 			return -ENOEXEC;
 		}
 		if (!(sh->sh_flags & SHF_ALLOC)) {
@@ -253,9 +255,10 @@ static int check_sections(struct llext_elf *e, const char *what)
 			case SHT_REL:
 				if (sh->sh_info < e->shnum &&
 				    (e->shdr[sh->sh_info]->sh_flags & SHF_ALLOC)) {
-					LOG_ERR("%s: section %s: SHT_REL relocations are not used on "
-						"%s and are not supported",
-						what, name, llext_arch_host()->name);
+					LOG_ERR(
+					    "%s: section %s: SHT_REL relocations are not used on "
+					    "%s and are not supported",
+					    what, name, llext_arch_host()->name);
 					return -ENOEXEC;
 				}
 				break;
@@ -266,13 +269,14 @@ static int check_sections(struct llext_elf *e, const char *what)
 		}
 		if ((sh->sh_flags & SHF_WRITE) && (sh->sh_flags & SHF_EXECINSTR)) {
 			LOG_ERR("%s: section %s is writable and executable; W^X forbids it", what,
-				name);
+			        name);
 			return -ENOEXEC;
 		}
 		if (sh->sh_flags & SHF_TLS) {
-			LOG_ERR("%s: section %s holds thread-local storage, which extensions cannot "
-				"have",
-				what, name);
+			LOG_ERR(
+			    "%s: section %s holds thread-local storage, which extensions cannot "
+			    "have",
+			    what, name);
 			return -ENOEXEC;
 		}
 		switch (sh->sh_type) {
@@ -286,7 +290,7 @@ static int check_sections(struct llext_elf *e, const char *what)
 		case SHT_HASH:
 		case SHT_GNU_HASH:
 			LOG_ERR("%s: section %s of type %u must not be allocated", what, name,
-				sh->sh_type);
+			        sh->sh_type);
 			return -EINVAL;
 		default:
 			break;
@@ -303,12 +307,13 @@ static int check_sections(struct llext_elf *e, const char *what)
 		if (st->sh_entsize != sizeof(Elf64_Sym) || st->sh_size % sizeof(Elf64_Sym) ||
 		    st->sh_size == 0) {
 			LOG_ERR("%s: symbol table: entry size %llu or size %llu is invalid", what,
-				(unsigned long long)st->sh_entsize, (unsigned long long)st->sh_size);
+			        (unsigned long long)st->sh_entsize,
+			        (unsigned long long)st->sh_size);
 			return -EINVAL;
 		}
 		if (st->sh_link == 0 || st->sh_link >= e->shnum) {
 			LOG_ERR("%s: symbol table: string table index %u is invalid", what,
-				st->sh_link);
+			        st->sh_link);
 			return -EINVAL;
 		}
 		ret = check_strtab(e, st->sh_link, what, "symbol string table");
@@ -318,7 +323,7 @@ static int check_sections(struct llext_elf *e, const char *what)
 		e->nsyms = st->sh_size / sizeof(Elf64_Sym);
 		if (st->sh_info > e->nsyms) {
 			LOG_ERR("%s: symbol table: first global %u is beyond its %zu entries", what,
-				st->sh_info, e->nsyms);
+			        st->sh_info, e->nsyms);
 			return -EINVAL;
 		}
 		e->str = (const char *)e->image + e->shdr[st->sh_link]->sh_offset;
@@ -333,22 +338,24 @@ static int check_sections(struct llext_elf *e, const char *what)
 		}
 		if (sh->sh_info == 0 || sh->sh_info >= e->shnum || sh->sh_info == i) {
 			LOG_ERR("%s: relocation section %s: target section %u is invalid", what,
-				llext_elf_sect_name(e, i), sh->sh_info);
+			        llext_elf_sect_name(e, i), sh->sh_info);
 			return -EINVAL;
 		}
 		if (!(e->shdr[sh->sh_info]->sh_flags & SHF_ALLOC)) {
 			continue; /* relocates debug information: not loaded */
 		}
 		if (sh->sh_link != e->symtab) {
-			LOG_ERR("%s: relocation section %s: symbol table index %u is not the symbol "
-				"table (%zu)",
-				what, llext_elf_sect_name(e, i), sh->sh_link, e->symtab);
+			LOG_ERR(
+			    "%s: relocation section %s: symbol table index %u is not the symbol "
+			    "table (%zu)",
+			    what, llext_elf_sect_name(e, i), sh->sh_link, e->symtab);
 			return -EINVAL;
 		}
 		if (sh->sh_entsize != sizeof(Elf64_Rela) || sh->sh_size % sizeof(Elf64_Rela)) {
-			LOG_ERR("%s: relocation section %s: entry size %llu or size %llu is invalid",
-				what, llext_elf_sect_name(e, i), (unsigned long long)sh->sh_entsize,
-				(unsigned long long)sh->sh_size);
+			LOG_ERR(
+			    "%s: relocation section %s: entry size %llu or size %llu is invalid",
+			    what, llext_elf_sect_name(e, i), (unsigned long long)sh->sh_entsize,
+			    (unsigned long long)sh->sh_size);
 			return -EINVAL;
 		}
 	}
@@ -358,7 +365,7 @@ static int check_sections(struct llext_elf *e, const char *what)
 
 		if (sh->sh_link != e->symtab || sh->sh_size < e->nsyms * sizeof(Elf32_Word)) {
 			LOG_ERR("%s: extended section index table does not match the symbol table",
-				what);
+			        what);
 			return -EINVAL;
 		}
 	}
@@ -454,8 +461,8 @@ int llext_elf_open(struct llext_elf *e, struct llext_loader *ldr, const char *wh
 		if (sh->sh_type != SHT_STRTAB || sh->sh_size == 0 ||
 		    e->shstr[sh->sh_size - 1] != '\0') {
 			LOG_ERR("%s: section name table (section %zu) is not a NUL-terminated "
-				"string table",
-				what, shstrndx);
+			        "string table",
+			        what, shstrndx);
 			return -EINVAL;
 		}
 	}
@@ -514,8 +521,8 @@ int llext_do_load(struct llext_load *ld, struct llext_loader *ldr)
 	ld->sect = calloc(ld->elf.shnum, sizeof(*ld->sect));
 	ld->sym = calloc(ld->elf.nsyms, sizeof(*ld->sym));
 	ie->sect_addr = calloc(ld->elf.shnum, sizeof(*ie->sect_addr));
-	ie->reloc_counts = calloc(ld->arch->nrelocs ? ld->arch->nrelocs : 1,
-				  sizeof(*ie->reloc_counts));
+	ie->reloc_counts =
+	    calloc(ld->arch->nrelocs ? ld->arch->nrelocs : 1, sizeof(*ie->reloc_counts));
 	if (!ld->sect || !ld->sym || !ie->sect_addr || !ie->reloc_counts) {
 		LOG_ERR("%s: out of memory", ld->name);
 		return -ENOMEM;

@@ -63,17 +63,18 @@ static uint32_t classify(const Elf64_Shdr *sh)
 
 /* Regions in the order they are laid out. */
 static const uint32_t order[LLEXT_MEM_PARTITIONS] = {LLEXT_MEM_TEXT, LLEXT_MEM_RODATA,
-						      LLEXT_MEM_DATA, LLEXT_MEM_BSS};
+                                                     LLEXT_MEM_DATA, LLEXT_MEM_BSS};
 
 /* Reserve @size bytes at the end of region @r, aligned to @align. */
-static int reserve(struct llext_load *ld, uint64_t *cur, uint32_t r, uint64_t size,
-		   uint64_t align, uint64_t *off)
+static int reserve(struct llext_load *ld, uint64_t *cur, uint32_t r, uint64_t size, uint64_t align,
+                   uint64_t *off)
 {
 	uint64_t o = align_up(cur[r], align ? align : 1);
 
 	if (size > ld->arch->max_span || o + size > ld->arch->max_span) {
-		LOG_ERR("%s: extension is larger than %s's relative addressing reaches (%llu bytes)",
-			ld->name, ld->arch->name, (unsigned long long)ld->arch->max_span);
+		LOG_ERR(
+		    "%s: extension is larger than %s's relative addressing reaches (%llu bytes)",
+		    ld->name, ld->arch->name, (unsigned long long)ld->arch->max_span);
 		return -ENOEXEC;
 	}
 	if (align > ld->region[r].align) {
@@ -124,7 +125,7 @@ int llext_mem_layout(struct llext_load *ld)
 		}
 		if (s->st_value & (s->st_value - 1) || s->st_value > ((uint64_t)1 << 30)) {
 			LOG_ERR("%s: common symbol %s: alignment %llu is invalid", ld->name,
-				llext_elf_sym_name(e, i), (unsigned long long)s->st_value);
+			        llext_elf_sym_name(e, i), (unsigned long long)s->st_value);
 			return -EINVAL;
 		}
 		ret = reserve(ld, cur, LLEXT_MEM_BSS, s->st_size, s->st_value, &ld->sym[i].addr);
@@ -134,7 +135,7 @@ int llext_mem_layout(struct llext_load *ld)
 	}
 	if (ld->nstub) {
 		ret = reserve(ld, cur, LLEXT_MEM_TEXT, ld->nstub * ld->arch->stub_size, 16,
-			      &ld->stub_off);
+		              &ld->stub_off);
 		if (ret) {
 			return ret;
 		}
@@ -142,7 +143,7 @@ int llext_mem_layout(struct llext_load *ld)
 	if (ld->ngot || ld->need_got) {
 		/* At least one entry, so that the GOT's base is an address of its own. */
 		ret = reserve(ld, cur, LLEXT_MEM_RODATA, (ld->ngot ? ld->ngot : 1) * 8, 8,
-			      &ld->got_off);
+		              &ld->got_off);
 		if (ret) {
 			return ret;
 		}
@@ -161,8 +162,9 @@ int llext_mem_layout(struct llext_load *ld)
 		}
 	}
 	if (pos > ld->arch->max_span) {
-		LOG_ERR("%s: extension spans %llu bytes, more than %s's relative addressing reaches",
-			ld->name, (unsigned long long)pos, ld->arch->name);
+		LOG_ERR(
+		    "%s: extension spans %llu bytes, more than %s's relative addressing reaches",
+		    ld->name, (unsigned long long)pos, ld->arch->name);
 		return -ENOEXEC;
 	}
 	ld->ie->map_size = pos;
@@ -181,12 +183,12 @@ int llext_mem_layout(struct llext_load *ld)
 	ld->stub_off += ld->region[LLEXT_MEM_TEXT].off;
 	ld->got_off += ld->region[LLEXT_MEM_RODATA].off;
 	LOG_DBG("%s: text %llu, rodata %llu, data %llu, bss %llu bytes; %zu stubs, %zu GOT "
-		"entries; %llu bytes mapped",
-		ld->name, (unsigned long long)ld->region[LLEXT_MEM_TEXT].size,
-		(unsigned long long)ld->region[LLEXT_MEM_RODATA].size,
-		(unsigned long long)ld->region[LLEXT_MEM_DATA].size,
-		(unsigned long long)ld->region[LLEXT_MEM_BSS].size, ld->nstub, ld->ngot,
-		(unsigned long long)pos);
+	        "entries; %llu bytes mapped",
+	        ld->name, (unsigned long long)ld->region[LLEXT_MEM_TEXT].size,
+	        (unsigned long long)ld->region[LLEXT_MEM_RODATA].size,
+	        (unsigned long long)ld->region[LLEXT_MEM_DATA].size,
+	        (unsigned long long)ld->region[LLEXT_MEM_BSS].size, ld->nstub, ld->ngot,
+	        (unsigned long long)pos);
 	return 0;
 }
 
@@ -194,7 +196,7 @@ int llext_mem_layout(struct llext_load *ld)
 static void *map_fixed(uint64_t addr, size_t size)
 {
 	void *p = mmap((void *)(uintptr_t)addr, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 
 	if (p == MAP_FAILED) {
 		return NULL;
@@ -211,8 +213,8 @@ static void *map_fixed(uint64_t addr, size_t size)
 static void *map_anywhere(size_t size, uint64_t align)
 {
 	size_t extra = align > page_size() ? align - page_size() : 0;
-	uint8_t *p = mmap(NULL, size + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			  -1, 0);
+	uint8_t *p =
+	    mmap(NULL, size + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uint8_t *a;
 
 	if (p == MAP_FAILED) {
@@ -283,9 +285,9 @@ static void describe_rel(const struct llext_load *ld, size_t code, char *buf, si
 	char tbuf[24];
 
 	snprintf(buf, len, "'%s' at %p (%s at %s+0x%llx)", llext_elf_sym_name(e, symi),
-		 (void *)(uintptr_t)ld->sym[symi].addr,
-		 llext_reloc_name(ld->arch, (uint32_t)ELF64_R_TYPE(r->r_info), tbuf),
-		 llext_elf_sect_name(e, target), (unsigned long long)r->r_offset);
+	         (void *)(uintptr_t)ld->sym[symi].addr,
+	         llext_reloc_name(ld->arch, (uint32_t)ELF64_R_TYPE(r->r_info), tbuf),
+	         llext_elf_sect_name(e, target), (unsigned long long)r->r_offset);
 }
 
 int llext_mem_place(struct llext_load *ld)
@@ -332,8 +334,8 @@ int llext_mem_place(struct llext_load *ld)
 			describe_rel(ld, hi_src, b, sizeof(b));
 		}
 		LOG_ERR("%s: no address is within reach of both %s and %s; rebuild the extension "
-			"with %s",
-			ld->name, a, b, ld->arch->pic_hint);
+		        "with %s",
+		        ld->name, a, b, ld->arch->pic_hint);
 		return -ENOEXEC;
 	}
 
@@ -363,11 +365,11 @@ int llext_mem_place(struct llext_load *ld)
 
 			if (lo_src != SIZE_MAX || hi_src != SIZE_MAX) {
 				describe_rel(ld, lo_src != SIZE_MAX ? lo_src : hi_src, a,
-					     sizeof(a));
+				             sizeof(a));
 			}
 			LOG_ERR("%s: no free address range of %zu bytes within reach of %s; "
-				"rebuild the extension with %s",
-				ld->name, ie->map_size, a, ld->arch->pic_hint);
+			        "rebuild the extension with %s",
+			        ld->name, ie->map_size, a, ld->arch->pic_hint);
 			return -ENOEXEC;
 		}
 		next_hint = base + ie->map_size;
@@ -393,7 +395,7 @@ int llext_mem_place(struct llext_load *ld)
 		}
 	}
 	LOG_DBG("%s: mapped %zu bytes at %p%s", ld->name, ie->map_size, (void *)map,
-		constrained ? " (placed within reach of its symbols)" : "");
+	        constrained ? " (placed within reach of its symbols)" : "");
 	return 0;
 }
 
@@ -414,10 +416,10 @@ int llext_mem_copy(struct llext_load *ld)
 }
 
 static const k_mem_partition_attr_t region_prot[LLEXT_MEM_PARTITIONS] = {
-	[LLEXT_MEM_TEXT] = K_MEM_PARTITION_P_RX_U_RX,
-	[LLEXT_MEM_DATA] = K_MEM_PARTITION_P_RW_U_RW,
-	[LLEXT_MEM_RODATA] = K_MEM_PARTITION_P_RO_U_RO,
-	[LLEXT_MEM_BSS] = K_MEM_PARTITION_P_RW_U_RW,
+    [LLEXT_MEM_TEXT] = K_MEM_PARTITION_P_RX_U_RX,
+    [LLEXT_MEM_DATA] = K_MEM_PARTITION_P_RW_U_RW,
+    [LLEXT_MEM_RODATA] = K_MEM_PARTITION_P_RO_U_RO,
+    [LLEXT_MEM_BSS] = K_MEM_PARTITION_P_RW_U_RW,
 };
 
 int llext_mem_protect(struct llext_load *ld)
@@ -442,7 +444,7 @@ int llext_mem_protect(struct llext_load *ld)
 			int err = errno;
 
 			LOG_ERR("%s: cannot protect its %s pages: %s", ld->name,
-				r == LLEXT_MEM_TEXT ? "text" : "read-only data", strerror(err));
+			        r == LLEXT_MEM_TEXT ? "text" : "read-only data", strerror(err));
 			return -err;
 		}
 	}

@@ -74,8 +74,8 @@ void llext_symindex_free(struct llext_symtable *tab)
 	tab->index = NULL;
 }
 
-const struct llext_symbol *llext_symtable_lookup(const struct llext_symtable *tab,
-						 const char *name, uint32_t hash)
+const struct llext_symbol *llext_symtable_lookup(const struct llext_symtable *tab, const char *name,
+                                                 uint32_t hash)
 {
 	const struct llext_symindex *ix = tab->index;
 

@@ -147,16 +147,16 @@ static void x86_64_write_stub(uint8_t *loc, uint64_t addr, uint64_t slot)
 }
 
 const struct llext_arch llext_arch_x86_64 = {
-	.name = "x86_64",
-	.machine = EM_X86_64,
-	.relocs = x86_64_relocs,
-	.nrelocs = sizeof(x86_64_relocs) / sizeof(x86_64_relocs[0]),
-	.apply = x86_64_apply,
-	.stub_size = 8,
-	.write_stub = x86_64_write_stub,
-	/* Instruction fetch is coherent with data writes on x86. */
-	.sync_icache = NULL,
-	/* PC32 between any two places of the extension, with room for addends. */
-	.max_span = 0x7fff0000,
-	.pic_hint = "-fPIC (or, with GCC, -mno-direct-extern-access)",
+    .name = "x86_64",
+    .machine = EM_X86_64,
+    .relocs = x86_64_relocs,
+    .nrelocs = sizeof(x86_64_relocs) / sizeof(x86_64_relocs[0]),
+    .apply = x86_64_apply,
+    .stub_size = 8,
+    .write_stub = x86_64_write_stub,
+    /* Instruction fetch is coherent with data writes on x86. */
+    .sync_icache = NULL,
+    /* PC32 between any two places of the extension, with room for addends. */
+    .max_span = 0x7fff0000,
+    .pic_hint = "-fPIC (or, with GCC, -mno-direct-extern-access)",
 };

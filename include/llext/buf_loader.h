@@ -51,11 +51,11 @@ void *llext_buf_peek(struct llext_loader *ldr, size_t pos);
 #define LLEXT_BUF_LOADER(_buf, _buf_len)                                                           \
 	{                                                                                          \
 		.loader =                                                                          \
-			{                                                                          \
-				.read = llext_buf_read,                                            \
-				.seek = llext_buf_seek,                                            \
-				.peek = llext_buf_peek,                                            \
-			},                                                                         \
+		    {                                                                              \
+			.read = llext_buf_read,                                                    \
+			.seek = llext_buf_seek,                                                    \
+			.peek = llext_buf_peek,                                                    \
+		    },                                                                             \
 		.buf = (const uint8_t *)(_buf), .len = (_buf_len), .pos = 0,                       \
 	}
 

@@ -59,13 +59,13 @@ void llext_fs_finalize(struct llext_loader *ldr);
 #define LLEXT_FS_LOADER(_filename)                                                                 \
 	{                                                                                          \
 		.loader =                                                                          \
-			{                                                                          \
-				.prepare = llext_fs_prepare,                                       \
-				.read = llext_fs_read,                                             \
-				.seek = llext_fs_seek,                                             \
-				.peek = llext_fs_peek,                                             \
-				.finalize = llext_fs_finalize,                                     \
-			},                                                                         \
+		    {                                                                              \
+			.prepare = llext_fs_prepare,                                               \
+			.read = llext_fs_read,                                                     \
+			.seek = llext_fs_seek,                                                     \
+			.peek = llext_fs_peek,                                                     \
+			.finalize = llext_fs_finalize,                                             \
+		    },                                                                             \
 		.name = (_filename),                                                               \
 	}
 

@@ -152,7 +152,7 @@ int llext_iterate(int (*fn)(struct llext *ext, void *arg), void *arg);
  * @retval -errno An error from the loader
  */
 int llext_load(struct llext_loader *loader, const char *name, struct llext **ext,
-	       struct llext_load_param *ldr_parm);
+               struct llext_load_param *ldr_parm);
 
 /**
  * @brief Unload an extension.
@@ -257,8 +257,8 @@ ssize_t llext_find_section(struct llext_loader *loader, const char *search_name)
  * @retval 0 success
  * @retval -ENOEXEC invalid relocation: unknown type, or value out of range
  */
-int arch_elf_relocate(elf_rela_t *rel, uintptr_t loc, uintptr_t sym_base_addr,
-		      const char *sym_name, uintptr_t load_bias);
+int arch_elf_relocate(elf_rela_t *rel, uintptr_t loc, uintptr_t sym_base_addr, const char *sym_name,
+                      uintptr_t load_bias);
 
 /**
  * @brief Apply one relocation against a symbol defined in @p ext.
@@ -272,8 +272,8 @@ int arch_elf_relocate(elf_rela_t *rel, uintptr_t loc, uintptr_t sym_base_addr,
  * @param sym Corresponding symbol table entry
  * @param got_offset Offset of the place within the extension's text
  */
-void arch_elf_relocate_local(struct llext_loader *loader, struct llext *ext,
-			     const elf_rela_t *rel, const elf_sym_t *sym, size_t got_offset);
+void arch_elf_relocate_local(struct llext_loader *loader, struct llext *ext, const elf_rela_t *rel,
+                             const elf_sym_t *sym, size_t got_offset);
 
 /** @brief Figures about one loaded extension. */
 struct llext_stats {

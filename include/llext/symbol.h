@@ -92,18 +92,17 @@ struct llext_symtable {
  * --gc-sections; %note rather than @note because '@' starts a comment on some assemblers.
  */
 #define LLEXT_EXPORT_SYMBOL_(x, var)                                                               \
-	static const struct llext_const_symbol var                                                 \
-		__attribute__((used, aligned(8), section(".data.rel.ro.llext_export"))) = {        \
-			#x, (const void *)&x};                                                     \
+	static const struct llext_const_symbol var __attribute__((                                 \
+	    used, aligned(8), section(".data.rel.ro.llext_export"))) = {#x, (const void *)&x};     \
 	__asm__(".pushsection .note.llext,\"aR\",%note\n\t"                                        \
-		".balign 4\n\t"                                                                    \
-		".long 6\n\t"                                                                      \
-		".long 8\n\t"                                                                      \
-		".long " LLEXT_STR(LLEXT_NOTE_EXPORT) "\n\t"                                       \
-		".asciz \"" LLEXT_NOTE_NAME "\"\n\t"                                               \
-		".balign 4\n\t"                                                                    \
-		".quad " LLEXT_STR(var) " - .\n\t"                                                           \
-		".popsection")
+	        ".balign 4\n\t"                                                                    \
+	        ".long 6\n\t"                                                                      \
+	        ".long 8\n\t"                                                                      \
+	        ".long " LLEXT_STR(LLEXT_NOTE_EXPORT) "\n\t"                                       \
+	                                              ".asciz \"" LLEXT_NOTE_NAME "\"\n\t"         \
+	                                              ".balign 4\n\t"                              \
+	                                              ".quad " LLEXT_STR(var) " - .\n\t"           \
+	                                                                      ".popsection")
 /** @endcond */
 
 /**
@@ -117,7 +116,7 @@ struct llext_symtable {
  */
 #define LL_EXTENSION_SYMBOL(x)                                                                     \
 	static const struct llext_const_symbol LLEXT_CONCAT(llext_ext_sym_, x)                     \
-		__attribute__((used, aligned(8), section(".exported_sym"))) = {#x, (const void *)&x}
+	    __attribute__((used, aligned(8), section(".exported_sym"))) = {#x, (const void *)&x}
 
 #ifdef __cplusplus
 }
