@@ -41,6 +41,18 @@ void log_capture_stop(void);
 bool log_contains(const char *needle);
 const char *log_text(void);
 
+/* The permissions ("r-xp") of the mapping holding @addr, from /proc/self/maps; false if none. */
+bool maps_perms(uintptr_t addr, char perms[5]);
+/* Whether any mapping overlapping [start, end) is writable and executable. */
+bool maps_any_wx(uintptr_t start, uintptr_t end);
+
+/*
+ * Occupy (PROT_NONE, no memory) every free address range within @span of @addr, so that new
+ * mappings land farther away. Returns a handle for reserve_release().
+ */
+void *reserve_around(uintptr_t addr, uint64_t span);
+void reserve_release(void *handle);
+
 /* Number of registered extensions. */
 int registry_count(void);
 

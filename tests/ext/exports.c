@@ -2,6 +2,8 @@
 /* Explicit exports: only what LL_EXTENSION_SYMBOL names is in the export table. */
 #include <llext/symbol.h>
 
+#include "host_api.h"
+
 int exported_fn(int v)
 {
 	return v * 3;
@@ -16,6 +18,7 @@ static int hidden_calls;
 void exported_void(void)
 {
 	hidden_calls++;
+	host_record(77);
 }
 LL_EXTENSION_SYMBOL(exported_void);
 

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+/* Symbol resolution and what the loader refuses: undefined, weak, TLS, executable stack. */
+#include <elf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <llext/buf_loader.h>
+#include <llext/fs_loader.h>
+
+#include "common.h"
+#include "host_api.h"
+
+static void test_undefined_symbols_are_all_named(void **state)
+{
+	struct llext *ext;
+
+	(void)state;
+	log_capture_start();
+	assert_int_equal(load_fixture("undefined.o", "undef", &ext, NULL), -ENODATA);
+	log_capture_stop();
+	assert_null(ext);
+	assert_true(log_contains("llext_test_nowhere_fn"));
+	assert_true(log_contains("llext_test_nowhere_var"));
+	assert_true(log_contains("2 undefined symbols"));
+	assert_int_equal(registry_count(), 0);
+}
+
+static void test_exports_only(void **state)
+{
+	struct llext_load_param strict = LLEXT_LOAD_PARAM_DEFAULT;
+	struct llext *ext;
+
+	(void)state;
+	/* By default, the process's symbols (libc here) are found as dlsym() finds them. */
+	assert_int_equal(load_fixture("libc-only.o", "libc", &ext, NULL), 0);
+	size_t (*len)(const char *) = ext_sym(ext, "libc_only_len");
+
+	assert_int_equal(len("twelve chars"), 12);
+	assert_int_equal(llext_unload(&ext), 0);
+
+	/* Zephyr's behaviour: only exported tables. Nothing exports strlen. */
+	strict.exports_only = true;
+	log_capture_start();
+	assert_int_equal(load_fixture("libc-only.o", "libc", &ext, &strict), -ENODATA);
+	log_capture_stop();
+	assert_true(log_contains("'strlen'"));
+
+	/* Host exports still resolve under exports_only. */
+	assert_int_equal(load_fixture("provider-gcc-default.o", "prov", &ext, &strict), 0);
+	int (*value)(int) = ext_sym(ext, "provider_value");
+
+	assert_int_equal(value(1), 101);
+	assert_int_equal(llext_unload(&ext), 0);
+	assert_int_equal(registry_count(), 0);
+}
+
+static void test_weak_undefined_resolve_to_null(void **state)
+{
+	static const char *const files[] = {"weak.o", "weak-clang.o"};
+
+	(void)state;
+	for (size_t i = 0; i < (FIXTURE_HAVE_CLANG ? 2 : 1); i++) {
+		struct llext *ext;
+
+		assert_int_equal(load_fixture(files[i], "weak", &ext, NULL), 0);
+		int (*probe)(void) = ext_sym(ext, "weak_probe");
+		int (*defined)(void) = ext_sym(ext, "weak_defined");
+
+		/* weak_missing_fn and weak_missing_var are NULL; host_add is found. */
+		assert_int_equal(probe(), 4);
+		/* A weak definition is exported like any global. */
+		assert_int_equal(defined(), 9);
+		assert_int_equal(llext_unload(&ext), 0);
+	}
+}
+
+static void test_tls_refused(void **state)
+{
+	struct llext *ext;
+
+	(void)state;
+	log_capture_start();
+	assert_int_equal(load_fixture("tls.o", "tls", &ext, NULL), -ENOEXEC);
+	assert_true(log_contains("thread-local"));
+	log_capture_start();
+	assert_int_equal(load_fixture("tls-extern.o", "tls", &ext, NULL), -ENOEXEC);
+	assert_true(log_contains("thread-local"));
+	log_capture_stop();
+	assert_int_equal(registry_count(), 0);
+}
+
+static void test_executable_stack_refused(void **state)
+{
+	struct llext *ext;
+
+	(void)state;
+	log_capture_start();
+	assert_int_equal(load_fixture("execstack.o", "stack", &ext, NULL), -ENOEXEC);
+	log_capture_stop();
+	assert_true(log_contains("executable stack"));
+	assert_int_equal(registry_count(), 0);
+}
+
+static void test_common_symbols(void **state)
+{
+	struct llext *ext;
+
+	(void)state;
+	assert_int_equal(load_fixture("common.o", "common", &ext, NULL), 0);
+	long (*use)(int) = ext_sym(ext, "common_use");
+	int *a = ext_sym(ext, "common_a");
+	long *b = ext_sym(ext, "common_b");
+
+	assert_int_equal(*a, 0);
+	assert_int_equal(use(3), 3);
+	assert_int_equal(use(4), 10);
+	assert_int_equal(*a, 7);
+	assert_int_equal(b[63], 10);
+	assert_int_equal((uintptr_t)b % sizeof(long), 0);
+	/* Allocated in the extension's bss. */
+	assert_true((uintptr_t)a >= (uintptr_t)ext->mem[LLEXT_MEM_BSS] &&
+		    (uintptr_t)a < (uintptr_t)ext->mem[LLEXT_MEM_BSS] + ext->mem_size[LLEXT_MEM_BSS]);
+	assert_int_equal(llext_unload(&ext), 0);
+}
+
+/* Section offsets read straight from the file, to check llext_find_section() against. */
+static long section_offset(const uint8_t *buf, const char *name)
+{
+	const Elf64_Ehdr *eh = (const void *)buf;
+	const Elf64_Shdr *sh = (const void *)(buf + eh->e_shoff);
+	const char *names = (const char *)buf + sh[eh->e_shstrndx].sh_offset;
+
+	for (int i = 0; i < eh->e_shnum; i++) {
+		if (strcmp(names + sh[i].sh_name, name) == 0) {
+			return (long)sh[i].sh_offset;
+		}
+	}
+	return -1;
+}
+
+static void test_find_section(void **state)
+{
+	struct llext_fs_loader fl = LLEXT_FS_LOADER(fixture_path("basic-gcc-default.o"));
+	static const char junk[] = "definitely not ELF";
+	struct llext_buf_loader bad = LLEXT_BUF_LOADER(junk, sizeof(junk));
+	size_t len;
+	uint8_t *buf = read_file(fixture_path("basic-gcc-default.o"), &len);
+
+	(void)state;
+	assert_int_equal(llext_find_section(&fl.loader, ".text"), section_offset(buf, ".text"));
+	assert_int_equal(llext_find_section(&fl.loader, ".rodata"), section_offset(buf, ".rodata"));
+	assert_int_equal(llext_find_section(&fl.loader, ".symtab"), section_offset(buf, ".symtab"));
+	assert_int_equal(llext_find_section(&fl.loader, ".no.such.section"), -ENOENT);
+	/* The file loader is closed again after each call. */
+	assert_false(fl.is_open);
+	log_capture_start();
+	assert_int_equal(llext_find_section(&bad.loader, ".text"), -EINVAL);
+	log_capture_stop();
+	assert_int_equal(llext_find_section(NULL, ".text"), -EINVAL);
+	free(buf);
+}
+
+/* The seed's per-relocation entry point, on a plain buffer. */
+static void test_arch_elf_relocate(void **state)
+{
+#if defined(__x86_64__)
+	const unsigned int abs64 = R_X86_64_64, pc32 = R_X86_64_PC32;
+#else
+	const unsigned int abs64 = R_AARCH64_ABS64, pc32 = R_AARCH64_PREL32;
+#endif
+	uint64_t slot = 0;
+	uint32_t word = 0;
+	elf_rela_t rel = {.r_offset = 0, .r_info = ELF64_R_INFO(1, abs64), .r_addend = 5};
+
+	(void)state;
+	assert_int_equal(arch_elf_relocate(&rel, (uintptr_t)&slot, 0x1234, "x", 0), 0);
+	assert_int_equal(slot, 0x1239);
+
+	/* S + A - P within 32 bits works; far beyond fails with -ENOEXEC. */
+	rel.r_info = ELF64_R_INFO(1, pc32);
+	rel.r_addend = 0;
+	assert_int_equal(arch_elf_relocate(&rel, (uintptr_t)&word, (uintptr_t)&word + 0x100, "y", 0),
+			 0);
+	assert_int_equal(word, 0x100);
+	log_capture_start();
+	assert_int_equal(
+		arch_elf_relocate(&rel, (uintptr_t)&word, (uintptr_t)&word + (1ULL << 40), "far", 0),
+		-ENOEXEC);
+	log_capture_stop();
+	assert_true(log_contains("far"));
+	rel.r_info = ELF64_R_INFO(1, 0xfff0);
+	log_capture_start();
+	assert_int_equal(arch_elf_relocate(&rel, (uintptr_t)&word, 0, "z", 0), -ENOEXEC);
+	log_capture_stop();
+}
+
+static void test_arch_elf_relocate_local(void **state)
+{
+#if defined(__x86_64__)
+	const unsigned int abs64 = R_X86_64_64;
+#else
+	const unsigned int abs64 = R_AARCH64_ABS64;
+#endif
+	size_t len;
+	uint8_t *buf = read_file(fixture_path("exports.o"), &len);
+	const Elf64_Ehdr *eh = (const void *)buf;
+	const Elf64_Shdr *sh = (const void *)(buf + eh->e_shoff);
+	const Elf64_Sym *sym = NULL;
+	struct llext *ext;
+
+	(void)state;
+	/* Find exported_var in the file's own symbol table. */
+	for (int i = 0; i < eh->e_shnum && !sym; i++) {
+		if (sh[i].sh_type != SHT_SYMTAB) {
+			continue;
+		}
+		const Elf64_Sym *s = (const void *)(buf + sh[i].sh_offset);
+		const char *str = (const char *)buf + sh[sh[i].sh_link].sh_offset;
+
+		for (size_t k = 0; k < sh[i].sh_size / sizeof(*s); k++) {
+			if (strcmp(str + s[k].st_name, "exported_var") == 0) {
+				sym = &s[k];
+			}
+		}
+	}
+	assert_non_null(sym);
+	assert_int_equal(load_fixture("exports.o", "local", &ext, NULL), 0);
+
+	/* Patch the first 8 bytes of text with the address of exported_var. */
+	elf_rela_t rel = {.r_info = ELF64_R_INFO(1, abs64), .r_addend = 0};
+	uint64_t got;
+
+	arch_elf_relocate_local(NULL, ext, &rel, sym, 0);
+	memcpy(&got, ext->mem[LLEXT_MEM_TEXT], sizeof(got));
+	assert_int_equal(got, (uintptr_t)ext_sym(ext, "exported_var"));
+	/* The text is read+execute again afterwards. */
+	char perms[5];
+
+	assert_true(maps_perms((uintptr_t)ext->mem[LLEXT_MEM_TEXT], perms));
+	assert_string_equal(perms, "r-xp");
+	assert_int_equal(llext_unload(&ext), 0);
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_undefined_symbols_are_all_named),
+		cmocka_unit_test(test_exports_only),
+		cmocka_unit_test(test_weak_undefined_resolve_to_null),
+		cmocka_unit_test(test_tls_refused),
+		cmocka_unit_test(test_executable_stack_refused),
+		cmocka_unit_test(test_common_symbols),
+		cmocka_unit_test(test_find_section),
+		cmocka_unit_test(test_arch_elf_relocate),
+		cmocka_unit_test(test_arch_elf_relocate_local),
+	};
+
+	return cmocka_run_group_tests_name("link", tests, NULL, NULL);
+}
