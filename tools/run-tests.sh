@@ -28,4 +28,8 @@ for b in $builds; do
 	echo "== $b build"
 	ninja -C "$dir"
 	meson test -C "$dir" --print-errorlogs
+	if [ "$b" = native ]; then
+		echo "== $b build under valgrind"
+		meson test -C "$dir" --print-errorlogs --setup valgrind
+	fi
 done

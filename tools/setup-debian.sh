@@ -9,7 +9,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	SUDO=sudo
 fi
 
-native="meson ninja-build pkgconf gcc clang lld llvm binutils
+native="meson ninja-build pkgconf gcc clang lld llvm binutils valgrind
 	libelf-dev libcmocka-dev zlib1g-dev
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
 cross="libelf-dev:arm64 libcmocka-dev:arm64 zlib1g-dev:arm64"

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Hostile input: a real object with one field broken per test, one test per validation rule.
+ * Each must fail with the documented errno and a log line saying what was wrong, and leave
+ * nothing registered (the valgrind setup checks that nothing leaks, too).
+ */
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <llext/fs_loader.h>
+
+#include "common.h"
+
+#if defined(__x86_64__)
+#define TLS_TYPE R_X86_64_TPOFF32
+#define DYN_TYPE R_X86_64_JUMP_SLOT
+#define OTHER_MACHINE EM_AARCH64
+#else
+#define TLS_TYPE R_AARCH64_TLSLE_ADD_TPREL_HI12
+#define DYN_TYPE R_AARCH64_JUMP_SLOT
+#define OTHER_MACHINE EM_X86_64
+#endif
+#define UNKNOWN_TYPE 250
+
+#define BASE "basic-gcc-default.o"
+
+/* A writable copy of a fixture, with pointers into its headers. */
+struct obj {
+	uint8_t *b;
+	size_t len;
+	Elf64_Ehdr *eh;
+	Elf64_Shdr *sh;
+};
+
+static struct obj obj_open(const char *file)
+{
+	struct obj o;
+
+	o.b = read_file(fixture_path(file), &o.len);
+	o.eh = (Elf64_Ehdr *)o.b;
+	o.sh = (Elf64_Shdr *)(o.b + o.eh->e_shoff);
+	return o;
+}
+
+static int sect(const struct obj *o, const char *name)
+{
+	const char *names = (const char *)o->b + o->sh[o->eh->e_shstrndx].sh_offset;
+
+	for (int i = 0; i < o->eh->e_shnum; i++) {
+		if (strcmp(names + o->sh[i].sh_name, name) == 0) {
+			return i;
+		}
+	}
+	fail_msg("no section %s", name);
+	return -1;
+}
+
+static int sect_of_type(const struct obj *o, uint32_t type)
+{
+	for (int i = 0; i < o->eh->e_shnum; i++) {
+		if (o->sh[i].sh_type == type) {
+			return i;
+		}
+	}
+	fail_msg("no section of type %u", type);
+	return -1;
+}
+
+static Elf64_Sym *sym(const struct obj *o, const char *name)
+{
+	int st = sect_of_type(o, SHT_SYMTAB);
+	Elf64_Sym *s = (Elf64_Sym *)(o->b + o->sh[st].sh_offset);
+	const char *str = (const char *)o->b + o->sh[o->sh[st].sh_link].sh_offset;
+
+	for (size_t i = 0; i < o->sh[st].sh_size / sizeof(*s); i++) {
+		if (strcmp(str + s[i].st_name, name) == 0) {
+			return &s[i];
+		}
+	}
+	fail_msg("no symbol %s", name);
+	return NULL;
+}
+
+static Elf64_Rela *rela(const struct obj *o, const char *section)
+{
+	return (Elf64_Rela *)(o->b + o->sh[sect(o, section)].sh_offset);
+}
+
+struct bad {
+	const char *name;
+	void (*mutate)(struct obj *o);
+	int err;
+	const char *says; /* a piece of the log line */
+	const char *file; /* fixture to start from, BASE if NULL */
+};
+
+/* clang-format off */
+static void bad_magic(struct obj *o) { o->b[1] = 'X'; }
+static void bad_class(struct obj *o) { o->b[EI_CLASS] = ELFCLASS32; }
+static void bad_data(struct obj *o) { o->b[EI_DATA] = ELFDATA2MSB; }
+static void bad_version(struct obj *o) { o->b[EI_VERSION] = 7; }
+static void bad_machine(struct obj *o) { o->eh->e_machine = OTHER_MACHINE; }
+static void bad_machine_unknown(struct obj *o) { o->eh->e_machine = 0x5a5a; }
+static void bad_type_exec(struct obj *o) { o->eh->e_type = ET_EXEC; }
+static void bad_type_dyn(struct obj *o) { o->eh->e_type = ET_DYN; }
+static void bad_ehsize(struct obj *o) { o->eh->e_ehsize = 20; }
+static void bad_shentsize(struct obj *o) { o->eh->e_shentsize = 40; }
+static void bad_shoff_zero(struct obj *o) { o->eh->e_shoff = 0; }
+static void bad_shoff_past_end(struct obj *o) { o->eh->e_shoff = o->len + 4096; }
+static void bad_shoff_overflow(struct obj *o) { o->eh->e_shoff = UINT64_MAX - 100; }
+static void bad_shnum_huge(struct obj *o) { o->eh->e_shnum = 0xfeff; }
+static void bad_shstrndx(struct obj *o) { o->eh->e_shstrndx = o->eh->e_shnum + 3; }
+static void bad_shstrtab_unterminated(struct obj *o)
+{
+	Elf64_Shdr *s = &o->sh[o->eh->e_shstrndx];
+
+	o->b[s->sh_offset + s->sh_size - 1] = 'x';
+}
+static void bad_sect_offset(struct obj *o) { o->sh[sect(o, ".text")].sh_offset = o->len + 100; }
+static void bad_sect_overflow(struct obj *o)
+{
+	o->sh[sect(o, ".text")].sh_offset = 64;
+	o->sh[sect(o, ".text")].sh_size = UINT64_MAX - 10;
+}
+static void bad_sect_size(struct obj *o) { o->sh[sect(o, ".rodata")].sh_size = o->len * 4; }
+static void bad_sect_name(struct obj *o) { o->sh[sect(o, ".data")].sh_name = 0x7fffffff; }
+static void bad_align_odd(struct obj *o) { o->sh[sect(o, ".text")].sh_addralign = 24; }
+static void bad_align_huge(struct obj *o) { o->sh[sect(o, ".data")].sh_addralign = 1ULL << 40; }
+static void bad_wx(struct obj *o) { o->sh[sect(o, ".text")].sh_flags |= SHF_WRITE; }
+static void bad_tls_sect(struct obj *o) { o->sh[sect(o, ".data")].sh_flags |= SHF_TLS; }
+static void bad_alloc_rela(struct obj *o) { o->sh[sect(o, ".rela.text")].sh_flags |= SHF_ALLOC; }
+static void bad_execstack(struct obj *o)
+{
+	o->sh[sect(o, ".note.GNU-stack")].sh_flags |= SHF_EXECINSTR;
+}
+static void bad_rel_type(struct obj *o) { o->sh[sect(o, ".rela.text")].sh_type = SHT_REL; }
+static void bad_no_symtab(struct obj *o) { o->sh[sect_of_type(o, SHT_SYMTAB)].sh_type = SHT_PROGBITS; }
+static void bad_symtab_entsize(struct obj *o) { o->sh[sect_of_type(o, SHT_SYMTAB)].sh_entsize = 16; }
+static void bad_symtab_size(struct obj *o) { o->sh[sect_of_type(o, SHT_SYMTAB)].sh_size -= 5; }
+static void bad_symtab_link(struct obj *o) { o->sh[sect_of_type(o, SHT_SYMTAB)].sh_link = 0; }
+static void bad_symtab_link_type(struct obj *o)
+{
+	o->sh[sect_of_type(o, SHT_SYMTAB)].sh_link = (uint32_t)sect(o, ".text");
+}
+static void bad_symtab_info(struct obj *o) { o->sh[sect_of_type(o, SHT_SYMTAB)].sh_info = 1u << 30; }
+static void bad_strtab_unterminated(struct obj *o)
+{
+	Elf64_Shdr *st = &o->sh[o->sh[sect_of_type(o, SHT_SYMTAB)].sh_link];
+
+	o->b[st->sh_offset + st->sh_size - 1] = 'x';
+}
+static void bad_sym_name(struct obj *o) { sym(o, "basic_ops")->st_name = 0x7ffffff0; }
+static void bad_sym_shndx(struct obj *o) { sym(o, "basic_ops")->st_shndx = (uint16_t)(o->eh->e_shnum + 3); }
+static void bad_sym_value(struct obj *o)
+{
+	Elf64_Sym *s = sym(o, "basic_ops");
+
+	s->st_value = o->sh[s->st_shndx].sh_size + 16;
+}
+static void bad_sym_local_undef(struct obj *o)
+{
+	sym(o, "host_add")->st_info = ELF64_ST_INFO(STB_LOCAL, STT_NOTYPE);
+}
+static void bad_rela_sym(struct obj *o) { rela(o, ".rela.text")->r_info = ELF64_R_INFO(1u << 30, ELF64_R_TYPE(rela(o, ".rela.text")->r_info)); }
+static void bad_rela_offset(struct obj *o) { rela(o, ".rela.text")->r_offset = o->sh[sect(o, ".text")].sh_size - 2; }
+static void bad_rela_offset_huge(struct obj *o) { rela(o, ".rela.text")->r_offset = UINT64_MAX - 2; }
+static void bad_rela_type(struct obj *o) { rela(o, ".rela.text")->r_info = ELF64_R_INFO(ELF64_R_SYM(rela(o, ".rela.text")->r_info), UNKNOWN_TYPE); }
+static void bad_rela_tls(struct obj *o) { rela(o, ".rela.text")->r_info = ELF64_R_INFO(ELF64_R_SYM(rela(o, ".rela.text")->r_info), TLS_TYPE); }
+static void bad_rela_dynamic(struct obj *o) { rela(o, ".rela.text")->r_info = ELF64_R_INFO(ELF64_R_SYM(rela(o, ".rela.text")->r_info), DYN_TYPE); }
+static void bad_rela_target(struct obj *o) { o->sh[sect(o, ".rela.text")].sh_info = o->eh->e_shnum + 1; }
+static void bad_rela_link(struct obj *o) { o->sh[sect(o, ".rela.text")].sh_link = (uint32_t)sect(o, ".text"); }
+static void bad_rela_entsize(struct obj *o) { o->sh[sect(o, ".rela.text")].sh_entsize = 16; }
+static void bad_rela_into_nobits(struct obj *o) { o->sh[sect(o, ".rela.text")].sh_info = (uint32_t)sect(o, ".bss"); }
+static void bad_rela_unloaded_sym(struct obj *o)
+{
+	Elf64_Rela *r = rela(o, ".rela.text");
+	int st = sect_of_type(o, SHT_SYMTAB);
+	Elf64_Sym *s = (Elf64_Sym *)(o->b + o->sh[st].sh_offset) + ELF64_R_SYM(r->r_info);
+
+	s->st_shndx = (uint16_t)sect(o, ".comment");
+	s->st_value = 0;
+}
+static void bad_init_entry(struct obj *o) { rela(o, ".rela.init_array")->r_addend = 1 << 24; }
+static void bad_exported_sym_size(struct obj *o) { o->sh[sect(o, ".exported_sym")].sh_size += 8; }
+/* clang-format on */
+
+static const struct bad cases[] = {
+	{"magic", bad_magic, -EINVAL, "not an ELF file", NULL},
+	{"class", bad_class, -EINVAL, "ELFCLASS64", NULL},
+	{"data encoding", bad_data, -EINVAL, "little-endian", NULL},
+	{"version", bad_version, -EINVAL, "version", NULL},
+	{"other machine", bad_machine, -ENOEXEC, "this host is", NULL},
+	{"unknown machine", bad_machine_unknown, -ENOEXEC, "e_machine 23130", NULL},
+	{"executable", bad_type_exec, -EINVAL, "ET_REL", NULL},
+	{"shared object", bad_type_dyn, -EINVAL, "ET_REL", NULL},
+	{"e_ehsize", bad_ehsize, -EINVAL, "e_ehsize", NULL},
+	{"e_shentsize", bad_shentsize, -EINVAL, "e_shentsize", NULL},
+	{"no section headers", bad_shoff_zero, -EINVAL, "no section header table", NULL},
+	{"e_shoff past the end", bad_shoff_past_end, -EINVAL, "truncated", NULL},
+	{"e_shoff overflow", bad_shoff_overflow, -EINVAL, "overflows", NULL},
+	{"e_shnum too big", bad_shnum_huge, -EINVAL, "truncated", NULL},
+	{"e_shstrndx", bad_shstrndx, -EINVAL, "name table", NULL},
+	{"unterminated section names", bad_shstrtab_unterminated, -EINVAL, "NUL-terminated", NULL},
+	{"section offset past the end", bad_sect_offset, -EINVAL, "truncated", NULL},
+	{"section extent overflow", bad_sect_overflow, -EINVAL, "overflows", NULL},
+	{"section size past the end", bad_sect_size, -EINVAL, "truncated", NULL},
+	{"section name offset", bad_sect_name, -EINVAL, "name offset", NULL},
+	{"alignment not a power of two", bad_align_odd, -EINVAL, "power of two", NULL},
+	{"alignment too large", bad_align_huge, -EINVAL, "exceeds", NULL},
+	{"writable text", bad_wx, -ENOEXEC, "writable and executable", NULL},
+	{"TLS section", bad_tls_sect, -ENOEXEC, "thread-local", NULL},
+	{"allocated relocations", bad_alloc_rela, -EINVAL, "must not be allocated", NULL},
+	{"executable stack", bad_execstack, -ENOEXEC, "executable stack", NULL},
+	{"SHT_REL", bad_rel_type, -ENOEXEC, "SHT_REL", NULL},
+	{"no symbol table", bad_no_symtab, -EINVAL, "no symbol table", NULL},
+	{"symbol entry size", bad_symtab_entsize, -EINVAL, "symbol table", NULL},
+	{"symbol table size", bad_symtab_size, -EINVAL, "symbol table", NULL},
+	{"symbol table link", bad_symtab_link, -EINVAL, "string table index", NULL},
+	{"symbol table link type", bad_symtab_link_type, -EINVAL, "string table", NULL},
+	{"symbol table first global", bad_symtab_info, -EINVAL, "first global", NULL},
+	{"unterminated strings", bad_strtab_unterminated, -EINVAL, "NUL-terminated", NULL},
+	{"symbol name offset", bad_sym_name, -EINVAL, "name offset", NULL},
+	{"symbol section index", bad_sym_shndx, -EINVAL, "section index", NULL},
+	{"symbol value", bad_sym_value, -EINVAL, "beyond section", NULL},
+	{"local undefined symbol", bad_sym_local_undef, -EINVAL, "undefined but not global", NULL},
+	{"relocation symbol index", bad_rela_sym, -ENOEXEC, "symbol index", NULL},
+	{"relocation offset", bad_rela_offset, -ENOEXEC, "outside the section", NULL},
+	{"relocation offset overflow", bad_rela_offset_huge, -ENOEXEC, "outside the section", NULL},
+	{"unknown relocation", bad_rela_type, -ENOEXEC, "unknown relocation type", NULL},
+	{"TLS relocation", bad_rela_tls, -ENOEXEC, "thread-local", NULL},
+	{"dynamic relocation", bad_rela_dynamic, -ENOEXEC, "dynamic relocation", NULL},
+	{"relocation target", bad_rela_target, -EINVAL, "target section", NULL},
+	{"relocation symbol table", bad_rela_link, -EINVAL, "is not the symbol table", NULL},
+	{"relocation entry size", bad_rela_entsize, -EINVAL, "entry size", NULL},
+	{"relocations into bss", bad_rela_into_nobits, -ENOEXEC, "no contents", NULL},
+	{"symbol in unloaded section", bad_rela_unloaded_sym, -ENOEXEC, "not loaded", NULL},
+	{"constructor outside code", bad_init_entry, -ENOEXEC, "not in the extension's code",
+	 "ctors-gcc-default.o"},
+	{"export table size", bad_exported_sym_size, -EINVAL, "whole number", "exports.o"},
+};
+
+static void run_case(void **state)
+{
+	const struct bad *c = *state;
+	struct obj o = obj_open(c->file ? c->file : BASE);
+	struct llext *ext = (struct llext *)1;
+	int ret;
+
+	c->mutate(&o);
+	log_capture_start();
+	ret = load_buffer(o.b, o.len, "bad", &ext, NULL);
+	log_capture_stop();
+	if (ret != c->err || !log_contains(c->says)) {
+		print_message("log: %s", log_text());
+	}
+	assert_int_equal(ret, c->err);
+	assert_null(ext);
+	assert_true(log_contains(c->says));
+	assert_int_equal(registry_count(), 0);
+	free(o.b);
+}
+
+/* The same object, intact, loads: the cases above fail because of their one change. */
+static void test_intact_loads(void **state)
+{
+	static const char *const files[] = {BASE, "ctors-gcc-default.o", "exports.o"};
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		struct obj o = obj_open(files[i]);
+		struct llext *ext;
+
+		assert_int_equal(load_buffer(o.b, o.len, "intact", &ext, NULL), 0);
+		assert_int_equal(llext_unload(&ext), 0);
+		free(o.b);
+	}
+}
+
+/* Every prefix of a valid object fails cleanly. */
+static void test_truncated_everywhere(void **state)
+{
+	struct obj o = obj_open(BASE);
+
+	(void)state;
+	log_capture_start();
+	for (size_t len = 0; len < o.len; len++) {
+		struct llext *ext;
+		int ret = load_buffer(o.b, len, "cut", &ext, NULL);
+
+		assert_true(ret < 0);
+		assert_null(ext);
+	}
+	log_capture_stop();
+	assert_int_equal(registry_count(), 0);
+	free(o.b);
+}
+
+/*
+ * Every byte of the ELF header and section headers, overwritten with a few patterns: whatever
+ * the loader makes of it, it returns (success or a negative errno) and stays consistent.
+ */
+static void test_header_bytes_corrupted(void **state)
+{
+	struct obj o = obj_open(BASE);
+	size_t shdrs = o.eh->e_shoff, end = shdrs + (size_t)o.eh->e_shnum * sizeof(Elf64_Shdr);
+	static const uint8_t patterns[] = {0x00, 0xff, 0x80, 0x41};
+	uint8_t *copy = malloc(o.len);
+
+	(void)state;
+	assert_non_null(copy);
+	log_capture_start();
+	for (size_t i = 0; i < end; i++) {
+		if (i == sizeof(Elf64_Ehdr)) {
+			i = shdrs;
+		}
+		for (size_t p = 0; p < sizeof(patterns); p++) {
+			struct llext *ext;
+			int ret;
+
+			memcpy(copy, o.b, o.len);
+			copy[i] = patterns[p];
+			ret = load_buffer(copy, o.len, "corrupt", &ext, NULL);
+			if (ret == 0) {
+				assert_int_equal(llext_unload(&ext), 0);
+			} else {
+				assert_true(ret < 0);
+				assert_null(ext);
+			}
+		}
+	}
+	log_capture_stop();
+	assert_int_equal(registry_count(), 0);
+	free(copy);
+	free(o.b);
+}
+
+static void test_file_loader_errors(void **state)
+{
+	char tmpl[] = "/tmp/llext-empty-XXXXXX";
+	int fd = mkstemp(tmpl);
+	struct llext_fs_loader missing = LLEXT_FS_LOADER("/nonexistent/llext/file.o");
+	struct llext_fs_loader dir = LLEXT_FS_LOADER("/");
+	struct llext_fs_loader empty = LLEXT_FS_LOADER(tmpl);
+	struct llext *ext;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	log_capture_start();
+	assert_int_equal(llext_load(&missing.loader, "m", &ext, NULL), -ENOENT);
+	assert_true(log_contains("/nonexistent/llext/file.o"));
+	assert_int_equal(llext_load(&dir.loader, "d", &ext, NULL), -EISDIR);
+	assert_int_equal(llext_load(&empty.loader, "e", &ext, NULL), -EINVAL);
+	assert_true(log_contains("too short"));
+	log_capture_stop();
+	/* The loader was finalized even though the load failed. */
+	assert_false(empty.is_open);
+	unlink(tmpl);
+	assert_int_equal(registry_count(), 0);
+}
+
+int main(void)
+{
+	size_t n = sizeof(cases) / sizeof(cases[0]);
+	struct CMUnitTest *t = calloc(n + 4, sizeof(*t));
+	char (*names)[80] = calloc(n, sizeof(*names));
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(names[i], sizeof(names[i]), "bad %s", cases[i].name);
+		t[i].name = names[i];
+		t[i].test_func = run_case;
+		t[i].initial_state = (void *)&cases[i];
+	}
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_intact_loads);
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_truncated_everywhere);
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_header_bytes_corrupted);
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_file_loader_errors);
+	int ret = run_dynamic_tests("malformed", t, n);
+
+	free(names);
+	free(t);
+	return ret;
+}
