@@ -27,6 +27,6 @@ int main(void)
 C
 # shellcheck disable=SC2046
 cc "$dest/user.c" -o "$dest/user" \
-	$(PKG_CONFIG_PATH="$pc" pkg-config --define-prefix --cflags --libs llext)
+	$(PKG_CONFIG_PATH="$pc" PKG_CONFIG_SYSROOT_DIR="$dest" pkg-config --cflags --libs llext)
 LD_LIBRARY_PATH=$(dirname "$(find "$dest" -name 'libllext.so.0' | head -n 1)") "$dest/user" 2>/dev/null
 echo "install check: ok"
