@@ -281,53 +281,36 @@ int llext_link_scan(struct llext_load *ld)
 			size_t symi = ELF64_R_SYM(r->r_info);
 			uint32_t type = (uint32_t)ELF64_R_TYPE(r->r_info);
 			const struct llext_reloc_desc *d = llext_arch_reloc(ld->arch, type);
+			const char *why = NULL;
 			struct llext_symval *v;
 			uint64_t end;
 			int ret;
 
 			if (symi >= e->nsyms) {
 				LOG_ERR("%s: relocation %zu of %s: symbol index %zu is beyond the "
-				        "symbol table (%zu entries)",
-				        ld->name, i, llext_elf_sect_name(e, sec), symi, e->nsyms);
-				return -ENOEXEC;
-			}
-			rel_context(ld, sec, r, ctx, sizeof(ctx));
-			if (!d) {
-				LOG_ERR("%s: %s: unknown relocation type", ld->name, ctx);
-				return -ENOEXEC;
-			}
-			if (d->flags & LLEXT_RF_TLS) {
-				LOG_ERR(
-				    "%s: %s: thread-local storage is not supported in extensions",
-				    ld->name, ctx);
-				return -ENOEXEC;
-			}
-			if (d->flags & LLEXT_RF_DYNAMIC) {
-				LOG_ERR(
-				    "%s: %s: a dynamic relocation has no place in a relocatable "
-				    "object",
-				    ld->name, ctx);
-				return -ENOEXEC;
-			}
-			if (__builtin_add_overflow(r->r_offset, d->size, &end) ||
-			    end > target->sh_size) {
-				LOG_ERR(
-				    "%s: %s: the %u bytes patched lie outside the section (0x%llx "
-				    "bytes)",
-				    ld->name, ctx, d->size, (unsigned long long)target->sh_size);
+					"symbol table (%zu entries)",
+					ld->name, i, llext_elf_sect_name(e, sec), symi, e->nsyms);
 				return -ENOEXEC;
 			}
 			v = &ld->sym[symi];
-			if (v->unloadable) {
-				LOG_ERR("%s: %s: the symbol is in a section that is not loaded",
-				        ld->name, ctx);
-				return -ENOEXEC;
+			if (!d) {
+				why = "unknown relocation type";
+			} else if ((d->flags & LLEXT_RF_TLS) ||
+				   (v->kind == LLEXT_SYM_NONE && symi != 0)) {
+				/* The second case: an undefined TLS symbol, left unresolved. */
+				why = "thread-local storage is not supported in extensions";
+			} else if (d->flags & LLEXT_RF_DYNAMIC) {
+				why = "a dynamic relocation has no place in a relocatable object";
+			} else if (__builtin_add_overflow(r->r_offset, d->size, &end) ||
+				   end > target->sh_size) {
+				why = "the bytes it patches lie outside the section";
+			} else if (v->unloadable) {
+				why = "the symbol is in a section that is not loaded";
 			}
-			if (v->kind == LLEXT_SYM_NONE && symi != 0) {
-				/* An undefined TLS symbol left unresolved above. */
-				LOG_ERR(
-				    "%s: %s: thread-local storage is not supported in extensions",
-				    ld->name, ctx);
+			if (why) {
+				/* Formatted only on failure: this loop runs for every relocation. */
+				rel_context(ld, sec, r, ctx, sizeof(ctx));
+				LOG_ERR("%s: %s: %s", ld->name, ctx, why);
 				return -ENOEXEC;
 			}
 			ie->reloc_counts[d - ld->arch->relocs]++;
