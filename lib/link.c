@@ -65,6 +65,52 @@ static int resolve_one(struct llext_load *ld, const char *name, uint64_t *addr)
 	return -ENODATA;
 }
 
+/*
+ * Global symbols defined in a dropped COMDAT group stand for the definition of the same name in
+ * the group that was kept: alias them to it.
+ */
+static int resolve_dropped(struct llext_load *ld)
+{
+	const struct llext_elf *e = &ld->elf;
+	struct llext_symtable kept = {0};
+	size_t n = 0;
+	int ret;
+
+	kept.syms = calloc(e->nsyms, sizeof(*kept.syms));
+	if (!kept.syms) {
+		return -ENOMEM;
+	}
+	for (size_t i = 1; i < e->nsyms; i++) {
+		if (ld->sym[i].kind == LLEXT_SYM_DEFINED && !ld->sym[i].unloadable &&
+		    ELF64_ST_BIND(e->syms[i].st_info) != STB_LOCAL) {
+			kept.syms[n].name = e->str + e->syms[i].st_name;
+			kept.syms[n].addr = (void *)(uintptr_t)i;
+			n++;
+		}
+	}
+	kept.sym_cnt = n;
+	ret = llext_symindex_build(&kept);
+	for (size_t i = 1; i < e->nsyms && !ret; i++) {
+		const char *name = e->str + e->syms[i].st_name;
+		const struct llext_symbol *k;
+		size_t shndx = llext_elf_sym_shndx(e, i);
+
+		if (ld->sym[i].kind != LLEXT_SYM_DEFINED || shndx >= e->shnum ||
+		    !e->discarded[shndx] || ELF64_ST_BIND(e->syms[i].st_info) == STB_LOCAL) {
+			continue;
+		}
+		k = llext_symtable_lookup(&kept, name, llext_hash(name));
+		if (k) {
+			ld->sym[i].kind = LLEXT_SYM_ALIAS;
+			ld->sym[i].unloadable = 0;
+			ld->sym[i].addr = (uintptr_t)k->addr; /* symbol index until relocation */
+		}
+	}
+	llext_symindex_free(&kept);
+	free(kept.syms);
+	return ret;
+}
+
 int llext_link_resolve(struct llext_load *ld)
 {
 	const struct llext_elf *e = &ld->elf;
@@ -111,6 +157,13 @@ int llext_link_resolve(struct llext_load *ld)
 				ld->need_got = true;
 				continue;
 			}
+			if (strcmp(name, "__dso_handle") == 0) {
+				/* Identifies this extension to __cxa_atexit(); a linker defines it
+				 * in every module, hidden. */
+				v->kind = LLEXT_SYM_DSO;
+				ld->ie->dso_handle = true;
+				continue;
+			}
 			ret = resolve_one(ld, name, &v->addr);
 			if (ret == 0) {
 				v->kind = LLEXT_SYM_EXTERNAL;
@@ -149,6 +202,12 @@ int llext_link_resolve(struct llext_load *ld)
 		}
 		v->kind = LLEXT_SYM_DEFINED;
 		v->unloadable = ld->sect[shndx].region == LLEXT_MEM_COUNT;
+	}
+	if (e->discarded) {
+		ret = resolve_dropped(ld);
+		if (ret) {
+			return ret;
+		}
 	}
 	if (missing) {
 		LOG_ERR("%s: %zu undefined symbol%s; export %s with EXPORT_SYMBOL() or load the "
@@ -288,27 +347,28 @@ int llext_link_scan(struct llext_load *ld)
 
 			if (symi >= e->nsyms) {
 				LOG_ERR("%s: relocation %zu of %s: symbol index %zu is beyond the "
-					"symbol table (%zu entries)",
-					ld->name, i, llext_elf_sect_name(e, sec), symi, e->nsyms);
+				        "symbol table (%zu entries)",
+				        ld->name, i, llext_elf_sect_name(e, sec), symi, e->nsyms);
 				return -ENOEXEC;
 			}
 			v = &ld->sym[symi];
 			if (!d) {
 				why = "unknown relocation type";
 			} else if ((d->flags & LLEXT_RF_TLS) ||
-				   (v->kind == LLEXT_SYM_NONE && symi != 0)) {
+			           (v->kind == LLEXT_SYM_NONE && symi != 0)) {
 				/* The second case: an undefined TLS symbol, left unresolved. */
 				why = "thread-local storage is not supported in extensions";
 			} else if (d->flags & LLEXT_RF_DYNAMIC) {
 				why = "a dynamic relocation has no place in a relocatable object";
 			} else if (__builtin_add_overflow(r->r_offset, d->size, &end) ||
-				   end > target->sh_size) {
+			           end > target->sh_size) {
 				why = "the bytes it patches lie outside the section";
 			} else if (v->unloadable) {
 				why = "the symbol is in a section that is not loaded";
 			}
 			if (why) {
-				/* Formatted only on failure: this loop runs for every relocation. */
+				/* Formatted only on failure: this loop runs for every relocation.
+				 */
 				rel_context(ld, sec, r, ctx, sizeof(ctx));
 				LOG_ERR("%s: %s: %s", ld->name, ctx, why);
 				return -ENOEXEC;
@@ -358,6 +418,11 @@ int llext_link_relocate(struct llext_load *ld)
 		struct llext_symval *v = &ld->sym[i];
 
 		switch (v->kind) {
+		case LLEXT_SYM_ALIAS:
+			/* Its target is a defined symbol, which may come later in the table. */
+			v->addr = ld->sect[llext_elf_sym_shndx(e, v->addr)].addr +
+			          e->syms[v->addr].st_value;
+			break;
 		case LLEXT_SYM_DEFINED:
 			v->addr = ld->sect[llext_elf_sym_shndx(e, i)].addr + e->syms[i].st_value;
 			break;
@@ -366,6 +431,9 @@ int llext_link_relocate(struct llext_load *ld)
 			break;
 		case LLEXT_SYM_GOTBASE:
 			v->addr = got;
+			break;
+		case LLEXT_SYM_DSO:
+			v->addr = base;
 			break;
 		default:
 			break;

@@ -119,6 +119,7 @@ void llext_free(struct llext_internal *ie)
 	if (!ie) {
 		return;
 	}
+	llext_unwind_unregister(ie);
 	llext_mem_free(ie);
 	llext_symindex_free(&ie->pub.exp_tab);
 	free(ie->pub.exp_tab.syms);
@@ -259,6 +260,8 @@ static void run_dtors(struct llext_internal *ie)
 	for (size_t i = 0; i < ie->ndtors; i++) {
 		ie->dtors[i]();
 	}
+	/* C++ static destructors, which constructors registered with __cxa_atexit(). */
+	llext_unwind_finalize(ie);
 }
 
 LLEXT_EXPORT int llext_unload(struct llext **ext)

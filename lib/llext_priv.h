@@ -76,7 +76,9 @@ struct llext_internal {
 	size_t nsect;
 	size_t *reloc_counts; /* per entry of arch->relocs */
 	struct llext_stats stats;
-	uint64_t mark; /* scratch for dependency de-duplication, under the registry lock */
+	uint64_t mark;   /* scratch for dependency de-duplication, under the registry lock */
+	void *eh_frame;  /* registered with the unwinder, or NULL */
+	bool dso_handle; /* uses __dso_handle: run __cxa_finalize() on teardown */
 
 	bool brought_up, torn_down;
 };
@@ -138,6 +140,9 @@ struct llext_elf {
 	const char *str;
 	size_t str_size;
 	const Elf32_Word *xndx; /* SHT_SYMTAB_SHNDX entries, or NULL */
+	/* Sections of COMDAT groups whose signature an earlier group already had (1 = drop). */
+	uint8_t *discarded;
+	size_t eh_frame; /* index of the allocated .eh_frame, 0 if none */
 };
 
 int llext_elf_open(struct llext_elf *e, struct llext_loader *ldr, const char *what);
@@ -169,6 +174,8 @@ enum llext_symkind {
 	LLEXT_SYM_EXTERNAL,  /* resolved outside the extension */
 	LLEXT_SYM_WEAK_NULL, /* weak undefined and not found: S = 0 */
 	LLEXT_SYM_GOTBASE,   /* _GLOBAL_OFFSET_TABLE_ */
+	LLEXT_SYM_DSO,       /* __dso_handle: an address unique to the extension */
+	LLEXT_SYM_ALIAS,     /* defined in a dropped COMDAT group: the kept definition */
 };
 
 struct llext_symval {
@@ -213,6 +220,13 @@ int llext_link_relocate(struct llext_load *ld);
 int llext_link_finish(struct llext_load *ld);
 /* The name of the relocation for messages ("R_X86_64_PC32" or "type 123"). */
 const char *llext_reloc_name(const struct llext_arch *arch, uint32_t type, char buf[24]);
+
+/* ---- unwind.c: exception frames and C++ static destructors ---- */
+
+void llext_unwind_register(struct llext_internal *ie, void *eh_frame);
+void llext_unwind_unregister(struct llext_internal *ie);
+/* Runs what the extension registered with __cxa_atexit() (C++ static destructors). */
+void llext_unwind_finalize(struct llext_internal *ie);
 
 /* ---- mem.c ---- */
 

@@ -372,6 +372,98 @@ static int check_sections(struct llext_elf *e, const char *what)
 	return 0;
 }
 
+/*
+ * COMDAT groups: the first group of each signature is kept, later ones are dropped, as a linker
+ * does. `ld -r` already leaves one copy per signature; this handles objects put together
+ * otherwise. Symbols defined in dropped sections are resolved to the kept copy by name.
+ */
+static int check_groups(struct llext_elf *e, const char *what)
+{
+	/* Signatures seen so far, in an open-addressing set sized for every group. */
+	struct seen {
+		uint32_t hash;
+		const char *name;
+	} *seen = NULL;
+	size_t ngroups = 0, mask;
+	int ret = 0;
+
+	for (size_t i = 1; i < e->shnum; i++) {
+		ngroups += e->shdr[i]->sh_type == SHT_GROUP;
+	}
+	if (!ngroups) {
+		return 0;
+	}
+	for (mask = 1; mask < 2 * ngroups; mask <<= 1) {
+	}
+	seen = calloc(mask--, sizeof(*seen));
+	if (!seen) {
+		return -ENOMEM;
+	}
+
+	for (size_t i = 1; i < e->shnum && !ret; i++) {
+		const Elf64_Shdr *sh = e->shdr[i];
+		const uint8_t *p = e->image + sh->sh_offset;
+		const char *sig;
+		uint32_t flags, h;
+		size_t slot;
+
+		if (sh->sh_type != SHT_GROUP) {
+			continue;
+		}
+		if (sh->sh_link != e->symtab || sh->sh_info == 0 || sh->sh_info >= e->nsyms ||
+		    sh->sh_entsize != 4 || sh->sh_size < 4 || sh->sh_size % 4 ||
+		    e->syms[sh->sh_info].st_name >= e->str_size) {
+			LOG_ERR("%s: group section %zu: bad symbol table link, signature or size",
+			        what, i);
+			ret = -EINVAL;
+			break;
+		}
+		memcpy(&flags, p, 4);
+		for (uint64_t k = 4; k < sh->sh_size && !ret; k += 4) {
+			uint32_t member;
+
+			memcpy(&member, p + k, 4);
+			if (member == 0 || member >= e->shnum || member == i) {
+				LOG_ERR("%s: group section %zu: member %u is not a section", what,
+				        i, member);
+				ret = -EINVAL;
+			}
+		}
+		if (ret || !(flags & GRP_COMDAT)) {
+			continue;
+		}
+		sig = llext_elf_sym_name(e, sh->sh_info);
+		h = llext_hash(sig);
+		for (slot = h & mask; seen[slot].name; slot = (slot + 1) & mask) {
+			if (seen[slot].hash == h && strcmp(seen[slot].name, sig) == 0) {
+				break;
+			}
+		}
+		if (!seen[slot].name) {
+			seen[slot].hash = h;
+			seen[slot].name = sig;
+			continue;
+		}
+		if (!e->discarded) {
+			e->discarded = calloc(e->shnum, 1);
+			if (!e->discarded) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
+		LOG_DBG("%s: dropping group %s (section %zu): an earlier group has its signature",
+		        what, sig, i);
+		for (uint64_t k = 4; k < sh->sh_size; k += 4) {
+			uint32_t member;
+
+			memcpy(&member, p + k, 4);
+			e->discarded[member] = 1;
+		}
+	}
+	free(seen);
+	return ret;
+}
+
 /* The data of a section through libelf, converted and aligned for direct use. */
 static const void *sect_data(struct llext_elf *e, size_t idx, Elf_Type type)
 {
@@ -484,8 +576,12 @@ int llext_elf_open(struct llext_elf *e, struct llext_loader *ldr, const char *wh
 				return -EINVAL;
 			}
 		}
+		if (!e->eh_frame && (e->shdr[i]->sh_flags & SHF_ALLOC) &&
+		    strcmp(llext_elf_sect_name(e, i), ".eh_frame") == 0) {
+			e->eh_frame = i;
+		}
 	}
-	return 0;
+	return check_groups(e, what);
 }
 
 void llext_elf_close(struct llext_elf *e)
@@ -495,6 +591,7 @@ void llext_elf_close(struct llext_elf *e)
 	}
 	free(e->shdr);
 	free(e->copy);
+	free(e->discarded);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -558,6 +655,9 @@ int llext_do_load(struct llext_load *ld, struct llext_loader *ldr)
 	}
 	if (ret) {
 		return ret;
+	}
+	if (ld->elf.eh_frame && ld->sect[ld->elf.eh_frame].region != LLEXT_MEM_COUNT) {
+		llext_unwind_register(ie, (void *)(uintptr_t)ld->sect[ld->elf.eh_frame].addr);
 	}
 	ie->stats.parse_ns = t1 - t0;
 	ie->stats.place_ns = t2 - t1;

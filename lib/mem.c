@@ -88,7 +88,9 @@ static int reserve(struct llext_load *ld, uint64_t *cur, uint32_t r, uint64_t si
 void llext_mem_classify(struct llext_load *ld)
 {
 	for (size_t i = 0; i < ld->elf.shnum; i++) {
-		ld->sect[i].region = i ? classify(ld->elf.shdr[i]) : LLEXT_MEM_COUNT;
+		bool dropped = ld->elf.discarded && ld->elf.discarded[i];
+
+		ld->sect[i].region = i && !dropped ? classify(ld->elf.shdr[i]) : LLEXT_MEM_COUNT;
 		ld->sect[i].lo = INT64_MIN;
 		ld->sect[i].hi = INT64_MAX;
 	}
@@ -111,7 +113,10 @@ int llext_mem_layout(struct llext_load *ld)
 		if (r == LLEXT_MEM_COUNT) {
 			continue;
 		}
-		ret = reserve(ld, cur, r, sh->sh_size, sh->sh_addralign, &ld->sect[i].offset);
+		/* The unwinder reads .eh_frame up to a zero terminator, which a linker would
+		 * append: four zero bytes of the fresh mapping right after it. */
+		ret = reserve(ld, cur, r, sh->sh_size + (i == e->eh_frame ? 4 : 0),
+		              sh->sh_addralign, &ld->sect[i].offset);
 		if (ret) {
 			return ret;
 		}

@@ -44,7 +44,7 @@ void *read_file(const char *path, size_t *len)
 }
 
 int load_fixture(const char *file, const char *name, struct llext **ext,
-		 struct llext_load_param *param)
+                 struct llext_load_param *param)
 {
 	struct llext_fs_loader fl = LLEXT_FS_LOADER(fixture_path(file));
 
@@ -52,7 +52,7 @@ int load_fixture(const char *file, const char *name, struct llext **ext,
 }
 
 int load_buffer(const void *buf, size_t len, const char *name, struct llext **ext,
-		struct llext_load_param *param)
+                struct llext_load_param *param)
 {
 	struct llext_buf_loader bl = LLEXT_BUF_LOADER(buf, len);
 
@@ -136,7 +136,7 @@ int run_dynamic_tests(const char *group, struct CMUnitTest *tests, size_t n)
 
 /* Calls @fn for every line of /proc/self/maps until it returns true. */
 static bool each_mapping(bool (*fn)(uintptr_t lo, uintptr_t hi, const char *perms, void *arg),
-			 void *arg)
+                         void *arg)
 {
 	FILE *f = fopen("/proc/self/maps", "re");
 	char line[1024];
@@ -238,9 +238,10 @@ void *reserve_around(uintptr_t addr, uint64_t span)
 			gap_hi = hi;
 		}
 		if (gap_lo < gap_hi) {
-			void *p = mmap((void *)gap_lo, gap_hi - gap_lo, PROT_NONE,
-				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
-				       -1, 0);
+			void *p =
+			    mmap((void *)gap_lo, gap_hi - gap_lo, PROT_NONE,
+			         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+			         -1, 0);
 
 			if (p == (void *)gap_lo) {
 				res->r[res->n].start = gap_lo;

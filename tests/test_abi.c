@@ -26,7 +26,8 @@ static void test_public_api_round_trip(void **state)
 	(void)state;
 	assert_int_equal(llext_load(&fl.loader, "abi", &ext, &param), 0);
 	assert_int_equal(llext_bringup(ext), 0);
-	int (*ops)(int, int, int) = (int (*)(int, int, int))llext_find_sym(&ext->exp_tab, "basic_ops");
+	int (*ops)(int, int, int) =
+	    (int (*)(int, int, int))llext_find_sym(&ext->exp_tab, "basic_ops");
 
 	assert_non_null(ops);
 	assert_int_equal(ops(2, 6, 7), 42);
@@ -50,7 +51,7 @@ static void test_public_api_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_public_api_round_trip),
+	    cmocka_unit_test(test_public_api_round_trip),
 	};
 
 	return cmocka_run_group_tests_name("abi", tests, NULL, NULL);

@@ -121,7 +121,8 @@ static void test_common_symbols(void **state)
 	assert_int_equal((uintptr_t)b % sizeof(long), 0);
 	/* Allocated in the extension's bss. */
 	assert_true((uintptr_t)a >= (uintptr_t)ext->mem[LLEXT_MEM_BSS] &&
-		    (uintptr_t)a < (uintptr_t)ext->mem[LLEXT_MEM_BSS] + ext->mem_size[LLEXT_MEM_BSS]);
+	            (uintptr_t)a <
+	                (uintptr_t)ext->mem[LLEXT_MEM_BSS] + ext->mem_size[LLEXT_MEM_BSS]);
 	assert_int_equal(llext_unload(&ext), 0);
 }
 
@@ -181,13 +182,13 @@ static void test_arch_elf_relocate(void **state)
 	/* S + A - P within 32 bits works; far beyond fails with -ENOEXEC. */
 	rel.r_info = ELF64_R_INFO(1, pc32);
 	rel.r_addend = 0;
-	assert_int_equal(arch_elf_relocate(&rel, (uintptr_t)&word, (uintptr_t)&word + 0x100, "y", 0),
-			 0);
+	assert_int_equal(
+	    arch_elf_relocate(&rel, (uintptr_t)&word, (uintptr_t)&word + 0x100, "y", 0), 0);
 	assert_int_equal(word, 0x100);
 	log_capture_start();
 	assert_int_equal(
-		arch_elf_relocate(&rel, (uintptr_t)&word, (uintptr_t)&word + (1ULL << 40), "far", 0),
-		-ENOEXEC);
+	    arch_elf_relocate(&rel, (uintptr_t)&word, (uintptr_t)&word + (1ULL << 40), "far", 0),
+	    -ENOEXEC);
 	log_capture_stop();
 	assert_true(log_contains("far"));
 	rel.r_info = ELF64_R_INFO(1, 0xfff0);
@@ -244,18 +245,90 @@ static void test_arch_elf_relocate_local(void **state)
 	free(buf);
 }
 
+static void test_comdat_one_copy_per_signature(void **state)
+{
+	size_t len, text_size;
+	uint8_t *buf = read_file(fixture_path("comdat.o"), &len);
+	struct llext *ext;
+	uint8_t *name;
+
+	(void)state;
+	/* As built: two groups, two functions; call_second reaches the second. */
+	assert_int_equal(load_buffer(buf, len, "comdat", &ext, NULL), 0);
+	int (*call)(void) = ext_sym(ext, "call_second");
+
+	assert_int_equal(call(), 2);
+	assert_non_null(llext_find_sym(&ext->exp_tab, "comdat_fx"));
+	text_size = ext->mem_size[LLEXT_MEM_TEXT];
+	assert_int_equal(llext_unload(&ext), 0);
+
+	/* Rename the second signature (and function) to the first's: one signature, two groups. */
+	name = memmem(buf, len, "comdat_fx", sizeof("comdat_fx"));
+	assert_non_null(name);
+	name[8] = 'n';
+	assert_null(memmem(buf, len, "comdat_fx", sizeof("comdat_fx")));
+	assert_int_equal(load_buffer(buf, len, "comdat", &ext, NULL), 0);
+	call = ext_sym(ext, "call_second");
+	/* Only the first group is loaded; references to the dropped copy reach the kept one. */
+	assert_int_equal(call(), 1);
+	assert_true(ext->mem_size[LLEXT_MEM_TEXT] < text_size);
+	assert_int_equal(ext->exp_tab.sym_cnt, 2); /* comdat_fn once, and call_second */
+	assert_int_equal(llext_unload(&ext), 0);
+	free(buf);
+}
+
+/* LLVM's address-significance table type, not in glibc's elf.h. */
+#define SHT_LLVM_ADDRSIG 0x6fff4c03
+
+static bool has_section_type(const char *file, uint32_t type)
+{
+	size_t len;
+	uint8_t *buf = read_file(fixture_path(file), &len);
+	const Elf64_Ehdr *eh = (const void *)buf;
+	const Elf64_Shdr *sh = (const void *)(buf + eh->e_shoff);
+	bool found = false;
+
+	for (int i = 0; i < eh->e_shnum; i++) {
+		found |= sh[i].sh_type == type;
+	}
+	free(buf);
+	return found;
+}
+
+/* Sections a loader skips (address-significance tables) or loads as data (unwind tables). */
+static void test_clang_sections(void **state)
+{
+	struct llext *ext;
+
+	(void)state;
+	if (!FIXTURE_HAVE_CLANG) {
+		return;
+	}
+	assert_true(has_section_type("basic-clang-default.o", SHT_LLVM_ADDRSIG));
+#if defined(__x86_64__)
+	assert_true(has_section_type("basic-clang-default.o", SHT_X86_64_UNWIND));
+#endif
+	assert_int_equal(load_fixture("basic-clang-default.o", "clang", &ext, NULL), 0);
+	int (*ops)(int, int, int) = ext_sym(ext, "basic_ops");
+
+	assert_int_equal(ops(0, 1, 2), 3);
+	assert_int_equal(llext_unload(&ext), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_undefined_symbols_are_all_named),
-		cmocka_unit_test(test_exports_only),
-		cmocka_unit_test(test_weak_undefined_resolve_to_null),
-		cmocka_unit_test(test_tls_refused),
-		cmocka_unit_test(test_executable_stack_refused),
-		cmocka_unit_test(test_common_symbols),
-		cmocka_unit_test(test_find_section),
-		cmocka_unit_test(test_arch_elf_relocate),
-		cmocka_unit_test(test_arch_elf_relocate_local),
+	    cmocka_unit_test(test_undefined_symbols_are_all_named),
+	    cmocka_unit_test(test_exports_only),
+	    cmocka_unit_test(test_weak_undefined_resolve_to_null),
+	    cmocka_unit_test(test_tls_refused),
+	    cmocka_unit_test(test_executable_stack_refused),
+	    cmocka_unit_test(test_common_symbols),
+	    cmocka_unit_test(test_find_section),
+	    cmocka_unit_test(test_arch_elf_relocate),
+	    cmocka_unit_test(test_arch_elf_relocate_local),
+	    cmocka_unit_test(test_comdat_one_copy_per_signature),
+	    cmocka_unit_test(test_clang_sections),
 	};
 
 	return cmocka_run_group_tests_name("link", tests, NULL, NULL);

@@ -245,7 +245,7 @@ int main(void)
 {
 	size_t nv = sizeof(variants) / sizeof(variants[0]);
 	struct CMUnitTest *t = calloc(nv * 4 + 1, sizeof(*t));
-	char (*names)[96] = calloc(nv * 4, sizeof(*names));
+	char(*names)[96] = calloc(nv * 4, sizeof(*names));
 	size_t n = 0;
 
 	for (size_t i = 0; i < nv; i++) {
@@ -253,10 +253,10 @@ int main(void)
 			const char *what;
 			CMUnitTestFunction fn;
 		} kinds[] = {
-			{"basic", test_basic},
-			{"ctors", test_ctors},
-			{"multi", test_multi},
-			{"linked", test_linked_extensions},
+		    {"basic", test_basic},
+		    {"ctors", test_ctors},
+		    {"multi", test_multi},
+		    {"linked", test_linked_extensions},
 		};
 
 		for (size_t k = 0; k < 4; k++) {

@@ -59,7 +59,7 @@ int mprotect(void *addr, size_t len, int prot)
 static void test_never_writable_and_executable(void **state)
 {
 	static const char *const files[] = {"basic-gcc-default.o", "basic-gcc-pic.o",
-					    "ctors-gcc-large.o", "multi-gcc-default.o", "align.o"};
+	                                    "ctors-gcc-large.o", "multi-gcc-default.o", "align.o"};
 
 	(void)state;
 	wx_violations = exec_grants = 0;
@@ -101,7 +101,7 @@ static void test_region_protections(void **state)
 	/* The last byte of each region has its region's protection too. */
 	expect_perms((char *)ext->mem[LLEXT_MEM_TEXT] + ext->mem_size[LLEXT_MEM_TEXT] - 1, "r-xp");
 	expect_perms((char *)ext->mem[LLEXT_MEM_RODATA] + ext->mem_size[LLEXT_MEM_RODATA] - 1,
-		     "r--p");
+	             "r--p");
 
 	lo = (uintptr_t)ext->mem[LLEXT_MEM_TEXT];
 	hi = (uintptr_t)ext->mem[LLEXT_MEM_BSS] + ext->mem_size[LLEXT_MEM_BSS];
@@ -276,12 +276,12 @@ static void test_far_from_libc(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_never_writable_and_executable),
-		cmocka_unit_test(test_region_protections),
-		cmocka_unit_test(test_writes_to_text_fault),
-		cmocka_unit_test(test_alignment_above_a_page),
-		cmocka_unit_test(test_memory_domain),
-		cmocka_unit_test(test_far_from_libc),
+	    cmocka_unit_test(test_never_writable_and_executable),
+	    cmocka_unit_test(test_region_protections),
+	    cmocka_unit_test(test_writes_to_text_fault),
+	    cmocka_unit_test(test_alignment_above_a_page),
+	    cmocka_unit_test(test_memory_domain),
+	    cmocka_unit_test(test_far_from_libc),
 	};
 
 	return cmocka_run_group_tests_name("memory", tests, NULL, NULL);

@@ -268,9 +268,9 @@ static void test_regions(void **state)
 	uintptr_t arr = (uintptr_t)ext_sym(ext, "basic_zeroes");
 
 	assert_true(fn >= (uintptr_t)ext->mem[LLEXT_MEM_TEXT] &&
-		    fn < (uintptr_t)ext->mem[LLEXT_MEM_TEXT] + ext->mem_size[LLEXT_MEM_TEXT]);
+	            fn < (uintptr_t)ext->mem[LLEXT_MEM_TEXT] + ext->mem_size[LLEXT_MEM_TEXT]);
 	assert_true(arr >= (uintptr_t)ext->mem[LLEXT_MEM_BSS] &&
-		    arr < (uintptr_t)ext->mem[LLEXT_MEM_BSS] + ext->mem_size[LLEXT_MEM_BSS]);
+	            arr < (uintptr_t)ext->mem[LLEXT_MEM_BSS] + ext->mem_size[LLEXT_MEM_BSS]);
 	assert_int_equal(llext_unload(&ext), 0);
 }
 
@@ -328,18 +328,18 @@ static void test_threads(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_same_name_returns_existing),
-		cmocka_unit_test(test_by_name),
-		cmocka_unit_test(test_long_names_are_cut),
-		cmocka_unit_test(test_iterate),
-		cmocka_unit_test(test_invalid_arguments),
-		cmocka_unit_test(test_call_fn),
-		cmocka_unit_test(test_host_symbols),
-		cmocka_unit_test(test_hand_built_table),
-		cmocka_unit_test(test_explicit_exports),
-		cmocka_unit_test(test_implicit_exports),
-		cmocka_unit_test(test_regions),
-		cmocka_unit_test(test_threads),
+	    cmocka_unit_test(test_same_name_returns_existing),
+	    cmocka_unit_test(test_by_name),
+	    cmocka_unit_test(test_long_names_are_cut),
+	    cmocka_unit_test(test_iterate),
+	    cmocka_unit_test(test_invalid_arguments),
+	    cmocka_unit_test(test_call_fn),
+	    cmocka_unit_test(test_host_symbols),
+	    cmocka_unit_test(test_hand_built_table),
+	    cmocka_unit_test(test_explicit_exports),
+	    cmocka_unit_test(test_implicit_exports),
+	    cmocka_unit_test(test_regions),
+	    cmocka_unit_test(test_threads),
 	};
 
 	return cmocka_run_group_tests_name("registry", tests, NULL, NULL);

@@ -9,10 +9,11 @@ if [ "$(id -u)" -ne 0 ]; then
 	SUDO=sudo
 fi
 
-native="meson ninja-build pkgconf gcc clang lld llvm binutils valgrind
+native="meson ninja-build pkgconf gcc g++ clang lld llvm binutils valgrind
 	libelf-dev libcmocka-dev
 	zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libexpat1-dev libsqlite3-dev
-	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user"
+	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
+	qemu-user"
 cross="libelf-dev:arm64 libcmocka-dev:arm64
 	zlib1g-dev:arm64 libbz2-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64 libexpat1-dev:arm64
 	libsqlite3-dev:arm64"
