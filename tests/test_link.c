@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Symbol resolution and what the loader refuses: undefined, weak, TLS, executable stack. */
+#include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -54,6 +55,67 @@ static void test_exports_only(void **state)
 	assert_int_equal(value(1), 101);
 	assert_int_equal(llext_unload(&ext), 0);
 	assert_int_equal(registry_count(), 0);
+}
+
+/* Host exports first, then other extensions' exports (first loaded wins), then the process. */
+static void test_resolution_order(void **state)
+{
+	struct llext *shadow, *shadow2, *user;
+
+	(void)state;
+	assert_int_equal(load_fixture("shadow.o", "shadow", &shadow, NULL), 0);
+	assert_int_equal(load_fixture("shadow.o", "shadow2", &shadow2, NULL), 0);
+	assert_int_equal(load_fixture("shadow-user.o", "user", &user, NULL), 0);
+	int (*add)(int, int) = ext_sym(user, "shadow_user_add");
+	int (*to_int)(const char *) = ext_sym(user, "shadow_user_atoi");
+
+	/* host_add: the host's EXPORT_SYMBOL wins over the extensions' definitions. */
+	assert_int_equal(add(2, 3), 5);
+	/* atoi: an extension's export wins over libc; the first loaded of the two. */
+	assert_int_equal(to_int("5"), -7);
+	assert_int_equal(shadow->use_count, 2);
+	assert_int_equal(shadow2->use_count, 1);
+	assert_int_equal(llext_unload(&user), 0);
+	assert_int_equal(shadow->use_count, 1);
+	assert_int_equal(llext_unload(&shadow2), 0);
+	assert_int_equal(llext_unload(&shadow), 0);
+
+	/* With no extension defining atoi, the process's (libc's) is found. */
+	assert_int_equal(load_fixture("shadow-user.o", "user", &user, NULL), 0);
+	to_int = ext_sym(user, "shadow_user_atoi");
+	assert_int_equal(to_int("5"), 5);
+	assert_int_equal(llext_unload(&user), 0);
+}
+
+/* EXPORT_SYMBOL() in a shared library opened at run time, privately (RTLD_LOCAL). */
+static void test_export_from_shared_library(void **state)
+{
+	struct llext_load_param strict = LLEXT_LOAD_PARAM_DEFAULT;
+	struct llext *ext;
+	void *lib;
+
+	(void)state;
+	assert_null(llext_find_sym(NULL, "libexport_triple"));
+	lib = dlopen(LIBEXPORT_PATH, RTLD_NOW | RTLD_LOCAL);
+	assert_non_null(lib);
+	/* Not visible to dlsym(RTLD_DEFAULT): only the export note makes it reachable. */
+	assert_null(dlsym(RTLD_DEFAULT, "libexport_triple"));
+	assert_ptr_equal(llext_find_sym(NULL, "libexport_triple"), dlsym(lib, "libexport_triple"));
+
+	strict.exports_only = true;
+	assert_int_equal(load_fixture("libexport-user.o", "libuser", &ext, &strict), 0);
+	int (*user)(int) = ext_sym(ext, "libexport_user");
+
+	assert_int_equal(user(4), 13);
+	assert_int_equal(llext_unload(&ext), 0);
+
+	/* Closing the library takes its exports away. */
+	assert_int_equal(dlclose(lib), 0);
+	assert_null(llext_find_sym(NULL, "libexport_triple"));
+	log_capture_start();
+	assert_int_equal(load_fixture("libexport-user.o", "libuser", &ext, &strict), -ENODATA);
+	log_capture_stop();
+	assert_true(log_contains("libexport_triple"));
 }
 
 static void test_weak_undefined_resolve_to_null(void **state)
@@ -320,6 +382,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_undefined_symbols_are_all_named),
 	    cmocka_unit_test(test_exports_only),
+	    cmocka_unit_test(test_resolution_order),
+	    cmocka_unit_test(test_export_from_shared_library),
 	    cmocka_unit_test(test_weak_undefined_resolve_to_null),
 	    cmocka_unit_test(test_tls_refused),
 	    cmocka_unit_test(test_executable_stack_refused),

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A shared library that exports a symbol to extensions with EXPORT_SYMBOL(), and does not link
+ * libllext: the note it carries is all libllext needs to find it.
+ */
+#include <llext/symbol.h>
+
+int libexport_triple(int v);
+
+int libexport_triple(int v)
+{
+	return 3 * v;
+}
+EXPORT_SYMBOL(libexport_triple);
