@@ -223,6 +223,9 @@ const char *llext_reloc_name(const struct llext_arch *arch, uint32_t type, char 
 
 /* ---- unwind.c: exception frames and C++ static destructors ---- */
 
+/* Checks .eh_frame (loaded at @addr, relocated) the way the unwinder will read it. */
+int llext_unwind_check(const uint8_t *eh, size_t size, uint64_t addr, uint64_t text,
+		       uint64_t text_end, const char *name);
 void llext_unwind_register(struct llext_internal *ie, void *eh_frame);
 void llext_unwind_unregister(struct llext_internal *ie);
 /* Runs what the extension registered with __cxa_atexit() (C++ static destructors). */

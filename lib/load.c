@@ -657,7 +657,16 @@ int llext_do_load(struct llext_load *ld, struct llext_loader *ldr)
 		return ret;
 	}
 	if (ld->elf.eh_frame && ld->sect[ld->elf.eh_frame].region != LLEXT_MEM_COUNT) {
-		llext_unwind_register(ie, (void *)(uintptr_t)ld->sect[ld->elf.eh_frame].addr);
+		const struct llext_sect *s = &ld->sect[ld->elf.eh_frame];
+		uint64_t text = (uintptr_t)ie->pub.mem[LLEXT_MEM_TEXT];
+
+		ret = llext_unwind_check(ie->map + s->offset,
+		                         ld->elf.shdr[ld->elf.eh_frame]->sh_size, s->addr, text,
+		                         text + ie->pub.mem_size[LLEXT_MEM_TEXT], ld->name);
+		if (ret) {
+			return ret;
+		}
+		llext_unwind_register(ie, (void *)(uintptr_t)s->addr);
 	}
 	ie->stats.parse_ns = t1 - t0;
 	ie->stats.place_ns = t2 - t1;

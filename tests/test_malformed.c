@@ -184,6 +184,14 @@ static void bad_rela_unloaded_sym(struct obj *o)
 	s->st_shndx = (uint16_t)sect(o, ".comment");
 	s->st_value = 0;
 }
+static void bad_eh_cie_version(struct obj *o) { o->b[o->sh[sect(o, ".eh_frame")].sh_offset + 8] = 7; }
+static void bad_eh_length(struct obj *o)
+{
+	uint32_t len = 0xfffffff0u;
+
+	memcpy(o->b + o->sh[sect(o, ".eh_frame")].sh_offset, &len, 4);
+}
+static void bad_eh_fde_range(struct obj *o) { rela(o, ".rela.eh_frame")->r_addend += 1 << 24; }
 static void bad_init_entry(struct obj *o) { rela(o, ".rela.init_array")->r_addend = 1 << 24; }
 static void bad_exported_sym_size(struct obj *o) { o->sh[sect(o, ".exported_sym")].sh_size += 8; }
 /* clang-format on */
@@ -238,6 +246,9 @@ static const struct bad cases[] = {
     {"relocation entry size", bad_rela_entsize, -EINVAL, "entry size", NULL},
     {"relocations into bss", bad_rela_into_nobits, -ENOEXEC, "no contents", NULL},
     {"symbol in unloaded section", bad_rela_unloaded_sym, -ENOEXEC, "not loaded", NULL},
+    {"unwind CIE version", bad_eh_cie_version, -ENOEXEC, "CIE is malformed", NULL},
+    {"unwind record length", bad_eh_length, -ENOEXEC, "record length", NULL},
+    {"unwind FDE outside code", bad_eh_fde_range, -ENOEXEC, "outside the extension's code", NULL},
     {"constructor outside code", bad_init_entry, -ENOEXEC, "not in the extension's code",
      "ctors-gcc-default.o"},
     {"export table size", bad_exported_sym_size, -EINVAL, "whole number", "exports.o"},
