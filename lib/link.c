@@ -268,8 +268,8 @@ static int constrain(struct llext_load *ld, size_t sec, size_t idx,
 		 * within [min - A, max - A].
 		 */
 		if (d->reach == LLEXT_REACH_ABS) {
-			narrow(&ld->abs_lo, &ld->abs_hi, &ld->abs_lo_rel, &ld->abs_hi_rel, min - A,
-			       max - A, code);
+			narrow(&ld->abs_lo, &ld->abs_hi, &ld->abs_lo_rel, &ld->abs_hi_rel,
+			       llext_sat_sub(min, A), llext_sat_sub(max, A), code);
 		}
 		return 0;
 	}
@@ -296,9 +296,11 @@ static int constrain(struct llext_load *ld, size_t sec, size_t idx,
 	/* S + A - P in [min, max], with P = section address + r_offset. */
 	{
 		struct llext_sect *t = &ld->sect[ld->elf.shdr[sec]->sh_info];
-		int64_t target = (int64_t)(v->addr + (uint64_t)A) - (int64_t)r->r_offset;
+		int64_t target =
+		    llext_sat_sub((int64_t)(v->addr + (uint64_t)A), (int64_t)r->r_offset);
 
-		narrow(&t->lo, &t->hi, &t->lo_rel, &t->hi_rel, target - max, target - min, code);
+		narrow(&t->lo, &t->hi, &t->lo_rel, &t->hi_rel, llext_sat_sub(target, max),
+		       llext_sat_sub(target, min), code);
 	}
 	return 0;
 }
@@ -314,19 +316,18 @@ int llext_link_scan(struct llext_load *ld)
 	for (size_t sec = 1; sec < e->shnum; sec++) {
 		const Elf64_Shdr *sh = e->shdr[sec];
 		const Elf64_Shdr *target;
-		Elf_Data *data;
 
 		if (sh->sh_type != SHT_RELA || ld->sect[sh->sh_info].region == LLEXT_MEM_COUNT) {
 			continue;
 		}
 		target = e->shdr[sh->sh_info];
-		data = elf_getdata(elf_getscn(e->elf, sec), NULL);
-		if (!data || data->d_type != ELF_T_RELA || data->d_size != sh->sh_size) {
+		ld->sect[sec].rela =
+		    llext_elf_data(&ld->elf, sec, ELF_T_RELA, _Alignof(Elf64_Rela));
+		if (!ld->sect[sec].rela) {
 			LOG_ERR("%s: cannot read relocation section %s: %s", ld->name,
 			        llext_elf_sect_name(e, sec), elf_errmsg(-1));
 			return -EINVAL;
 		}
-		ld->sect[sec].rela = data->d_buf;
 		ld->sect[sec].nrela = sh->sh_size / sizeof(Elf64_Rela);
 		if (ld->sect[sec].nrela && target->sh_type == SHT_NOBITS) {
 			LOG_ERR("%s: relocation section %s patches %s, which has no contents",

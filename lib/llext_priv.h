@@ -31,6 +31,17 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* a - b, clamped to the int64_t range: placement windows are built from untrusted addends. */
+static inline int64_t llext_sat_sub(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r)) {
+		return b < 0 ? INT64_MAX : INT64_MIN;
+	}
+	return r;
+}
+
 /* ---- log.c ---- */
 
 void llext_log(enum llext_log_level level, const char *fmt, ...)
@@ -143,11 +154,15 @@ struct llext_elf {
 	/* Sections of COMDAT groups whose signature an earlier group already had (1 = drop). */
 	uint8_t *discarded;
 	size_t eh_frame; /* index of the allocated .eh_frame, 0 if none */
+	void **owned;    /* aligned copies of misaligned tables */
+	size_t nowned;
 };
 
 int llext_elf_open(struct llext_elf *e, struct llext_loader *ldr, const char *what);
 void llext_elf_close(struct llext_elf *e);
 const char *llext_elf_sect_name(const struct llext_elf *e, size_t idx);
+/* A section's contents as libelf reads them, aligned to @align (copied if needed). */
+const void *llext_elf_data(struct llext_elf *e, size_t idx, Elf_Type type, size_t align);
 const char *llext_elf_sym_name(const struct llext_elf *e, size_t idx);
 /* Section index of a symbol (resolving SHN_XINDEX), or the special SHN_* value. */
 size_t llext_elf_sym_shndx(const struct llext_elf *e, size_t idx);
@@ -225,7 +240,7 @@ const char *llext_reloc_name(const struct llext_arch *arch, uint32_t type, char 
 
 /* Checks .eh_frame (loaded at @addr, relocated) the way the unwinder will read it. */
 int llext_unwind_check(const uint8_t *eh, size_t size, uint64_t addr, uint64_t text,
-		       uint64_t text_end, const char *name);
+                       uint64_t text_end, const char *name);
 void llext_unwind_register(struct llext_internal *ie, void *eh_frame);
 void llext_unwind_unregister(struct llext_internal *ie);
 /* Runs what the extension registered with __cxa_atexit() (C++ static destructors). */

@@ -132,7 +132,9 @@ static int find_extent(struct llext_loader *ldr, const Elf64_Ehdr *eh, const cha
 		for (size_t j = 0; j < n; j++) {
 			uint64_t send;
 
-			if (chunk[j].sh_type == SHT_NOBITS || chunk[j].sh_type == SHT_NULL) {
+			/* Every section but 0 and NOBITS ones must have its bytes in the file,
+			 * whatever its type: this is the only check of their extent. */
+			if (chunk[j].sh_type == SHT_NOBITS || i + j == 0) {
 				continue;
 			}
 			if (add_overflows(chunk[j].sh_offset, chunk[j].sh_size, &send)) {
@@ -166,20 +168,25 @@ static void libelf_init(void)
 
 const char *llext_elf_sect_name(const struct llext_elf *e, size_t idx)
 {
-	if (idx >= e->shnum) {
+	if (idx >= e->shnum || e->shdr[idx]->sh_name >= e->shstr_size) {
 		return "?";
 	}
 	return e->shstr + e->shdr[idx]->sh_name;
 }
 
+/* Names for messages: never trusting an index or offset that may not have been checked yet. */
 const char *llext_elf_sym_name(const struct llext_elf *e, size_t idx)
 {
-	const Elf64_Sym *s = &e->syms[idx];
+	const Elf64_Sym *s;
 
+	if (idx == 0 || idx >= e->nsyms) {
+		return "";
+	}
+	s = &e->syms[idx];
 	if (ELF64_ST_TYPE(s->st_info) == STT_SECTION) {
 		return llext_elf_sect_name(e, llext_elf_sym_shndx(e, idx));
 	}
-	return e->str + s->st_name;
+	return s->st_name < e->str_size ? e->str + s->st_name : "?";
 }
 
 size_t llext_elf_sym_shndx(const struct llext_elf *e, size_t idx)
@@ -402,7 +409,7 @@ static int check_groups(struct llext_elf *e, const char *what)
 
 	for (size_t i = 1; i < e->shnum && !ret; i++) {
 		const Elf64_Shdr *sh = e->shdr[i];
-		const uint8_t *p = e->image + sh->sh_offset;
+		const uint8_t *p;
 		const char *sig;
 		uint32_t flags, h;
 		size_t slot;
@@ -410,6 +417,7 @@ static int check_groups(struct llext_elf *e, const char *what)
 		if (sh->sh_type != SHT_GROUP) {
 			continue;
 		}
+		p = e->image + sh->sh_offset;
 		if (sh->sh_link != e->symtab || sh->sh_info == 0 || sh->sh_info >= e->nsyms ||
 		    sh->sh_entsize != 4 || sh->sh_size < 4 || sh->sh_size % 4 ||
 		    e->syms[sh->sh_info].st_name >= e->str_size) {
@@ -464,15 +472,38 @@ static int check_groups(struct llext_elf *e, const char *what)
 	return ret;
 }
 
-/* The data of a section through libelf, converted and aligned for direct use. */
-static const void *sect_data(struct llext_elf *e, size_t idx, Elf_Type type)
+/* Remembers a buffer to free with the object. */
+static int own(struct llext_elf *e, void *p)
+{
+	void **n = realloc(e->owned, (e->nowned + 1) * sizeof(*n));
+
+	if (!n) {
+		free(p);
+		return -ENOMEM;
+	}
+	e->owned = n;
+	e->owned[e->nowned++] = p;
+	return 0;
+}
+
+const void *llext_elf_data(struct llext_elf *e, size_t idx, Elf_Type type, size_t align)
 {
 	Elf_Data *d = elf_getdata(elf_getscn(e->elf, idx), NULL);
+	void *copy;
 
 	if (!d || d->d_type != type || d->d_size != e->shdr[idx]->sh_size) {
 		return NULL;
 	}
-	return d->d_buf;
+	if ((uintptr_t)d->d_buf % align == 0) {
+		return d->d_buf;
+	}
+	/* libelf hands out the file's bytes as they are; a misaligned table gets copied. */
+	copy = malloc(d->d_size ? d->d_size : 1);
+	if (!copy || own(e, copy) != 0) {
+		return NULL;
+	}
+	memcpy(copy, d->d_buf, d->d_size);
+	return copy;
 }
 
 int llext_elf_open(struct llext_elf *e, struct llext_loader *ldr, const char *what)
@@ -533,23 +564,27 @@ int llext_elf_open(struct llext_elf *e, struct llext_loader *ldr, const char *wh
 		LOG_ERR("%s: section name table index %zu is invalid", what, shstrndx);
 		return -EINVAL;
 	}
-	e->shdr = calloc(e->shnum, sizeof(*e->shdr));
+	/* Copies of the headers: the file may place them at any alignment. */
+	e->shdr = calloc(e->shnum, sizeof(*e->shdr) + sizeof(Elf64_Shdr));
 	if (!e->shdr) {
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < e->shnum; i++) {
-		e->shdr[i] = elf64_getshdr(elf_getscn(e->elf, i));
-		if (!e->shdr[i]) {
+		const Elf64_Shdr *sh = elf64_getshdr(elf_getscn(e->elf, i));
+
+		if (!sh) {
 			LOG_ERR("%s: section header %zu: %s", what, i, elf_errmsg(-1));
 			return -EINVAL;
 		}
+		e->shdr[i] = (Elf64_Shdr *)(e->shdr + e->shnum) + i;
+		memcpy(e->shdr[i], sh, sizeof(Elf64_Shdr));
 	}
-	e->shstr_size = e->shdr[shstrndx]->sh_size;
-	e->shstr = (const char *)e->image + e->shdr[shstrndx]->sh_offset;
 	{
 		/* Names are needed to report anything else, so the table is checked first. */
 		const Elf64_Shdr *sh = e->shdr[shstrndx];
 
+		e->shstr_size = sh->sh_size;
+		e->shstr = (const char *)e->image + (sh->sh_type == SHT_STRTAB ? sh->sh_offset : 0);
 		if (sh->sh_type != SHT_STRTAB || sh->sh_size == 0 ||
 		    e->shstr[sh->sh_size - 1] != '\0') {
 			LOG_ERR("%s: section name table (section %zu) is not a NUL-terminated "
@@ -563,14 +598,14 @@ int llext_elf_open(struct llext_elf *e, struct llext_loader *ldr, const char *wh
 	if (ret) {
 		return ret;
 	}
-	e->syms = sect_data(e, e->symtab, ELF_T_SYM);
+	e->syms = llext_elf_data(e, e->symtab, ELF_T_SYM, _Alignof(Elf64_Sym));
 	if (!e->syms) {
 		LOG_ERR("%s: cannot read the symbol table: %s", what, elf_errmsg(-1));
 		return -EINVAL;
 	}
 	for (size_t i = 1; i < e->shnum; i++) {
 		if (e->shdr[i]->sh_type == SHT_SYMTAB_SHNDX) {
-			e->xndx = sect_data(e, i, ELF_T_WORD);
+			e->xndx = llext_elf_data(e, i, ELF_T_WORD, _Alignof(Elf32_Word));
 			if (!e->xndx) {
 				LOG_ERR("%s: cannot read the extended section index table", what);
 				return -EINVAL;
@@ -592,6 +627,10 @@ void llext_elf_close(struct llext_elf *e)
 	free(e->shdr);
 	free(e->copy);
 	free(e->discarded);
+	for (size_t i = 0; i < e->nowned; i++) {
+		free(e->owned[i]);
+	}
+	free(e->owned);
 	memset(e, 0, sizeof(*e));
 }
 

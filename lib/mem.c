@@ -49,7 +49,7 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 /* Which region a section belongs to, LLEXT_MEM_COUNT if it is not loaded. */
 static uint32_t classify(const Elf64_Shdr *sh)
 {
-	if (!(sh->sh_flags & SHF_ALLOC)) {
+	if (!(sh->sh_flags & SHF_ALLOC) || sh->sh_type == SHT_NULL) {
 		return LLEXT_MEM_COUNT;
 	}
 	if (sh->sh_flags & SHF_EXECINSTR) {
@@ -310,21 +310,21 @@ int llext_mem_place(struct llext_load *ld)
 		lo_src = ld->abs_lo_rel;
 		constrained = true;
 	}
-	if (ld->abs_hi - (int64_t)ie->map_size < hi) {
-		hi = ld->abs_hi - (int64_t)ie->map_size;
+	if (llext_sat_sub(ld->abs_hi, (int64_t)ie->map_size) < hi) {
+		hi = llext_sat_sub(ld->abs_hi, (int64_t)ie->map_size);
 		hi_src = ld->abs_hi_rel;
 		constrained = true;
 	}
 	for (size_t i = 1; i < ld->elf.shnum; i++) {
 		const struct llext_sect *s = &ld->sect[i];
 
-		if (s->lo != INT64_MIN && s->lo - (int64_t)s->offset > lo) {
-			lo = s->lo - (int64_t)s->offset;
+		if (s->lo != INT64_MIN && llext_sat_sub(s->lo, (int64_t)s->offset) > lo) {
+			lo = llext_sat_sub(s->lo, (int64_t)s->offset);
 			lo_src = s->lo_rel;
 			constrained = true;
 		}
-		if (s->hi != INT64_MAX && s->hi - (int64_t)s->offset < hi) {
-			hi = s->hi - (int64_t)s->offset;
+		if (s->hi != INT64_MAX && llext_sat_sub(s->hi, (int64_t)s->offset) < hi) {
+			hi = llext_sat_sub(s->hi, (int64_t)s->offset);
 			hi_src = s->hi_rel;
 			constrained = true;
 		}

@@ -45,19 +45,30 @@ struct cursor {
 	bool bad;
 };
 
-static uint64_t take(struct cursor *c, size_t n)
+/* Moves past @n bytes; false (and the cursor marked bad) if there are not that many. */
+static bool skip(struct cursor *c, size_t n)
 {
-	uint64_t v = 0;
-
 	if (c->bad || (size_t)(c->end - c->p) < n) {
 		c->bad = true;
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		v |= (uint64_t)c->p[i] << (8 * i);
+		return false;
 	}
 	c->p += n;
 	c->addr += n;
+	return true;
+}
+
+/* Reads a little-endian value of @n bytes, at most 8. */
+static uint64_t take(struct cursor *c, size_t n)
+{
+	const uint8_t *p = c->p;
+	uint64_t v = 0;
+
+	if (!skip(c, n)) {
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		v |= (uint64_t)p[i] << (8 * i);
+	}
 	return v;
 }
 
@@ -165,7 +176,7 @@ static int check_cie(struct cursor *c, struct cie *cie)
 	if (aug_len == (size_t)(c->end - c->p)) {
 		return -1;
 	}
-	take(c, aug_len + 1);
+	skip(c, aug_len + 1);
 	leb128(c, false);                             /* code alignment */
 	leb128(c, true);                              /* data alignment */
 	version == 1 ? take(c, 1) : leb128(c, false); /* return address register */

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libFuzzer target: arbitrary bytes as an extension, through the buffer loader. Whatever loads
+ * is unloaded again; nothing may crash, leak (ASan's leak checker runs) or stay registered.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <llext/buf_loader.h>
+#include <llext/llext.h>
+#include <llext/log.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void quiet(enum llext_log_level level, const char *msg, void *user)
+{
+	(void)level;
+	(void)msg;
+	(void)user;
+}
+
+static int count(struct llext *ext, void *arg)
+{
+	(void)ext;
+	(*(int *)arg)++;
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct llext_buf_loader bl = LLEXT_BUF_LOADER(data, size);
+	struct llext *ext;
+	int n = 0;
+
+	llext_set_log(LLEXT_LOG_ERR, quiet, NULL);
+	if (llext_load(&bl.loader, "fuzz", &ext, NULL) == 0) {
+		llext_unload(&ext);
+	}
+	llext_iterate(count, &n);
+	if (n != 0) {
+		abort(); /* a failed or unloaded extension stayed registered */
+	}
+	return 0;
+}

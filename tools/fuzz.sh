@@ -1,0 +1,35 @@
+#!/bin/sh
+# Builds the libFuzzer targets with clang, ASan and UBSan, and runs each for a bounded time,
+# seeded with the test fixtures. A crash stops the run and leaves the input in build/fuzz/.
+#
+# Usage: tools/fuzz.sh [SECONDS_PER_TARGET] [JOBS]   (defaults: 60 seconds, 1 job)
+set -eu
+cd "$(dirname "$0")/.."
+secs=${1:-60}
+jobs=${2:-1}
+dir=build/fuzz
+
+tools/setup-debian.sh
+[ -f "$dir/build.ninja" ] ||
+	CC=clang meson setup "$dir" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dfixture_clang=enabled
+ninja -C "$dir"
+
+corpus="$dir/corpus"
+mkdir -p "$corpus/load" "$corpus/tables"
+cp "$dir"/tests/ext/*.o "$corpus/load/"
+cp tests/fuzz/regressions/*.o "$corpus/load/" 2>/dev/null || true
+
+export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1
+export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
+for t in load tables; do
+	echo "== fuzz-$t for ${secs}s"
+	"$dir/tests/fuzz/fuzz-$t" -max_total_time="$secs" -max_len=131072 -timeout=10 \
+		-jobs="$jobs" -workers="$jobs" -print_final_stats=1 \
+		-artifact_prefix="$dir/crash-$t-" "$corpus/$t" 2>&1 | tee "$dir/fuzz-$t.log" |
+		grep -E '^(#[0-9]+.*DONE|stat::|==[0-9]+==ERROR|SUMMARY)' || true
+	if ls "$dir"/crash-"$t"-* >/dev/null 2>&1; then
+		echo "fuzz-$t found a crash: $(ls "$dir"/crash-"$t"-*)" >&2
+		exit 1
+	fi
+done
