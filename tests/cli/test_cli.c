@@ -1,0 +1,803 @@
+// SPDX-License-Identifier: MIT
+/*
+ * llext-run and the plugind example, used as a user would: each test starts the program,
+ * feeds it standard input, and checks its exit status, standard output and standard error.
+ *
+ * Arguments: the programs and objects under test (llext-run, plugind, *.o), found by base name.
+ *
+ * In a cross build this driver itself runs under the exe wrapper (qemu-aarch64), and qemu-user
+ * cannot start another AArch64 program directly. Meson puts the wrapper's command in
+ * MESON_EXE_WRAPPER for tests of cross-built programs, so every program started here is started
+ * through it; the wrapper is a native program, which qemu-user's execve runs fine.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+extern char **environ;
+
+/* ---- the files under test, by base name ---- */
+
+static char **inputs;
+static int ninputs;
+
+static const char *path_of(const char *base)
+{
+	for (int i = 0; i < ninputs; i++) {
+		const char *slash = strrchr(inputs[i], '/');
+		const char *b = slash ? slash + 1 : inputs[i];
+
+		if (strcmp(b, base) == 0) {
+			return inputs[i];
+		}
+	}
+	fail_msg("'%s' was not given to the test program", base);
+	return NULL;
+}
+
+/* A file in this test's build directory, for objects the tests make themselves. */
+static const char *scratch(const char *name)
+{
+	static char buf[4][4096];
+	static int next;
+	char *p = buf[next++ % 4];
+
+	snprintf(p, sizeof(buf[0]), "%s/%s", CLI_SCRATCH_DIR, name);
+	return p;
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	FILE *f = fopen(from, "rb");
+	char *buf;
+	long len;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	assert_true(len > 0);
+	rewind(f);
+	buf = malloc((size_t)len);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	write_file(to, buf, (size_t)len);
+	free(buf);
+}
+
+/* ---- running a program ---- */
+
+/* The exe wrapper's words (MESON_EXE_WRAPPER, shell-quoted), or none for a native build. */
+static char *wrapper[16];
+static int nwrapper;
+
+static void parse_wrapper(void)
+{
+	const char *s = getenv("MESON_EXE_WRAPPER");
+	static char words[4096];
+	char *out = words;
+
+	if (!s || !*s) {
+		return;
+	}
+	while (*s) {
+		while (*s == ' ' || *s == '\t') {
+			s++;
+		}
+		if (!*s) {
+			break;
+		}
+		if (nwrapper == (int)(sizeof(wrapper) / sizeof(wrapper[0])) - 1 ||
+		    out + strlen(s) + 1 > words + sizeof(words)) {
+			fprintf(stderr, "MESON_EXE_WRAPPER is too long\n");
+			exit(99);
+		}
+		wrapper[nwrapper++] = out;
+		while (*s && *s != ' ' && *s != '\t') {
+			if (*s == '\'') {
+				for (s++; *s && *s != '\''; s++) {
+					*out++ = *s;
+				}
+				s += *s == '\'';
+			} else if (*s == '"') {
+				for (s++; *s && *s != '"'; s++) {
+					if (*s == '\\' && s[1]) {
+						s++;
+					}
+					*out++ = *s;
+				}
+				s += *s == '"';
+			} else if (*s == '\\' && s[1]) {
+				*out++ = s[1];
+				s += 2;
+			} else {
+				*out++ = *s++;
+			}
+		}
+		*out++ = '\0';
+	}
+}
+
+struct result {
+	int status; /* exit status, or 128 + signal */
+	char *out, *err;
+};
+
+static char *slurp(FILE *f)
+{
+	long len;
+	char *buf;
+
+	fflush(f);
+	len = ftell(f);
+	assert_true(len >= 0);
+	rewind(f);
+	buf = calloc(1, (size_t)len + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	return buf;
+}
+
+/* Run @argv[0] with @argv through the wrapper, @input on its standard input. */
+static void run_argv(struct result *r, const char *input, const char *const *argv)
+{
+	const char *cmd[64];
+	FILE *in = tmpfile(), *out = tmpfile(), *err = tmpfile();
+	posix_spawn_file_actions_t fa;
+	int n = 0, ws, ret;
+	pid_t pid;
+
+	assert_non_null(in);
+	assert_non_null(out);
+	assert_non_null(err);
+	for (int i = 0; i < nwrapper; i++) {
+		cmd[n++] = wrapper[i];
+	}
+	for (int i = 0; argv[i]; i++) {
+		assert_true(n < 63);
+		cmd[n++] = argv[i];
+	}
+	cmd[n] = NULL;
+	if (input) {
+		fputs(input, in);
+	}
+	fflush(in);
+	rewind(in);
+
+	/*
+	 * posix_spawn rather than fork: under qemu-user with -L (our exe wrapper), a forked child
+	 * hangs before it can exec; qemu's vfork emulation works.
+	 */
+	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+	assert_int_equal(posix_spawn_file_actions_adddup2(&fa, fileno(in), 0), 0);
+	assert_int_equal(posix_spawn_file_actions_adddup2(&fa, fileno(out), 1), 0);
+	assert_int_equal(posix_spawn_file_actions_adddup2(&fa, fileno(err), 2), 0);
+	fflush(NULL);
+	ret = posix_spawnp(&pid, cmd[0], &fa, NULL, (char *const *)cmd, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (ret != 0) {
+		fail_msg("cannot run %s: %s", cmd[0], strerror(ret));
+	}
+	assert_int_equal(waitpid(pid, &ws, 0), pid);
+	fclose(in);
+	fseek(out, 0, SEEK_END);
+	fseek(err, 0, SEEK_END);
+	r->out = slurp(out);
+	r->err = slurp(err);
+	r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+	/* On stderr, away from the TAP stream: meson shows it when a test fails. */
+	fprintf(stderr, "$");
+	for (int i = 0; argv[i]; i++) {
+		fprintf(stderr, " '%s'", argv[i]);
+	}
+	fprintf(stderr, "\n[exit %d]\n[stdout]\n%s[stderr]\n%s\n", r->status, r->out, r->err);
+}
+
+/* llext-run with the given arguments (NULL-terminated), no input. */
+#define llext_run(r, ...)                                                                          \
+	run_argv(r, NULL, (const char *const[]){path_of("llext-run"), __VA_ARGS__, NULL})
+
+static void result_free(struct result *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static void assert_contains(const char *haystack, const char *needle)
+{
+	if (!strstr(haystack, needle)) {
+		fail_msg("expected to find \"%s\" in:\n%s", needle, haystack);
+	}
+}
+
+static void assert_lacks(const char *haystack, const char *needle)
+{
+	if (strstr(haystack, needle)) {
+		fail_msg("did not expect \"%s\" in:\n%s", needle, haystack);
+	}
+}
+
+/* The position of @needle in @haystack, failing if absent: for checking order. */
+static size_t pos_of(const char *haystack, const char *needle)
+{
+	const char *p = strstr(haystack, needle);
+
+	if (!p) {
+		fail_msg("expected to find \"%s\" in:\n%s", needle, haystack);
+	}
+	return (size_t)(p - haystack);
+}
+
+/* "llext-run: FILE: TEXT" for a message about @file. */
+static void assert_reason(const char *err, const char *file, const char *text)
+{
+	char line[8192];
+
+	snprintf(line, sizeof(line), "llext-run: %s: %s", file, text);
+	assert_contains(err, line);
+}
+
+static void assert_usage_error(struct result *r, const char *text)
+{
+	assert_int_equal(r->status, 2);
+	assert_contains(r->err, text);
+	assert_contains(r->err, "Try 'llext-run --help' for more information.");
+	assert_string_equal(r->out, "");
+}
+
+/* ---- --help, --version and usage errors ---- */
+
+static void test_help(void **state)
+{
+	struct result r;
+
+	(void)state;
+	llext_run(&r, "--help");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "Usage: llext-run [OPTION]... FILE.o [FILE.o]... [-- ARG...]");
+	assert_contains(r.out, "--call=SYMBOL");
+	assert_contains(r.out, "--strict");
+	assert_string_equal(r.err, "");
+	result_free(&r);
+
+	llext_run(&r, "-h");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "Usage: llext-run");
+	result_free(&r);
+}
+
+static void test_version(void **state)
+{
+	struct result r;
+
+	(void)state;
+	llext_run(&r, "--version");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "llext-run (libllext) " CLI_VERSION "\n");
+	assert_string_equal(r.err, "");
+	result_free(&r);
+}
+
+static void test_usage_errors(void **state)
+{
+	const char *args = path_of("cli-args.o");
+	struct result r;
+
+	(void)state;
+	run_argv(&r, NULL, (const char *const[]){path_of("llext-run"), NULL});
+	assert_usage_error(&r, "llext-run: missing FILE.o operand");
+	result_free(&r);
+
+	llext_run(&r, "--bogus", args);
+	assert_usage_error(&r, "llext-run: unrecognized option '--bogus'");
+	result_free(&r);
+
+	llext_run(&r, "-q", args);
+	assert_usage_error(&r, "llext-run: invalid option '-q'");
+	result_free(&r);
+
+	llext_run(&r, args, "--call");
+	assert_usage_error(&r, "llext-run: option '--call' requires an argument");
+	result_free(&r);
+
+	llext_run(&r, "--list=yes", args);
+	assert_usage_error(&r, "llext-run: option '--list=yes' takes no argument");
+	result_free(&r);
+
+	llext_run(&r, "--list", "--call", "args_called", args);
+	assert_usage_error(&r, "cannot be used with --call");
+	result_free(&r);
+
+	llext_run(&r, "--call", "args_called", args, "--", "x");
+	assert_usage_error(&r, "--call takes none");
+	result_free(&r);
+
+	/* Only files before "--": nothing to load. */
+	llext_run(&r, "--", args);
+	assert_usage_error(&r, "missing FILE.o operand");
+	result_free(&r);
+}
+
+/* ---- running main ---- */
+
+static void test_hello_example(void **state)
+{
+	struct result r;
+
+	(void)state;
+	llext_run(&r, path_of("hello.o"), "--", "world");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "Hello, world!\n");
+	assert_string_equal(r.err, "");
+	result_free(&r);
+
+	llext_run(&r, path_of("hello.o"), "--", "Ada", "Grace");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "Hello, Ada and Grace!\n");
+	result_free(&r);
+}
+
+static void test_main_args(void **state)
+{
+	const char *args = path_of("cli-args.o");
+	char want[8192];
+	struct result r;
+
+	(void)state;
+	llext_run(&r, args, "--", "one", "two words", "", "--help", "-v");
+	assert_int_equal(r.status, 0);
+	snprintf(want, sizeof(want),
+	         "ctor\nargc=6\nargv[0]=%s\nargv[1]=one\nargv[2]=two words\nargv[3]=\n"
+	         "argv[4]=--help\nargv[5]=-v\nargv[6]=NULL\ndtor\n",
+	         args);
+	assert_string_equal(r.out, want);
+	assert_string_equal(r.err, "");
+	result_free(&r);
+
+	/* No "--": argv holds the path alone. */
+	llext_run(&r, args);
+	assert_int_equal(r.status, 0);
+	snprintf(want, sizeof(want), "ctor\nargc=1\nargv[0]=%s\nargv[1]=NULL\ndtor\n", args);
+	assert_string_equal(r.out, want);
+	result_free(&r);
+
+	/* Options may follow the files (GNU argument permutation). */
+	llext_run(&r, args, "--time");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "argc=1\n");
+	assert_contains(r.err, "time:");
+	result_free(&r);
+}
+
+/* The same source with -ffunction-sections -fdata-sections: many small sections. */
+static void test_sections(void **state)
+{
+	const char *obj = path_of("cli-sections.o");
+	char want[8192];
+	struct result r;
+
+	(void)state;
+	llext_run(&r, obj, "--", "x");
+	assert_int_equal(r.status, 0);
+	snprintf(want, sizeof(want), "ctor\nargc=2\nargv[0]=%s\nargv[1]=x\nargv[2]=NULL\ndtor\n",
+	         obj);
+	assert_string_equal(r.out, want);
+	result_free(&r);
+
+	llext_run(&r, "--call", "args_called", obj);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "ctor\ncalled 1\ndtor\n");
+	result_free(&r);
+}
+
+static void test_exit_status(void **state)
+{
+	struct result r;
+
+	(void)state;
+	llext_run(&r, path_of("cli-args.o"), "--", "exit=42");
+	assert_int_equal(r.status, 42);
+	/* Destructors still run after main returns. */
+	assert_contains(r.out, "dtor\n");
+	result_free(&r);
+
+	llext_run(&r, path_of("cli-args.o"), "--", "exit=3");
+	assert_int_equal(r.status, 3);
+	result_free(&r);
+}
+
+static void test_no_main(void **state)
+{
+	struct result r;
+
+	(void)state;
+	llext_run(&r, path_of("cli-lib.o"));
+	assert_int_equal(r.status, 1);
+	assert_reason(r.err, path_of("cli-lib.o"), "no exported function 'main'");
+	result_free(&r);
+}
+
+/* ---- --call ---- */
+
+static void test_call(void **state)
+{
+	struct result r;
+
+	(void)state;
+	llext_run(&r, "--call", "args_called", path_of("cli-args.o"));
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "ctor\ncalled 1\ndtor\n");
+	assert_string_equal(r.err, "");
+	result_free(&r);
+
+	llext_run(&r, "-c", "args_called", path_of("cli-args.o"));
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "called 1\n");
+	result_free(&r);
+
+	/* main is not called, even when it exists; a missing function is reported. */
+	llext_run(&r, "--call=no_such_fn", path_of("cli-args.o"));
+	assert_int_equal(r.status, 1);
+	assert_lacks(r.out, "argc=");
+	assert_reason(r.err, path_of("cli-args.o"), "no exported function 'no_such_fn'");
+	result_free(&r);
+}
+
+/* ---- several extensions, --strict, load failures ---- */
+
+static void test_link_order(void **state)
+{
+	const char *lib = path_of("cli-lib.o"), *app = path_of("cli-app.o");
+	struct result r;
+
+	(void)state;
+	llext_run(&r, lib, app, "--", "21");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "twice(21)=42\nlib_calls=1\n");
+	result_free(&r);
+
+	/* The other way round, the first file has nothing to link against. */
+	llext_run(&r, app, lib, "--", "21");
+	assert_int_equal(r.status, 1);
+	assert_reason(r.err, app, "undefined symbol 'lib_twice'");
+	assert_reason(r.err, app, "undefined symbol 'lib_calls'");
+	assert_string_equal(r.out, "");
+	result_free(&r);
+
+	/* The documented example: a library extension and one that uses it. */
+	llext_run(&r, path_of("greetlib.o"), path_of("greeter.o"), "--", "Ada", "Grace");
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.out, "Hello, Ada!\nHello, Grace!\n");
+	result_free(&r);
+}
+
+static void test_strict(void **state)
+{
+	const char *args = path_of("cli-args.o");
+	struct result r;
+
+	(void)state;
+	/* Only another extension's exports: fine. */
+	llext_run(&r, "--strict", path_of("cli-lib.o"), path_of("cli-strict.o"));
+	assert_int_equal(r.status, 42);
+	result_free(&r);
+
+	/* The C library is a process global, not an export: strict loading refuses it. */
+	llext_run(&r, "--strict", args);
+	assert_int_equal(r.status, 1);
+	assert_reason(r.err, args, "undefined symbol '");
+	assert_string_equal(r.out, "");
+	result_free(&r);
+
+	llext_run(&r, "-s", args);
+	assert_int_equal(r.status, 1);
+	result_free(&r);
+}
+
+static void test_missing_symbol(void **state)
+{
+	const char *obj = path_of("cli-missing.o");
+	struct result r;
+
+	(void)state;
+	llext_run(&r, obj);
+	assert_int_equal(r.status, 1);
+	assert_reason(r.err, obj, "undefined symbol 'llext_cli_nowhere'");
+	assert_reason(r.err, obj, "1 undefined symbol; export it with EXPORT_SYMBOL()");
+	assert_string_equal(r.out, "");
+	result_free(&r);
+
+	/* An earlier extension that loaded is unloaded without running anything. */
+	llext_run(&r, path_of("cli-args.o"), obj);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.out, "");
+	result_free(&r);
+}
+
+static void test_not_elf(void **state)
+{
+	static const char junk[] = "This is not an ELF object, but it is longer than an ELF header "
+				   "would be, so the loader can read one and look at its magic.\n";
+	const char *path = scratch("junk.o");
+	struct result r;
+
+	(void)state;
+	write_file(path, junk, sizeof(junk) - 1);
+	llext_run(&r, path);
+	assert_int_equal(r.status, 1);
+	assert_reason(r.err, path, "not an ELF file");
+	result_free(&r);
+
+	/* An ELF file that is not relocatable: the llext-run program itself. */
+	llext_run(&r, path_of("llext-run"));
+	assert_int_equal(r.status, 1);
+	assert_reason(r.err, path_of("llext-run"), "ELF type ");
+	assert_contains(r.err, " is not ET_REL: only relocatable objects (.o) are loaded\n");
+	result_free(&r);
+
+	/* A file shorter than an ELF header. */
+	path = scratch("short.o");
+	write_file(path,
+	           "\x7f"
+	           "ELF",
+	           4);
+	llext_run(&r, path);
+	assert_int_equal(r.status, 1);
+	assert_reason(r.err, path, "cannot read the ELF header");
+	result_free(&r);
+}
+
+static void test_missing_file(void **state)
+{
+	const char *path = scratch("no-such-file.o");
+	struct result r;
+
+	(void)state;
+	unlink(path);
+	llext_run(&r, path);
+	assert_int_equal(r.status, 1);
+	assert_reason(r.err, path, strerror(ENOENT));
+	assert_string_equal(r.out, "");
+	result_free(&r);
+
+	/* A directory is not an object either. */
+	llext_run(&r, CLI_SCRATCH_DIR);
+	assert_int_equal(r.status, 1);
+	assert_reason(r.err, CLI_SCRATCH_DIR, "not a regular file");
+	result_free(&r);
+}
+
+static void test_names(void **state)
+{
+	const char *longname = scratch("a_very_long_extension_name.o");
+	const char *dup = scratch("cli-lib.o");
+	struct result r;
+
+	(void)state;
+	/* Names are the base name without ".o", cut to 15 characters. */
+	copy_file(path_of("cli-args.o"), longname);
+	llext_run(&r, "--list", longname);
+	assert_int_equal(r.status, 0);
+	assert_true(strncmp(r.out, "a_very_long_ext: ", 17) == 0);
+	result_free(&r);
+
+	/* Two files with one name cannot be loaded together. */
+	copy_file(path_of("cli-lib.o"), dup);
+	llext_run(&r, path_of("cli-lib.o"), dup);
+	assert_int_equal(r.status, 1);
+	assert_reason(r.err, dup, "an extension named 'cli-lib' is already loaded");
+	result_free(&r);
+}
+
+/* ---- --list, --time, -v ---- */
+
+/* The line of @text that starts (after spaces) with @word, or fails. */
+static const char *line_of(const char *text, const char *word)
+{
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		const char *q = p + strspn(p, " ");
+
+		if (strncmp(q, word, strlen(word)) == 0) {
+			return q;
+		}
+	}
+	fail_msg("no line starting with \"%s\" in:\n%s", word, text);
+	return NULL;
+}
+
+static void test_list(void **state)
+{
+	const char *args = path_of("cli-args.o");
+	const char *p, *rel;
+	size_t total, sum = 0;
+	char head[8192];
+	struct result r;
+
+	(void)state;
+	llext_run(&r, "--list", path_of("cli-lib.o"), args);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, "");
+	/* Nothing ran: no constructor, no main. */
+	assert_lacks(r.out, "ctor");
+	assert_lacks(r.out, "argc=");
+
+	snprintf(head, sizeof(head), "cli-args: %s\n", args);
+	p = strstr(r.out, head);
+	assert_non_null(p);
+	assert_non_null(strstr(r.out, "cli-lib: "));
+	assert_true(strstr(r.out, "cli-lib: ") < p);
+
+	/* Regions of cli-args, with the protection each is mapped with. */
+	assert_contains(p, "  regions (4):\n");
+	assert_contains(line_of(p, "text "), "r-x");
+	assert_contains(line_of(p, "rodata "), "r--");
+	assert_contains(line_of(p, "data "), "rw-");
+	assert_contains(line_of(p, "bss "), "rw-");
+	assert_lacks(p, "rwx");
+	assert_true(strncmp(line_of(p, "text "), "text    0x", 10) == 0);
+
+	/* Exports, with addresses. */
+	assert_contains(line_of(p, "exports ("), "exports (");
+	assert_contains(line_of(p, "main "), "0x");
+	assert_contains(line_of(p, "args_called "), "0x");
+
+	/* Relocations by type add up to the total. */
+	rel = line_of(p, "relocations (");
+	total = strtoul(rel + strlen("relocations ("), NULL, 10);
+	assert_true(total > 0);
+	for (const char *q = strstr(rel, "\n    " CLI_RELOC_PREFIX); q;
+	     q = strstr(q + 1, "\n    " CLI_RELOC_PREFIX)) {
+		const char *name = q + 5;
+
+		sum += strtoul(name + strcspn(name, " "), NULL, 10);
+	}
+	assert_int_equal(sum, total);
+	assert_contains(p, "  stubs ");
+	assert_contains(p, ", GOT entries ");
+	result_free(&r);
+
+	/* With --strict too, and --time. */
+	llext_run(&r, "-l", "-t", "-s", path_of("cli-lib.o"));
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "cli-lib: ");
+	assert_contains(r.err, "bringup not run");
+	result_free(&r);
+}
+
+static void test_time(void **state)
+{
+	struct result r;
+	const char *line;
+
+	(void)state;
+	llext_run(&r, "--time", path_of("cli-lib.o"), path_of("cli-args.o"));
+	assert_int_equal(r.status, 0);
+	line = strstr(r.err, "llext-run: cli-args: time: parse ");
+	assert_non_null(line);
+	assert_true(strstr(line, " ms, place ") != NULL);
+	assert_true(strstr(line, " ms, link ") != NULL);
+	assert_true(strstr(line, " ms, bringup ") != NULL);
+	assert_contains(r.err, "llext-run: cli-lib: time: parse ");
+	/* The timings come before main runs. */
+	assert_contains(r.out, "argc=1\n");
+	result_free(&r);
+}
+
+static void test_verbose(void **state)
+{
+	const char *obj = path_of("cli-missing.o");
+	struct result r;
+
+	(void)state;
+	llext_run(&r, "-v", path_of("cli-args.o"));
+	assert_int_equal(r.status, 0);
+	assert_contains(r.err, "llext: debug: ");
+	assert_contains(r.err, "llext: info: cli-args: loaded at ");
+	assert_contains(r.err, "llext: info: cli-args: unloaded");
+	assert_true(pos_of(r.err, "loaded at") < pos_of(r.err, "unloaded"));
+	result_free(&r);
+
+	/* Without -v: quiet. */
+	llext_run(&r, path_of("cli-args.o"));
+	assert_string_equal(r.err, "");
+	result_free(&r);
+
+	/* Errors appear in the log and in the report. */
+	llext_run(&r, "--verbose", obj);
+	assert_int_equal(r.status, 1);
+	assert_contains(r.err, "llext: error: cli-missing: undefined symbol 'llext_cli_nowhere'");
+	assert_reason(r.err, obj, "undefined symbol 'llext_cli_nowhere'");
+	result_free(&r);
+}
+
+/* ---- the plugind example ---- */
+
+static void test_plugind(void **state)
+{
+	char input[8192];
+	struct result r;
+
+	(void)state;
+	run_argv(&r, "list\nunload uptime\nunload uptime\nlist\nfrobnicate\nquit\n",
+	         (const char *const[]){path_of("plugind"), CLI_PLUGIN_DIR, NULL});
+	assert_int_equal(r.status, 0);
+	/* Loaded in name order, constructors before plugin_start. */
+	assert_true(pos_of(r.out, "[greeter] hello\n") <
+	            pos_of(r.out, "plugind: greeter: loaded\n"));
+	assert_true(pos_of(r.out, "[uptime] constructor ran\n") <
+	            pos_of(r.out, "[uptime] started\n"));
+	assert_true(pos_of(r.out, "plugind: greeter: loaded\n") <
+	            pos_of(r.out, "plugind: uptime: loaded\n"));
+	/* list, then unload: plugin_stop, then the destructor. */
+	assert_contains(line_of(r.out, "uptime "), "uses 1, exports 2");
+	assert_true(pos_of(r.out, "plugind: uptime: loaded\n") <
+	            pos_of(r.out, "[uptime] stopped after a while\n"));
+	assert_true(pos_of(r.out, "[uptime] stopped after a while\n") <
+	            pos_of(r.out, "[uptime] destructor ran\n"));
+	assert_true(pos_of(r.out, "[uptime] destructor ran\n") <
+	            pos_of(r.out, "plugind: uptime: unloaded\n"));
+	assert_contains(r.out, "plugind: no plugin named 'uptime'\n");
+	assert_contains(r.out, "plugind: commands: list, load FILE, unload NAME, quit\n");
+	/* The second list shows greeter only; quit unloads it. */
+	{
+		const char *second = strstr(r.out, "plugind: no plugin named 'uptime'\n");
+
+		assert_contains(line_of(second, "greeter "), "uses 1, exports ");
+		assert_lacks(second, "uptime ");
+	}
+	assert_contains(r.out, "plugind: greeter: unloaded\n");
+	result_free(&r);
+
+	/* Plugins are loaded with exports_only: one that needs libc is refused. */
+	snprintf(input, sizeof(input), "load %s\nlist\n", path_of("cli-args.o"));
+	run_argv(&r, input, (const char *const[]){path_of("plugind"), CLI_PLUGIN_DIR, NULL});
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "not loaded");
+	assert_contains(r.err, "undefined symbol");
+	assert_lacks(r.out, "cli-args ");
+	result_free(&r);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_help),         cmocka_unit_test(test_version),
+	    cmocka_unit_test(test_usage_errors), cmocka_unit_test(test_hello_example),
+	    cmocka_unit_test(test_main_args),    cmocka_unit_test(test_sections),
+	    cmocka_unit_test(test_exit_status),  cmocka_unit_test(test_no_main),
+	    cmocka_unit_test(test_call),         cmocka_unit_test(test_link_order),
+	    cmocka_unit_test(test_strict),       cmocka_unit_test(test_missing_symbol),
+	    cmocka_unit_test(test_not_elf),      cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_names),        cmocka_unit_test(test_list),
+	    cmocka_unit_test(test_time),         cmocka_unit_test(test_verbose),
+	    cmocka_unit_test(test_plugind),
+	};
+
+	inputs = argv + 1;
+	ninputs = argc - 1;
+	parse_wrapper();
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
