@@ -194,9 +194,10 @@ static int load_locked(struct llext_loader *loader, const char *name, struct lle
 	ld.name = ie->pub.name;
 
 	if (loader->prepare) {
+		/* A loader reports its own failures: it knows what it could not open. */
 		ret = loader->prepare(loader);
 		if (ret) {
-			LOG_ERR("%s: the loader cannot start: %s", ld.name, strerror(-ret));
+			LOG_DBG("%s: the loader cannot start: %s", ld.name, strerror(-ret));
 			free(ie);
 			return ret;
 		}

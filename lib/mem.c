@@ -287,10 +287,14 @@ static void describe_rel(const struct llext_load *ld, size_t code, char *buf, si
 	const Elf64_Rela *r = &ld->sect[sec].rela[idx];
 	size_t target = e->shdr[sec]->sh_info;
 	size_t symi = ELF64_R_SYM(r->r_info);
-	char tbuf[24];
+	const struct llext_symval *v = &ld->sym[symi];
+	char tbuf[24], where[40] = "";
 
-	snprintf(buf, len, "'%s' at %p (%s at %s+0x%llx)", llext_elf_sym_name(e, symi),
-	         (void *)(uintptr_t)ld->sym[symi].addr,
+	/* Only symbols outside the extension have an address before it is placed. */
+	if (v->kind == LLEXT_SYM_EXTERNAL || v->kind == LLEXT_SYM_ABS) {
+		snprintf(where, sizeof(where), " at %p", (void *)(uintptr_t)v->addr);
+	}
+	snprintf(buf, len, "'%s'%s (%s at %s+0x%llx)", llext_elf_sym_name(e, symi), where,
 	         llext_reloc_name(ld->arch, (uint32_t)ELF64_R_TYPE(r->r_info), tbuf),
 	         llext_elf_sect_name(e, target), (unsigned long long)r->r_offset);
 }

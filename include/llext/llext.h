@@ -109,7 +109,7 @@ struct llext_load_param {
  * @brief Find an llext by name.
  *
  * @param name String name of the llext
- * @retval NULL if no llext not found
+ * @retval NULL if no llext is found
  * @retval llext if llext found
  */
 struct llext *llext_by_name(const char *name);
@@ -125,6 +125,7 @@ struct llext *llext_by_name(const char *name);
  * @param arg a private argument to be provided to the callback function
  * @retval 0 if no extensions are registered
  * @retval value returned by the most recent callback invocation
+ * @retval -EINVAL @p fn is NULL
  */
 int llext_iterate(int (*fn)(struct llext *ext, void *arg), void *arg);
 
@@ -256,6 +257,7 @@ ssize_t llext_find_section(struct llext_loader *loader, const char *search_name)
  * @param load_bias .text load address (unused: ELF64 relocations carry their own addend)
  * @retval 0 success
  * @retval -ENOEXEC invalid relocation: unknown type, or value out of range
+ * @retval -EINVAL @p rel or @p loc is NULL
  */
 int arch_elf_relocate(elf_rela_t *rel, uintptr_t loc, uintptr_t sym_base_addr, const char *sym_name,
                       uintptr_t load_bias);

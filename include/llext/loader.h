@@ -29,6 +29,10 @@ extern "C" {
 struct llext_loader {
 	/**
 	 * @brief Get the loader ready (open a file, for example). Optional.
+	 *
+	 * A failure is returned as is by llext_load(); the loader should say what failed
+	 * through its own means (the file loader logs the path and the reason).
+	 *
 	 * @param ldr Loader
 	 * @retval 0 Success
 	 * @retval -errno Error
