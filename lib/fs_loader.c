@@ -50,7 +50,7 @@ LLEXT_EXPORT int llext_fs_prepare(struct llext_loader *ldr)
 	f->size = (size_t)st.st_size;
 	f->map = NULL;
 	if (f->size) {
-		f->map = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
+		f->map = llext_mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (f->map == MAP_FAILED) {
 			err = errno;
 			f->map = NULL;

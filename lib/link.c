@@ -44,7 +44,7 @@ static int resolve_one(struct llext_load *ld, const char *name, uint64_t *addr)
 		*addr = (uintptr_t)n->addr;
 		if (n->owner->mark != load_generation) {
 			struct llext_internal **d =
-			    realloc(ie->deps, (ie->ndeps + 1) * sizeof(*ie->deps));
+			    llext_realloc(ie->deps, (ie->ndeps + 1) * sizeof(*ie->deps));
 
 			if (!d) {
 				return -ENOMEM;
@@ -76,7 +76,7 @@ static int resolve_dropped(struct llext_load *ld)
 	size_t n = 0;
 	int ret;
 
-	kept.syms = calloc(e->nsyms, sizeof(*kept.syms));
+	kept.syms = llext_calloc(e->nsyms, sizeof(*kept.syms));
 	if (!kept.syms) {
 		return -ENOMEM;
 	}
@@ -576,9 +576,9 @@ static int build_exports(struct llext_load *ld)
 		return 0;
 	}
 
-	tab->syms = calloc(n, sizeof(*tab->syms));
-	ie->exp_nodes = calloc(n, sizeof(*ie->exp_nodes));
-	ie->exp_names = np = malloc(names);
+	tab->syms = llext_calloc(n, sizeof(*tab->syms));
+	ie->exp_nodes = llext_calloc(n, sizeof(*ie->exp_nodes));
+	ie->exp_names = np = llext_malloc(names);
 	if (!tab->syms || !ie->exp_nodes || !np) {
 		return -ENOMEM;
 	}
@@ -731,7 +731,7 @@ static int build_fn_tables(struct llext_load *ld)
 	struct fn_sect *fs;
 	size_t nfs = 0, nctors = 0, ndtors = 0;
 
-	fs = calloc(e->shnum, sizeof(*fs));
+	fs = llext_calloc(e->shnum, sizeof(*fs));
 	if (!fs) {
 		return -ENOMEM;
 	}
@@ -754,8 +754,8 @@ static int build_fn_tables(struct llext_load *ld)
 	}
 	/* Static link order: preinit, then init by priority, then fini by priority. */
 	qsort(fs, nfs, sizeof(*fs), cmp_fn_sect);
-	ie->ctors = calloc(nctors + 1, sizeof(*ie->ctors));
-	ie->dtors = calloc(ndtors + 1, sizeof(*ie->dtors));
+	ie->ctors = llext_calloc(nctors + 1, sizeof(*ie->ctors));
+	ie->dtors = llext_calloc(ndtors + 1, sizeof(*ie->dtors));
 	if (!ie->ctors || !ie->dtors) {
 		free(fs);
 		return -ENOMEM;

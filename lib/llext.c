@@ -61,7 +61,7 @@ static int register_locked(struct llext_internal *ie)
 {
 	if (count + 1 > nby_name) {
 		size_t n = nby_name ? nby_name * 2 : 64;
-		struct llext_internal **nb = calloc(n, sizeof(*nb));
+		struct llext_internal **nb = llext_calloc(n, sizeof(*nb));
 
 		if (!nb) {
 			return -ENOMEM;
@@ -182,7 +182,7 @@ static int load_locked(struct llext_loader *loader, const char *name, struct lle
 		return (int)existing->pub.use_count++;
 	}
 
-	ie = calloc(1, sizeof(*ie));
+	ie = llext_calloc(1, sizeof(*ie));
 	if (!ie) {
 		LOG_ERR("%s: out of memory", name);
 		return -ENOMEM;

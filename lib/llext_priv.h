@@ -15,9 +15,11 @@
 #ifndef LLEXT_PRIV_H
 #define LLEXT_PRIV_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <libelf.h>
 
@@ -41,6 +43,16 @@ static inline int64_t llext_sat_sub(int64_t a, int64_t b)
 	}
 	return r;
 }
+
+/* ---- fault.c: every fallible call goes through these, so tests can make each one fail ---- */
+
+extern _Atomic long llext_fault_countdown;
+bool llext_fault_now(void);
+void *llext_malloc(size_t n);
+void *llext_calloc(size_t n, size_t size);
+void *llext_realloc(void *p, size_t n);
+void *llext_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int llext_mprotect(void *addr, size_t len, int prot);
 
 /* ---- log.c ---- */
 

@@ -98,9 +98,9 @@ static int find_extent(struct llext_loader *ldr, const Elf64_Ehdr *eh, const cha
 		/* Extended numbering: the count is in section 0's sh_size. */
 		ret = read_at(ldr, eh->e_shoff, chunk, sizeof(chunk[0]));
 		if (ret) {
-			LOG_ERR("%s: cannot read section header 0 at 0x%llx", what,
-			        (unsigned long long)eh->e_shoff);
-			return -EINVAL;
+			LOG_ERR("%s: cannot read section header 0 at 0x%llx: %s", what,
+			        (unsigned long long)eh->e_shoff, strerror(-ret));
+			return ret;
 		}
 		shnum = chunk[0].sh_size;
 		if (shnum == 0) {
@@ -123,11 +123,12 @@ static int find_extent(struct llext_loader *ldr, const Elf64_Ehdr *eh, const cha
 		ret =
 		    read_at(ldr, eh->e_shoff + i * sizeof(Elf64_Shdr), chunk, n * sizeof(chunk[0]));
 		if (ret) {
-			LOG_ERR("%s: file is truncated: cannot read section headers %llu..%llu at "
-			        "0x%llx",
+			LOG_ERR("%s: cannot read section headers %llu..%llu at 0x%llx (file "
+			        "truncated?): %s",
 			        what, (unsigned long long)i, (unsigned long long)(i + n - 1),
-			        (unsigned long long)(eh->e_shoff + i * sizeof(Elf64_Shdr)));
-			return -EINVAL;
+			        (unsigned long long)(eh->e_shoff + i * sizeof(Elf64_Shdr)),
+			        strerror(-ret));
+			return ret;
 		}
 		for (size_t j = 0; j < n; j++) {
 			uint64_t send;
@@ -149,10 +150,11 @@ static int find_extent(struct llext_loader *ldr, const Elf64_Ehdr *eh, const cha
 			}
 		}
 	}
-	if (end > SIZE_MAX || read_at(ldr, (size_t)end - 1, &last, 1) != 0) {
-		LOG_ERR("%s: file is truncated: its headers describe 0x%llx bytes", what,
-		        (unsigned long long)end);
-		return -EINVAL;
+	ret = end > SIZE_MAX ? -EINVAL : read_at(ldr, (size_t)end - 1, &last, 1);
+	if (ret) {
+		LOG_ERR("%s: file is truncated: its headers describe 0x%llx bytes (%s)", what,
+		        (unsigned long long)end, strerror(-ret));
+		return ret;
 	}
 	*extent = (size_t)end;
 	return 0;
@@ -402,7 +404,7 @@ static int check_groups(struct llext_elf *e, const char *what)
 	}
 	for (mask = 1; mask < 2 * ngroups; mask <<= 1) {
 	}
-	seen = calloc(mask--, sizeof(*seen));
+	seen = llext_calloc(mask--, sizeof(*seen));
 	if (!seen) {
 		return -ENOMEM;
 	}
@@ -453,7 +455,7 @@ static int check_groups(struct llext_elf *e, const char *what)
 			continue;
 		}
 		if (!e->discarded) {
-			e->discarded = calloc(e->shnum, 1);
+			e->discarded = llext_calloc(e->shnum, 1);
 			if (!e->discarded) {
 				ret = -ENOMEM;
 				break;
@@ -475,7 +477,7 @@ static int check_groups(struct llext_elf *e, const char *what)
 /* Remembers a buffer to free with the object. */
 static int own(struct llext_elf *e, void *p)
 {
-	void **n = realloc(e->owned, (e->nowned + 1) * sizeof(*n));
+	void **n = llext_realloc(e->owned, (e->nowned + 1) * sizeof(*n));
 
 	if (!n) {
 		free(p);
@@ -498,7 +500,7 @@ const void *llext_elf_data(struct llext_elf *e, size_t idx, Elf_Type type, size_
 		return d->d_buf;
 	}
 	/* libelf hands out the file's bytes as they are; a misaligned table gets copied. */
-	copy = malloc(d->d_size ? d->d_size : 1);
+	copy = llext_malloc(d->d_size ? d->d_size : 1);
 	if (!copy || own(e, copy) != 0) {
 		return NULL;
 	}
@@ -517,8 +519,9 @@ int llext_elf_open(struct llext_elf *e, struct llext_loader *ldr, const char *wh
 
 	ret = read_at(ldr, 0, &eh, sizeof(eh));
 	if (ret) {
-		LOG_ERR("%s: cannot read the ELF header (file too short?)", what);
-		return -EINVAL;
+		LOG_ERR("%s: cannot read the ELF header (file too short?): %s", what,
+		        strerror(-ret));
+		return ret;
 	}
 	ret = check_ehdr(&eh, what);
 	if (ret) {
@@ -532,7 +535,7 @@ int llext_elf_open(struct llext_elf *e, struct llext_loader *ldr, const char *wh
 
 	e->image = llext_peek(ldr, 0);
 	if (!e->image) {
-		e->copy = malloc(e->size);
+		e->copy = llext_malloc(e->size);
 		if (!e->copy) {
 			LOG_ERR("%s: cannot allocate %zu bytes to read the object", what, e->size);
 			return -ENOMEM;
@@ -565,7 +568,7 @@ int llext_elf_open(struct llext_elf *e, struct llext_loader *ldr, const char *wh
 		return -EINVAL;
 	}
 	/* Copies of the headers: the file may place them at any alignment. */
-	e->shdr = calloc(e->shnum, sizeof(*e->shdr) + sizeof(Elf64_Shdr));
+	e->shdr = llext_calloc(e->shnum, sizeof(*e->shdr) + sizeof(Elf64_Shdr));
 	if (!e->shdr) {
 		return -ENOMEM;
 	}
@@ -654,11 +657,11 @@ int llext_do_load(struct llext_load *ld, struct llext_loader *ldr)
 		return ret;
 	}
 	ld->arch = ie->arch = llext_arch_host();
-	ld->sect = calloc(ld->elf.shnum, sizeof(*ld->sect));
-	ld->sym = calloc(ld->elf.nsyms, sizeof(*ld->sym));
-	ie->sect_addr = calloc(ld->elf.shnum, sizeof(*ie->sect_addr));
+	ld->sect = llext_calloc(ld->elf.shnum, sizeof(*ld->sect));
+	ld->sym = llext_calloc(ld->elf.nsyms, sizeof(*ld->sym));
+	ie->sect_addr = llext_calloc(ld->elf.shnum, sizeof(*ie->sect_addr));
 	ie->reloc_counts =
-	    calloc(ld->arch->nrelocs ? ld->arch->nrelocs : 1, sizeof(*ie->reloc_counts));
+	    llext_calloc(ld->arch->nrelocs ? ld->arch->nrelocs : 1, sizeof(*ie->reloc_counts));
 	if (!ld->sect || !ld->sym || !ie->sect_addr || !ie->reloc_counts) {
 		LOG_ERR("%s: out of memory", ld->name);
 		return -ENOMEM;

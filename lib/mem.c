@@ -200,8 +200,8 @@ int llext_mem_layout(struct llext_load *ld)
 /* Map @size bytes read+write at exactly @addr, or fail without disturbing anything. */
 static void *map_fixed(uint64_t addr, size_t size)
 {
-	void *p = mmap((void *)(uintptr_t)addr, size, PROT_READ | PROT_WRITE,
-	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	void *p = llext_mmap((void *)(uintptr_t)addr, size, PROT_READ | PROT_WRITE,
+	                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 
 	if (p == MAP_FAILED) {
 		return NULL;
@@ -218,8 +218,8 @@ static void *map_fixed(uint64_t addr, size_t size)
 static void *map_anywhere(size_t size, uint64_t align)
 {
 	size_t extra = align > page_size() ? align - page_size() : 0;
-	uint8_t *p =
-	    mmap(NULL, size + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *p = llext_mmap(NULL, size + extra, PROT_READ | PROT_WRITE,
+	                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uint8_t *a;
 
 	if (p == MAP_FAILED) {
@@ -449,7 +449,7 @@ int llext_mem_protect(struct llext_load *ld)
 			ld->arch->sync_icache((void *)p->start, ld->region[r].size);
 		}
 		if (p->attr != K_MEM_PARTITION_P_RW_U_RW &&
-		    mprotect((void *)p->start, p->size, (int)p->attr) != 0) {
+		    llext_mprotect((void *)p->start, p->size, (int)p->attr) != 0) {
 			int err = errno;
 
 			LOG_ERR("%s: cannot protect its %s pages: %s", ld->name,
@@ -471,7 +471,7 @@ int llext_mem_set_writable(struct llext_internal *ie, enum llext_mem region, boo
 	if (!writable && region == LLEXT_MEM_TEXT && ie->arch->sync_icache) {
 		ie->arch->sync_icache((void *)p->start, p->size);
 	}
-	if (mprotect((void *)p->start, p->size, prot) != 0) {
+	if (llext_mprotect((void *)p->start, p->size, prot) != 0) {
 		int err = errno;
 
 		LOG_ERR("%s: mprotect: %s", ie->pub.name, strerror(err));

@@ -42,7 +42,7 @@ int llext_symindex_build(struct llext_symtable *tab)
 	while (n < tab->sym_cnt * 2) {
 		n *= 2;
 	}
-	ix = calloc(1, sizeof(*ix) + n * sizeof(ix->slots[0]));
+	ix = llext_calloc(1, sizeof(*ix) + n * sizeof(ix->slots[0]));
 	if (!ix) {
 		return -ENOMEM;
 	}
@@ -127,7 +127,7 @@ static int host_add(const char *name, const void *addr)
 {
 	if (host.tab.sym_cnt == host.cap) {
 		size_t cap = host.cap ? host.cap * 2 : 64;
-		struct llext_symbol *s = realloc(host.tab.syms, cap * sizeof(*s));
+		struct llext_symbol *s = llext_realloc(host.tab.syms, cap * sizeof(*s));
 
 		if (!s) {
 			return -ENOMEM;
@@ -268,7 +268,7 @@ static int grow(size_t want)
 	if (n == nbuckets) {
 		return 0;
 	}
-	nb = calloc(n, sizeof(*nb));
+	nb = llext_calloc(n, sizeof(*nb));
 	if (!nb) {
 		return -ENOMEM;
 	}

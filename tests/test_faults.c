@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Failure injection: every allocation, mmap and mprotect of a load fails in turn, and so does
+ * every read of the loader. Each failure must give a negative errno, leave the registry as it
+ * was and leave no mapping behind (this file counts the loader's mappings) or heap (the
+ * valgrind and ASan runs check that).
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <llext/buf_loader.h>
+
+#include "common.h"
+#include "host_api.h"
+#include "llext_priv.h"
+
+/*
+ * Anonymous mappings alive, in bytes, as made and unmade by the loader (its calls bind to these
+ * definitions, since it is linked into this program).
+ */
+#define MAX_RANGES 64
+static struct {
+	uintptr_t lo, hi;
+} ranges[MAX_RANGES];
+static size_t nranges;
+
+static size_t live_bytes(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nranges; i++) {
+		n += ranges[i].hi - ranges[i].lo;
+	}
+	return n;
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	static void *(*real)(void *, size_t, int, int, int, off_t);
+	void *p;
+
+	if (!real) {
+		real = (void *(*)(void *, size_t, int, int, int, off_t))dlsym(RTLD_NEXT, "mmap");
+	}
+	p = real(addr, len, prot, flags, fd, off);
+	if (p != MAP_FAILED && nranges < MAX_RANGES) {
+		ranges[nranges].lo = (uintptr_t)p;
+		ranges[nranges].hi = (uintptr_t)p + len;
+		nranges++;
+	}
+	return p;
+}
+
+int munmap(void *addr, size_t len)
+{
+	static int (*real)(void *, size_t);
+	uintptr_t lo = (uintptr_t)addr, hi = lo + len;
+
+	if (!real) {
+		real = (int (*)(void *, size_t))dlsym(RTLD_NEXT, "munmap");
+	}
+	/* Cut [lo, hi) out of every range; a range split in two keeps its tail at the end. */
+	for (size_t i = 0; i < nranges; i++) {
+		if (hi <= ranges[i].lo || lo >= ranges[i].hi) {
+			continue;
+		}
+		if (lo > ranges[i].lo && hi < ranges[i].hi && nranges < MAX_RANGES) {
+			ranges[nranges].lo = hi;
+			ranges[nranges].hi = ranges[i].hi;
+			nranges++;
+			ranges[i].hi = lo;
+		} else if (lo > ranges[i].lo) {
+			ranges[i].hi = lo;
+		} else if (hi < ranges[i].hi) {
+			ranges[i].lo = hi;
+		} else {
+			ranges[i] = ranges[--nranges];
+			i--;
+		}
+	}
+	return real(addr, len);
+}
+
+/* Fail the n-th fallible call of one load; returns whether that call was reached. */
+static bool load_with_fault(long n, int (*load)(struct llext **ext), int *ret, struct llext **ext)
+{
+	bool reached;
+
+	atomic_store(&llext_fault_countdown, n);
+	*ret = load(ext);
+	reached = atomic_load(&llext_fault_countdown) == 0;
+	atomic_store(&llext_fault_countdown, 0);
+	return reached;
+}
+
+static void every_call_fails_in_turn(int (*load)(struct llext **ext), long *points, long *recovered)
+{
+	struct llext *ext;
+	size_t live;
+	int ret;
+
+	/* Once without faults: process-wide tables are built, and the load must work. */
+	assert_int_equal(load(&ext), 0);
+	assert_int_equal(llext_unload(&ext), 0);
+	live = live_bytes();
+
+	log_capture_start();
+	for (long n = 1;; n++) {
+		if (!load_with_fault(n, load, &ret, &ext)) {
+			/* The load made fewer than n fallible calls: it ran to the end. */
+			assert_int_equal(ret, 0);
+			assert_int_equal(llext_unload(&ext), 0);
+			*points = n - 1;
+			break;
+		}
+		if (ret == 0) {
+			/* Recovered: a placement attempt failed and another address was taken. */
+			assert_int_equal(llext_unload(&ext), 0);
+			(*recovered)++;
+		} else {
+			assert_true(ret < 0);
+			assert_null(ext);
+		}
+		assert_int_equal(registry_count(), 0);
+		assert_int_equal(live_bytes(), live);
+	}
+	log_capture_stop();
+	assert_int_equal(live_bytes(), live);
+}
+
+static int load_basic(struct llext **ext)
+{
+	return load_fixture("basic-gcc-default.o", "faults", ext, NULL);
+}
+
+static int load_cxx(struct llext **ext)
+{
+	return load_fixture("cxx-gcc-default.o", "faults", ext, NULL);
+}
+
+static int load_linked(struct llext **ext)
+{
+	struct llext *prov;
+	int ret;
+
+	/* The provider loads without faults; the consumer's load is the one injected into. */
+	long saved = atomic_exchange(&llext_fault_countdown, 0);
+
+	assert_int_equal(load_fixture("provider-gcc-default.o", "prov", &prov, NULL), 0);
+	atomic_store(&llext_fault_countdown, saved);
+	ret = load_fixture("consumer-gcc-default.o", "faults", ext, NULL);
+	saved = atomic_exchange(&llext_fault_countdown, 0);
+	/* A failed consumer leaves the provider with only our reference. */
+	assert_int_equal(prov->use_count, ret == 0 ? 2 : 1);
+	assert_int_equal(llext_unload(&prov), ret == 0 ? 1 : 0);
+	atomic_store(&llext_fault_countdown, saved);
+	return ret;
+}
+
+static void test_allocations_maps_protections(void **state)
+{
+	long basic, cxx, linked, recovered = 0;
+
+	(void)state;
+	every_call_fails_in_turn(load_basic, &basic, &recovered);
+	every_call_fails_in_turn(load_cxx, &cxx, &recovered);
+	every_call_fails_in_turn(load_linked, &linked, &recovered);
+	/* Enough failure points to mean something: every table, the map, two protections. */
+	assert_true(basic >= 10);
+	assert_true(cxx >= 10);
+	assert_true(linked >= 10);
+	/* Most failures are fatal to the load; only placement attempts have alternatives. */
+	assert_true(recovered < basic / 2);
+	print_message("failure points: basic %ld, cxx %ld, linked %ld, recovered %ld\n", basic, cxx,
+	              linked, recovered);
+}
+
+/* The host's export table, rebuilt after a library is opened, with each allocation failing. */
+static void test_host_table_rebuild(void **state)
+{
+	long points = 0;
+
+	(void)state;
+	for (long n = 1;; n++) {
+		void *lib = dlopen(LIBEXPORT_PATH, RTLD_NOW | RTLD_LOCAL);
+		const void *p;
+		bool reached;
+
+		assert_non_null(lib);
+		atomic_store(&llext_fault_countdown, n);
+		p = llext_find_sym(NULL, "libexport_triple");
+		reached = atomic_load(&llext_fault_countdown) == 0;
+		atomic_store(&llext_fault_countdown, 0);
+		if (!reached) {
+			assert_ptr_equal(p, dlsym(lib, "libexport_triple"));
+			assert_int_equal(dlclose(lib), 0);
+			break;
+		}
+		points++;
+		/* Failed this time; the next lookup, without faults, sees the library. */
+		assert_ptr_equal(llext_find_sym(NULL, "libexport_triple"),
+		                 dlsym(lib, "libexport_triple"));
+		assert_ptr_equal(llext_find_sym(NULL, "host_add"), (const void *)host_add);
+		assert_int_equal(dlclose(lib), 0);
+	}
+	assert_true(points >= 1);
+}
+
+/* A loader that fails its n-th read, with or without peek. */
+struct faulty {
+	struct llext_loader loader;
+	struct llext_buf_loader inner;
+	long reads_left;
+};
+
+static int faulty_read(struct llext_loader *l, void *out, size_t len)
+{
+	struct faulty *f = (struct faulty *)l;
+
+	if (--f->reads_left == 0) {
+		return -EIO;
+	}
+	return f->inner.loader.read(&f->inner.loader, out, len);
+}
+
+static int faulty_seek(struct llext_loader *l, size_t pos)
+{
+	struct faulty *f = (struct faulty *)l;
+
+	return f->inner.loader.seek(&f->inner.loader, pos);
+}
+
+static void *faulty_peek(struct llext_loader *l, size_t pos)
+{
+	struct faulty *f = (struct faulty *)l;
+
+	return f->inner.loader.peek(&f->inner.loader, pos);
+}
+
+static void reads_fail_in_turn(bool peek)
+{
+	size_t len;
+	void *buf = read_file(fixture_path("basic-gcc-default.o"), &len);
+	long n;
+
+	log_capture_start();
+	for (n = 1;; n++) {
+		struct faulty f = {
+		    .loader = {.read = faulty_read,
+		               .seek = faulty_seek,
+		               .peek = peek ? faulty_peek : NULL},
+		    .inner = LLEXT_BUF_LOADER(buf, len),
+		    .reads_left = n,
+		};
+		struct llext *ext;
+		int ret = llext_load(&f.loader, "reads", &ext, NULL);
+
+		if (f.reads_left > 0) {
+			assert_int_equal(ret, 0);
+			assert_int_equal(llext_unload(&ext), 0);
+			break;
+		}
+		/* The loader's own error comes back, whatever the read was for. */
+		assert_int_equal(ret, -EIO);
+		assert_true(log_contains("Input/output error"));
+		assert_int_equal(registry_count(), 0);
+	}
+	log_capture_stop();
+	/* Headers, every chunk of section headers, the last byte, and (no peek) the rest. */
+	assert_true(n >= (peek ? 4 : 5));
+	free(buf);
+}
+
+static void test_loader_reads(void **state)
+{
+	(void)state;
+	reads_fail_in_turn(true);
+	reads_fail_in_turn(false);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_allocations_maps_protections),
+	    cmocka_unit_test(test_host_table_rebuild),
+	    cmocka_unit_test(test_loader_reads),
+	};
+
+	/* The C++ fixture needs the C++ runtime in the process, as in tests/test_cxx.c. */
+	if (!dlopen("libstdc++.so.6", RTLD_NOW | RTLD_GLOBAL)) {
+		return 1;
+	}
+	return cmocka_run_group_tests_name("faults", tests, NULL, NULL);
+}
