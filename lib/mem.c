@@ -33,12 +33,15 @@
 
 static uint64_t page_size(void)
 {
-	static uint64_t page;
+	/* Written by whichever thread gets here first, always with the same value. */
+	static _Atomic uint64_t page;
+	uint64_t p = atomic_load_explicit(&page, memory_order_relaxed);
 
-	if (!page) {
-		page = (uint64_t)sysconf(_SC_PAGESIZE);
+	if (!p) {
+		p = (uint64_t)sysconf(_SC_PAGESIZE);
+		atomic_store_explicit(&page, p, memory_order_relaxed);
 	}
-	return page;
+	return p;
 }
 
 static uint64_t align_up(uint64_t v, uint64_t a)

@@ -1,36 +1,60 @@
 #!/bin/sh
-# Sets everything up on a fresh Debian 12 machine and runs the whole test suite: the native
-# build, then the AArch64 cross build with every test executed under qemu-aarch64.
+# Sets everything up on a fresh Debian 12 machine and runs the whole test suite:
 #
-# Usage: tools/run-tests.sh [native|aarch64]...   (default: both)
+#   native   the native build (GCC), its API reference, the install check, and every test,
+#            then every test again under valgrind (memory errors and leaks fail)
+#   asan     every test built with AddressSanitizer and UndefinedBehaviorSanitizer
+#   tsan     the concurrency tests built with ThreadSanitizer
+#   aarch64  the AArch64 cross build, every test executed under qemu-aarch64
+#   fuzz     the libFuzzer targets, for a bounded time (FUZZ_SECONDS per target, default 60)
+#
+# Usage: tools/run-tests.sh [native|asan|tsan|aarch64|fuzz]...   (default: all of them)
 set -eu
 cd "$(dirname "$0")/.."
 
 tools/setup-debian.sh
 
-builds="${*:-native aarch64}"
-for b in $builds; do
+# setup DIR [meson options...]: configure DIR once.
+setup() {
+	d=$1
+	shift
+	[ -f "$d/build.ninja" ] || meson setup "$d" "$@"
+}
+
+# The soak test takes seconds natively and hours under emulation or instrumentation.
+for b in ${*:-native asan tsan aarch64 fuzz}; do
+	echo "== $b"
 	case "$b" in
 	native)
-		dir=build/native
 		# The API reference is built too: an undocumented public declaration fails it.
-		[ -f "$dir/build.ninja" ] || meson setup "$dir" -Ddocs=enabled
+		setup build/native -Ddocs=enabled
+		ninja -C build/native
+		meson test -C build/native --print-errorlogs
+		meson test -C build/native --print-errorlogs --setup valgrind --no-suite soak
+		tools/check-install.sh build/native
+		;;
+	asan)
+		setup build/asan -Db_sanitize=address,undefined -Db_lundef=false \
+			-Dc_args=-fno-sanitize-recover=all
+		ninja -C build/asan
+		meson test -C build/asan --print-errorlogs --no-suite soak
+		;;
+	tsan)
+		setup build/tsan -Db_sanitize=thread -Db_lundef=false
+		ninja -C build/tsan
+		meson test -C build/tsan --print-errorlogs threads registry
 		;;
 	aarch64)
-		dir=build/aarch64
-		[ -f "$dir/build.ninja" ] ||
-			meson setup "$dir" --cross-file tools/cross/aarch64-linux-gnu.ini
+		setup build/aarch64 --cross-file tools/cross/aarch64-linux-gnu.ini
+		ninja -C build/aarch64
+		meson test -C build/aarch64 --print-errorlogs --no-suite soak
+		;;
+	fuzz)
+		tools/fuzz.sh "${FUZZ_SECONDS:-60}"
 		;;
 	*)
-		echo "run-tests.sh: unknown build '$b' (native, aarch64)" >&2
+		echo "run-tests.sh: unknown build '$b' (native, asan, tsan, aarch64, fuzz)" >&2
 		exit 2
 		;;
 	esac
-	echo "== $b build"
-	ninja -C "$dir"
-	meson test -C "$dir" --print-errorlogs
-	if [ "$b" = native ]; then
-		echo "== $b build under valgrind"
-		meson test -C "$dir" --print-errorlogs --setup valgrind
-	fi
 done
