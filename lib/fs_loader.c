@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * The file loader: maps the file read-only between prepare and finalize, so that peek can hand
- * out pointers and the object is parsed in place, without a copy.
+ * The file loader: holds the whole file in memory between prepare and finalize, so that peek can
+ * hand out pointers and the object is parsed in place. Below MAP_THRESHOLD the file is read into
+ * a buffer, which costs less than mapping it (mmap, its page faults and munmap); above, the
+ * page cache is mapped read-only, which costs less than copying it.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -13,6 +16,35 @@
 #include <llext/fs_loader.h>
 
 #include "llext_priv.h"
+
+#define MAP_THRESHOLD ((size_t)256 << 10)
+
+/* Reads the whole file at @fd into a new buffer; 0 or -errno. */
+static int read_whole(int fd, size_t size, void **out)
+{
+	uint8_t *buf = llext_malloc(size);
+	size_t done = 0;
+
+	if (!buf) {
+		return -ENOMEM;
+	}
+	while (done < size) {
+		ssize_t n = pread(fd, buf + done, size - done, (off_t)done);
+
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			int err = n < 0 ? errno : EIO; /* the file shrank under us */
+
+			free(buf);
+			return -err;
+		}
+		done += (size_t)n;
+	}
+	*out = buf;
+	return 0;
+}
 
 static struct llext_fs_loader *to_fs(struct llext_loader *ldr)
 {
@@ -49,7 +81,8 @@ LLEXT_EXPORT int llext_fs_prepare(struct llext_loader *ldr)
 	}
 	f->size = (size_t)st.st_size;
 	f->map = NULL;
-	if (f->size) {
+	f->mapped = f->size > MAP_THRESHOLD;
+	if (f->mapped) {
 		f->map = llext_mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (f->map == MAP_FAILED) {
 			err = errno;
@@ -58,8 +91,15 @@ LLEXT_EXPORT int llext_fs_prepare(struct llext_loader *ldr)
 			LOG_ERR("%s: cannot map the file: %s", f->name, strerror(err));
 			return -err;
 		}
+	} else if (f->size) {
+		err = read_whole(fd, f->size, &f->map);
+		if (err) {
+			close(fd);
+			LOG_ERR("%s: cannot read the file: %s", f->name, strerror(-err));
+			return err;
+		}
 	}
-	/* The mapping stays valid without the descriptor. */
+	/* The contents stay valid without the descriptor. */
 	close(fd);
 	f->pos = 0;
 	f->is_open = true;
@@ -106,8 +146,10 @@ LLEXT_EXPORT void llext_fs_finalize(struct llext_loader *ldr)
 	if (!f->is_open) {
 		return;
 	}
-	if (f->map) {
+	if (f->map && f->mapped) {
 		munmap(f->map, f->size);
+	} else {
+		free(f->map);
 	}
 	f->map = NULL;
 	f->size = 0;

@@ -3,7 +3,6 @@
  * Linking: resolve symbols, find what relocations need (GOT entries, stubs, an address in reach
  * of external symbols), apply them, and build the extension's exports and constructor tables.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,25 @@ const char *llext_reloc_name(const struct llext_arch *arch, uint32_t type, char 
 	}
 	snprintf(buf, 24, "type %u", type);
 	return buf;
+}
+
+/*
+ * The descriptor of a relocation type: a small direct-mapped cache in front of the backend's
+ * table, since a load looks a type up twice per relocation and uses only a handful of types.
+ */
+static const struct llext_reloc_desc *desc_of(struct llext_load *ld, uint32_t type)
+{
+	const struct llext_reloc_desc **slot = &ld->desc_cache[type % ARRAY_SIZE(ld->desc_cache)];
+
+	if (!*slot || (*slot)->type != type) {
+		const struct llext_reloc_desc *d = llext_arch_reloc(ld->arch, type);
+
+		if (!d) {
+			return NULL;
+		}
+		*slot = d;
+	}
+	return *slot;
 }
 
 /* ---- resolution ---- */
@@ -56,9 +74,10 @@ static int resolve_one(struct llext_load *ld, const char *name, uint64_t *addr)
 		return 0;
 	}
 	if (!ld->param->exports_only) {
-		p = dlsym(RTLD_DEFAULT, name);
-		if (p) {
-			*addr = (uintptr_t)p;
+		void *q;
+
+		if (llext_process_lookup(name, h, &q)) {
+			*addr = (uintptr_t)q;
 			return 0;
 		}
 	}
@@ -340,7 +359,7 @@ int llext_link_scan(struct llext_load *ld)
 			const Elf64_Rela *r = &ld->sect[sec].rela[i];
 			size_t symi = ELF64_R_SYM(r->r_info);
 			uint32_t type = (uint32_t)ELF64_R_TYPE(r->r_info);
-			const struct llext_reloc_desc *d = llext_arch_reloc(ld->arch, type);
+			const struct llext_reloc_desc *d;
 			const char *why = NULL;
 			struct llext_symval *v;
 			uint64_t end;
@@ -353,6 +372,7 @@ int llext_link_scan(struct llext_load *ld)
 				return -ENOEXEC;
 			}
 			v = &ld->sym[symi];
+			d = desc_of(ld, type);
 			if (!d) {
 				why = "unknown relocation type";
 			} else if ((d->flags & LLEXT_RF_TLS) ||
@@ -462,7 +482,8 @@ int llext_link_relocate(struct llext_load *ld)
 			const Elf64_Rela *r = &rs->rela[i];
 			const struct llext_symval *v = &ld->sym[ELF64_R_SYM(r->r_info)];
 			struct llext_reloc rel = {
-			    .desc = llext_arch_reloc(ld->arch, (uint32_t)ELF64_R_TYPE(r->r_info)),
+			    /* Known: the scan looked every type up already. */
+			    .desc = desc_of(ld, (uint32_t)ELF64_R_TYPE(r->r_info)),
 			    .loc = ie->map + t->offset + r->r_offset,
 			    .P = t->addr + r->r_offset,
 			    .S = v->addr,

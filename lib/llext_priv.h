@@ -129,6 +129,8 @@ const struct llext_symbol *llext_symtable_lookup(const struct llext_symtable *ta
 /* The host's EXPORT_SYMBOL() entries; call refresh (registry lock held) before lookups. */
 int llext_host_refresh(void);
 const void *llext_host_lookup(const char *name, uint32_t hash);
+/* dlsym(RTLD_DEFAULT, name), cached until llext_host_refresh() sees modules change. */
+bool llext_process_lookup(const char *name, uint32_t hash, void **addr);
 
 /* An entry of the index of all loaded extensions' exports. */
 struct llext_export_node {
@@ -232,6 +234,8 @@ struct llext_load {
 	bool need_got;
 	uint64_t got_off, stub_off; /* offsets in the reservation */
 	uint64_t map_align;
+	bool huge;                                     /* backed by transparent huge pages */
+	const struct llext_reloc_desc *desc_cache[64]; /* see desc_of() in link.c */
 	/* Window for the whole reservation set by absolute relocations against its own symbols. */
 	int64_t abs_lo, abs_hi;
 	size_t abs_lo_rel, abs_hi_rel;

@@ -26,6 +26,15 @@
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
 
+/*
+ * Large extensions live in transparent huge pages: one 2 MiB page costs one allocation and one
+ * fault where 512 small pages cost 512 of each, and the kernel's per-page work, not copying or
+ * relocating, is what dominates loading a large object (docs/performance.md). The price is up
+ * to 2 MiB less one byte of resident memory per extension, paid only above this size.
+ */
+#define HUGE_PAGE ((uint64_t)2 << 20)
+#define HUGE_THRESHOLD ((uint64_t)1 << 20)
+
 /* Lowest address we map at (the usual vm.mmap_min_addr), and the top of user space on both
  * supported machines with 48-bit virtual addresses. */
 #define MAP_FLOOR ((uint64_t)0x10000)
@@ -174,6 +183,14 @@ int llext_mem_layout(struct llext_load *ld)
 		    "%s: extension spans %llu bytes, more than %s's relative addressing reaches",
 		    ld->name, (unsigned long long)pos, ld->arch->name);
 		return -ENOEXEC;
+	}
+	if (pos >= HUGE_THRESHOLD && page < HUGE_PAGE) {
+		/* A whole number of aligned huge pages, or the kernel cannot use them. */
+		pos = align_up(pos, HUGE_PAGE);
+		if (ld->map_align < HUGE_PAGE) {
+			ld->map_align = HUGE_PAGE;
+		}
+		ld->huge = true;
 	}
 	ld->ie->map_size = pos;
 
@@ -392,6 +409,10 @@ int llext_mem_place(struct llext_load *ld)
 	}
 	ie->map = map;
 	ie->pub.alloc_size += ie->map_size;
+	if (ld->huge) {
+		/* Before the first touch; a kernel without THP for us says no, and that is fine. */
+		madvise(map, ie->map_size, MADV_HUGEPAGE);
+	}
 
 	for (size_t i = 1; i < ld->elf.shnum; i++) {
 		if (ld->sect[i].region != LLEXT_MEM_COUNT) {

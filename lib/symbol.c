@@ -3,6 +3,7 @@
  * Symbol namespaces: hash indexes over symbol tables, the host's EXPORT_SYMBOL() entries, and
  * the index of every loaded extension's exports. None of the lookups scans a table.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <link.h>
 #include <stdlib.h>
@@ -192,6 +193,92 @@ static int scan_module(struct dl_phdr_info *info, size_t size, void *arg)
 	return 0;
 }
 
+/*
+ * What dlsym(RTLD_DEFAULT) said about a name, found or not, until the set of loaded modules
+ * changes: extensions use the same few hundred libc functions over and over, and dlsym walks
+ * every module's hash table each time.
+ */
+struct process_sym {
+	struct process_sym *next;
+	uint32_t hash;
+	bool found;
+	void *addr;
+	char name[];
+};
+
+static struct process_sym **psyms;
+static size_t npsyms, npsym_buckets;
+
+static void process_cache_clear(void)
+{
+	for (size_t i = 0; i < npsym_buckets; i++) {
+		while (psyms[i]) {
+			struct process_sym *next = psyms[i]->next;
+
+			free(psyms[i]);
+			psyms[i] = next;
+		}
+	}
+	free(psyms);
+	psyms = NULL;
+	npsyms = npsym_buckets = 0;
+}
+
+static void process_cache_add(const char *name, uint32_t hash, bool found, void *addr)
+{
+	size_t len = strlen(name) + 1;
+	struct process_sym *e;
+
+	if (npsyms >= npsym_buckets) {
+		size_t n = npsym_buckets ? npsym_buckets * 2 : 256;
+		struct process_sym **nb = llext_calloc(n, sizeof(*nb));
+
+		if (!nb) {
+			return; /* only a cache */
+		}
+		for (size_t i = 0; i < npsym_buckets; i++) {
+			while (psyms[i]) {
+				struct process_sym *next = psyms[i]->next;
+
+				psyms[i]->next = nb[psyms[i]->hash & (n - 1)];
+				nb[psyms[i]->hash & (n - 1)] = psyms[i];
+				psyms[i] = next;
+			}
+		}
+		free(psyms);
+		psyms = nb;
+		npsym_buckets = n;
+	}
+	e = llext_malloc(sizeof(*e) + len);
+	if (!e) {
+		return;
+	}
+	e->hash = hash;
+	e->found = found;
+	e->addr = addr;
+	memcpy(e->name, name, len);
+	e->next = psyms[hash & (npsym_buckets - 1)];
+	psyms[hash & (npsym_buckets - 1)] = e;
+	npsyms++;
+}
+
+bool llext_process_lookup(const char *name, uint32_t hash, void **addr)
+{
+	void *p;
+
+	for (struct process_sym *e = npsym_buckets ? psyms[hash & (npsym_buckets - 1)] : NULL; e;
+	     e = e->next) {
+		if (e->hash == hash && strcmp(e->name, name) == 0) {
+			*addr = e->addr;
+			return e->found;
+		}
+	}
+	p = dlsym(RTLD_DEFAULT, name);
+	process_cache_add(name, hash, p != NULL, p);
+	*addr = p;
+	return p != NULL;
+}
+
 int llext_host_refresh(void)
 {
 	unsigned long long c[2] = {0, 0};
@@ -201,6 +288,8 @@ int llext_host_refresh(void)
 	if (host.valid && c[0] == host.adds && c[1] == host.subs && c[0] != ~0ULL) {
 		return 0;
 	}
+	/* Modules came or went: what dlsym said may not hold any more. */
+	process_cache_clear();
 	llext_symindex_free(&host.tab);
 	host.tab.sym_cnt = 0;
 	host.valid = false;
@@ -237,6 +326,7 @@ __attribute__((destructor)) static void host_fini(void)
 	host.tab.sym_cnt = 0;
 	host.cap = 0;
 	host.valid = false;
+	process_cache_clear();
 }
 
 /*

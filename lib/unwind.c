@@ -243,6 +243,9 @@ static int cie_at(const uint8_t *eh, size_t size, uint64_t addr, uint64_t cie_ad
 int llext_unwind_check(const uint8_t *eh, size_t size, uint64_t addr, uint64_t text,
                        uint64_t text_end, const char *name)
 {
+	/* FDEs in a row mostly share a CIE: the last one checked is kept. */
+	uint64_t last_cie = 0;
+	struct cie last = {0};
 	size_t off = 0;
 
 	while (off + 4 <= size) {
@@ -271,7 +274,12 @@ int llext_unwind_check(const uint8_t *eh, size_t size, uint64_t addr, uint64_t t
 			}
 		} else {
 			/* The CIE pointer counts back from its own field. */
-			if (cie_at(eh, size, addr, id_addr - id, &cie) != 0) {
+			if (last_cie && last_cie == id_addr - id) {
+				cie = last;
+			} else if (cie_at(eh, size, addr, id_addr - id, &cie) == 0) {
+				last_cie = id_addr - id;
+				last = cie;
+			} else {
 				LOG_ERR("%s: .eh_frame+0x%zx: FDE does not point at a valid CIE",
 				        name, off);
 				return -ENOEXEC;

@@ -22,8 +22,9 @@ extern "C" {
  * @brief An extension loader from a file.
  *
  * The file is opened by the loader's @c prepare and closed by its @c finalize, so one
- * initialised loader can be used for several loads. While open, the file is mapped read-only,
- * which lets @c peek hand out pointers into it.
+ * initialised loader can be used for several loads. While open, the whole file is in memory,
+ * which lets @c peek hand out pointers into it: a small file is read into a buffer (two system
+ * calls), a large one is mapped read-only (no copy).
  */
 struct llext_fs_loader {
 	/** Extension loader. */
@@ -32,8 +33,10 @@ struct llext_fs_loader {
 	const char *name;
 	/** True between @c prepare and @c finalize. */
 	bool is_open;
-	/** Read-only mapping of the file while open. */
+	/** The file's contents while open: a buffer or a read-only mapping. */
 	void *map;
+	/** True if @c map is a mapping rather than a buffer. */
+	bool mapped;
 	/** Size of the file while open. */
 	size_t size;
 	/** Current position. */
