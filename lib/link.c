@@ -561,7 +561,9 @@ static int build_exports(struct llext_load *ld)
 	struct llext_symtable *tab = &ie->pub.exp_tab;
 	int explicit = find_loaded_section(ld, ".exported_sym");
 	size_t n = 0, names = 0;
+	uint32_t *hashes;
 	char *np;
+	int ret;
 
 	/* Count, then fill: one array for the symbols, one for their names. */
 	if (explicit) {
@@ -634,13 +636,20 @@ static int build_exports(struct llext_load *ld)
 		}
 	}
 	tab->sym_cnt = n;
+	hashes = llext_malloc(n * sizeof(*hashes));
+	if (!hashes) {
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
-		ie->exp_nodes[i].hash = llext_hash(tab->syms[i].name);
+		hashes[i] = llext_hash(tab->syms[i].name);
+		ie->exp_nodes[i].hash = hashes[i];
 		ie->exp_nodes[i].name = tab->syms[i].name;
 		ie->exp_nodes[i].addr = tab->syms[i].addr;
 		ie->exp_nodes[i].owner = ie;
 	}
-	if (llext_symindex_build(tab)) {
+	ret = llext_symindex_build_hashed(tab, hashes);
+	free(hashes);
+	if (ret) {
 		return -ENOMEM;
 	}
 	ie->pub.mem[LLEXT_MEM_EXPORT] = tab->syms;

@@ -122,6 +122,8 @@ uint32_t llext_hash(const char *name);
 
 /* Builds tab->index for tab->syms; on failure the table stays usable without one. */
 int llext_symindex_build(struct llext_symtable *tab);
+/* The same, with the names' hashes already known (@hashes[i] for tab->syms[i]). */
+int llext_symindex_build_hashed(struct llext_symtable *tab, const uint32_t *hashes);
 void llext_symindex_free(struct llext_symtable *tab);
 const struct llext_symbol *llext_symtable_lookup(const struct llext_symtable *tab, const char *name,
                                                  uint32_t hash);

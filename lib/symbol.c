@@ -33,6 +33,11 @@ struct llext_symindex {
 
 int llext_symindex_build(struct llext_symtable *tab)
 {
+	return llext_symindex_build_hashed(tab, NULL);
+}
+
+int llext_symindex_build_hashed(struct llext_symtable *tab, const uint32_t *hashes)
+{
 	struct llext_symindex *ix;
 	size_t n = 4;
 
@@ -50,7 +55,7 @@ int llext_symindex_build(struct llext_symtable *tab)
 	ix->mask = (uint32_t)(n - 1);
 	for (size_t i = 0; i < tab->sym_cnt; i++) {
 		const char *name = tab->syms[i].name;
-		uint32_t h = llext_hash(name);
+		uint32_t h = hashes ? hashes[i] : llext_hash(name);
 		uint32_t s = h & ix->mask;
 
 		/* The first entry of a name wins; later duplicates are not indexed. */

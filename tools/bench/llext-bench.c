@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: MIT
+/*
+ * llext-bench: libllext against dlopen, measured in one process, the two sides interleaved so
+ * that whatever the machine does affects both alike. Prints medians and ratios; asserts nothing
+ * (docs/performance.md holds the figures and how to read them).
+ *
+ * Usage: llext-bench [--quick] [--plot FILE] SMALL.o SMALL.so LARGE.o LARGE.so
+ *                    [OBJ.o LIB.so]...
+ *   a. load + find + call + unload of SMALL.o, against dlopen + dlsym + call + dlclose of SMALL.so
+ *   b. the same for LARGE (sqlite3: calls sqlite3_libversion_number)
+ *   c. lookup of every LARGE export, against dlsym on LARGE.so
+ *   d. relocations per second in the link phase of b
+ *   e. bytes mapped and resident per extension, against the sum of its section sizes
+ *   f. one more load with 1, 100, 1000 and 10000 extensions already loaded
+ * With --plot, the load cost of every OBJ.o/LIB.so pair (and SMALL, LARGE) against object size
+ * goes to FILE, for tools/bench/plot.gp.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <llext/fs_loader.h>
+#include <llext/llext.h>
+#include <llext/log.h>
+#include <llext/mem_domain.h>
+
+static int iterations = 2000, large_iterations = 200, many = 10000;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(uint64_t *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_u64);
+	return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
+}
+
+static void die(const char *what, const char *detail)
+{
+	fprintf(stderr, "llext-bench: %s: %s\n", what, detail);
+	exit(1);
+}
+
+/* One cycle: load, find, call, unload. Returns nanoseconds; fills stats if asked. */
+static uint64_t llext_cycle(const char *path, const char *sym, int (*call)(void *),
+                            struct llext_stats *st)
+{
+	struct llext_fs_loader fl = LLEXT_FS_LOADER(path);
+	struct llext *ext;
+	uint64_t t0 = now_ns(), t;
+	void *fn;
+
+	if (llext_load(&fl.loader, "bench", &ext, NULL) != 0) {
+		die(path, "llext_load failed");
+	}
+	fn = (void *)llext_find_sym(&ext->exp_tab, sym);
+	if (!fn) {
+		die(path, sym);
+	}
+	call(fn);
+	if (st) {
+		llext_get_stats(ext, st);
+	}
+	llext_unload(&ext);
+	t = now_ns() - t0;
+	return t;
+}
+
+static uint64_t dlopen_cycle(const char *path, const char *sym, int (*call)(void *))
+{
+	uint64_t t0 = now_ns();
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	void *fn;
+
+	if (!h) {
+		die(path, dlerror());
+	}
+	fn = dlsym(h, sym);
+	if (!fn) {
+		die(path, sym);
+	}
+	call(fn);
+	dlclose(h);
+	return now_ns() - t0;
+}
+
+static int call_small(void *fn)
+{
+	return ((int (*)(int))fn)(42);
+}
+
+static int call_version(void *fn)
+{
+	return ((int (*)(void))fn)();
+}
+
+struct pair {
+	double llext_us, dl_us;
+	struct llext_stats st;
+};
+
+/* Interleaved: llext then dlopen on even rounds, dlopen then llext on odd ones. */
+static struct pair compare(const char *obj, const char *so, const char *sym, int (*call)(void *),
+                           int n)
+{
+	uint64_t *a = calloc((size_t)n, sizeof(*a)), *b = calloc((size_t)n, sizeof(*b));
+	struct pair p = {0};
+
+	/* Warm both: page cache, libllext's process-wide tables, ld.so's caches. */
+	llext_cycle(obj, sym, call, NULL);
+	dlopen_cycle(so, sym, call);
+	for (int i = 0; i < n; i++) {
+		if (i % 2) {
+			b[i] = dlopen_cycle(so, sym, call);
+			a[i] = llext_cycle(obj, sym, call, i == n - 1 ? &p.st : NULL);
+		} else {
+			a[i] = llext_cycle(obj, sym, call, i == n - 1 ? &p.st : NULL);
+			b[i] = dlopen_cycle(so, sym, call);
+		}
+	}
+	p.llext_us = median(a, (size_t)n) / 1e3;
+	p.dl_us = median(b, (size_t)n) / 1e3;
+	free(a);
+	free(b);
+	return p;
+}
+
+static void print_pair(const char *label, struct pair p, const char *target)
+{
+	printf("%-44s %10.1f us %10.1f us %8.2f   %s\n", label, p.llext_us, p.dl_us,
+	       p.llext_us / p.dl_us, target);
+	printf("%-44s parse %.1f us, placement %.1f us, linking %.1f us, %zu relocations\n", "",
+	       p.st.parse_ns / 1e3, p.st.place_ns / 1e3, p.st.link_ns / 1e3, p.st.relocs);
+}
+
+/* c: every export of the large extension that the shared library also has. */
+static void lookups(const char *obj, const char *so)
+{
+	struct llext_fs_loader fl = LLEXT_FS_LOADER(obj);
+	struct llext *ext;
+	void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+	const char **names;
+	size_t n = 0, rounds = 51;
+	uint64_t *a = calloc(rounds, sizeof(*a)), *b = calloc(rounds, sizeof(*b));
+	volatile uintptr_t sink = 0;
+
+	if (!h || llext_load(&fl.loader, "lookup", &ext, NULL) != 0) {
+		die(obj, "cannot load for lookups");
+	}
+	names = calloc(ext->exp_tab.sym_cnt, sizeof(*names));
+	for (size_t i = 0; i < ext->exp_tab.sym_cnt; i++) {
+		if (dlsym(h, ext->exp_tab.syms[i].name)) {
+			names[n++] = ext->exp_tab.syms[i].name;
+		}
+	}
+	for (size_t r = 0; r < rounds; r++) {
+		uint64_t t0 = now_ns();
+
+		for (size_t i = 0; i < n; i++) {
+			sink += (uintptr_t)llext_find_sym(&ext->exp_tab, names[i]);
+		}
+		a[r] = now_ns() - t0;
+		t0 = now_ns();
+		for (size_t i = 0; i < n; i++) {
+			sink += (uintptr_t)dlsym(h, names[i]);
+		}
+		b[r] = now_ns() - t0;
+	}
+	struct pair p = {median(a, rounds) / (double)n, median(b, rounds) / (double)n, {0}};
+
+	printf("%-44s %10.1f ns %10.1f ns %8.2f   %s\n",
+	       "c. lookup, per symbol (llext_find_sym / dlsym)", p.llext_us, p.dl_us,
+	       p.llext_us / p.dl_us, "<= 1.00");
+	printf("%-44s over the %zu names both export\n", "", n);
+	llext_unload(&ext);
+	dlclose(h);
+	free(names);
+	free(a);
+	free(b);
+}
+
+/* Size and resident size, from /proc/self/smaps, of the mappings holding [lo, hi). */
+static void mapped_resident(uintptr_t lo, uintptr_t hi, size_t *size, size_t *rss)
+{
+	FILE *f = fopen("/proc/self/smaps", "re");
+	char line[512];
+	bool in = false;
+
+	*size = *rss = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long long a, b, kb;
+
+		if (sscanf(line, "%llx-%llx ", &a, &b) == 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			in = a < hi && b > lo;
+			if (in) {
+				*size += (size_t)(b - a);
+			}
+		} else if (in && sscanf(line, "Rss: %llu kB", &kb) == 1) {
+			*rss += (size_t)kb * 1024;
+		}
+	}
+	if (f) {
+		fclose(f);
+	}
+}
+
+static void memory(const char *label, const char *obj)
+{
+	struct llext_fs_loader fl = LLEXT_FS_LOADER(obj);
+	struct k_mem_domain dom = {0};
+	struct llext *ext;
+	size_t sections = 0, mapped, rss;
+	uintptr_t lo = UINTPTR_MAX, hi = 0;
+
+	if (llext_load(&fl.loader, "memory", &ext, NULL) != 0 || llext_add_domain(ext, &dom)) {
+		die(obj, "cannot load for memory figures");
+	}
+	for (int r = 0; r < LLEXT_MEM_PARTITIONS; r++) {
+		sections += ext->mem_size[r];
+	}
+	for (int i = 0; i < dom.num_partitions; i++) {
+		lo = dom.partitions[i]->start < lo ? dom.partitions[i]->start : lo;
+		hi = dom.partitions[i]->start + dom.partitions[i]->size > hi
+		         ? dom.partitions[i]->start + dom.partitions[i]->size
+		         : hi;
+	}
+	mapped_resident(lo, hi, &mapped, &rss);
+	printf("e. %-41s sections %zu B, mapped %zu B (%+.1f pages), resident %zu B\n", label,
+	       sections, mapped, ((double)mapped - (double)sections) / 4096.0, rss);
+	llext_unload(&ext);
+}
+
+/* f: the cost of one more load (and unload) as the registry grows. */
+static void growth(const char *obj)
+{
+	static const int marks[] = {1, 100, 1000, 10000};
+	struct llext **exts = calloc((size_t)many, sizeof(*exts));
+	int loaded = 0;
+	double first = 0;
+
+	for (size_t m = 0; m < sizeof(marks) / sizeof(marks[0]) && marks[m] <= many; m++) {
+		uint64_t t[31];
+
+		for (; loaded < marks[m]; loaded++) {
+			struct llext_fs_loader fl = LLEXT_FS_LOADER(obj);
+			char name[16];
+
+			snprintf(name, sizeof(name), "g%d", loaded);
+			if (llext_load(&fl.loader, name, &exts[loaded], NULL) != 0) {
+				die(obj, "cannot load one more");
+			}
+		}
+		for (int i = 0; i < 31; i++) {
+			struct llext_fs_loader fl = LLEXT_FS_LOADER(obj);
+			struct llext *ext;
+			uint64_t t0 = now_ns();
+
+			if (llext_load(&fl.loader, "onemore", &ext, NULL) != 0) {
+				die(obj, "cannot load one more");
+			}
+			llext_unload(&ext);
+			t[i] = now_ns() - t0;
+		}
+		double us = median(t, 31) / 1e3;
+
+		if (!first) {
+			first = us;
+		}
+		printf("f. %-41s %10.1f us %10s    %8.2f   %s\n",
+		       marks[m] == 1      ? "one more load, 1 already loaded"
+		       : marks[m] == 100  ? "one more load, 100 already loaded"
+		       : marks[m] == 1000 ? "one more load, 1000 already loaded"
+		                          : "one more load, 10000 already loaded",
+		       us, "", us / first, marks[m] == 1 ? "" : "<= 1.50 x first");
+	}
+	while (loaded > 0) {
+		llext_unload(&exts[--loaded]);
+	}
+	free(exts);
+}
+
+static size_t file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (size_t)st.st_size : 0;
+}
+
+static int never(void *fn)
+{
+	(void)fn;
+	return 0;
+}
+
+/* Load cost against object size, for the plot: the first exported function is looked up. */
+static void plot_point(FILE *out, const char *obj, const char *so)
+{
+	struct llext_fs_loader fl = LLEXT_FS_LOADER(obj);
+	struct llext *ext;
+	const char *sym = NULL;
+	char *name;
+	void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+
+	if (!h || llext_load(&fl.loader, "plot", &ext, NULL) != 0) {
+		die(obj, "cannot load for the plot");
+	}
+	for (size_t i = 0; i < ext->exp_tab.sym_cnt && !sym; i++) {
+		if (dlsym(h, ext->exp_tab.syms[i].name)) {
+			sym = ext->exp_tab.syms[i].name;
+		}
+	}
+	name = sym ? strdup(sym) : NULL;
+	llext_unload(&ext);
+	dlclose(h);
+	if (!name) {
+		die(obj, "no export in common with the library");
+	}
+	/* Nothing is called: any function's arguments are unknown here. */
+	struct pair p = compare(obj, so, name, never, large_iterations);
+
+	fprintf(out, "%zu %.2f %.2f %s\n", file_size(obj), p.llext_us, p.dl_us, obj);
+	free(name);
+}
+
+int main(int argc, char **argv)
+{
+	const char *plot = NULL;
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--quick") == 0) {
+			iterations = 20;
+			large_iterations = 5;
+			many = 100;
+		} else if (strcmp(argv[i], "--plot") == 0 && i + 1 < argc) {
+			plot = argv[++i];
+		} else {
+			fprintf(stderr,
+			        "usage: llext-bench [--quick] [--plot FILE] SMALL.o SMALL.so "
+			        "LARGE.o LARGE.so [OBJ.o LIB.so]...\n");
+			return 2;
+		}
+	}
+	if (argc - i < 4 || (argc - i) % 2) {
+		fprintf(stderr, "llext-bench: needs SMALL.o SMALL.so LARGE.o LARGE.so\n");
+		return 2;
+	}
+	const char *small_o = argv[i], *small_so = argv[i + 1];
+	const char *large_o = argv[i + 2], *large_so = argv[i + 3];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+#if defined(__x86_64__)
+	const char *machine = "x86_64";
+#else
+	const char *machine = "aarch64";
+#endif
+	printf("libllext benchmark: %s, %ld CPUs, medians of %d (small) and %d (large) "
+	       "interleaved rounds\n\n",
+	       machine, cpus, iterations, large_iterations);
+	printf("%-44s %13s %13s %8s   %s\n", "case", "libllext", "baseline", "ratio", "target");
+
+	struct pair a = compare(small_o, small_so, "small_entry", call_small, iterations);
+
+	print_pair("a. small: load+find+call+unload / dlopen", a, "<= 0.20");
+
+	struct pair b =
+	    compare(large_o, large_so, "sqlite3_libversion_number", call_version, large_iterations);
+
+	print_pair("b. sqlite3: load+find+call+unload / dlopen", b, "<= 1.00");
+	lookups(large_o, large_so);
+	printf("d. %-41s %10.2f M/s   (%zu relocations in %.1f us of linking)\n",
+	       "relocations applied per second, b", (double)b.st.relocs / (b.st.link_ns / 1e3),
+	       b.st.relocs, b.st.link_ns / 1e3);
+	memory("small extension", small_o);
+	memory("sqlite3", large_o);
+	growth(small_o);
+
+	if (plot) {
+		FILE *out = fopen(plot, "w");
+
+		if (!out) {
+			die(plot, strerror(errno));
+		}
+		fprintf(out, "# bytes libllext_us dlopen_us object\n");
+		plot_point(out, small_o, small_so);
+		for (int k = i + 4; k + 1 < argc; k += 2) {
+			plot_point(out, argv[k], argv[k + 1]);
+		}
+		plot_point(out, large_o, large_so);
+		fclose(out);
+	}
+	return 0;
+}

@@ -1,0 +1,13 @@
+# Load cost against object size, libllext and dlopen (data from llext-bench --plot).
+# gnuplot -e "data='bench.dat'; out='load-cost.png'" tools/bench/plot.gp
+set terminal pngcairo size 900,560 font "sans,11"
+set output out
+set title "Load + find + unload cost against object size (medians)"
+set xlabel "size of the relocatable object (.o), bytes"
+set ylabel "microseconds"
+set logscale xy
+set grid
+set key top left
+set format x "%.0s%cB"
+plot data using 1:2 with linespoints pt 7 lw 2 title "libllext (file loader)", \
+     data using 1:3 with linespoints pt 5 lw 2 title "dlopen + dlclose of the .so"
