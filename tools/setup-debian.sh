@@ -16,7 +16,7 @@ native="meson ninja-build pkgconf gcc g++ clang lld llvm binutils valgrind doxyg
 	qemu-user"
 cross="libelf-dev:arm64 libcmocka-dev:arm64
 	zlib1g-dev:arm64 libbz2-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64 libexpat1-dev:arm64
-	libsqlite3-dev:arm64"
+	libsqlite3-dev:arm64 libstdc++6:arm64"
 
 missing=
 for p in $native $cross; do
