@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The x86-64 backend's encoders on byte buffers, on any host: every vector from the real
+ * assembler and linker (vectors-x86_64.h), the descriptor table, the stub, and refusals without
+ * a GOT.
+ */
+#include <elf.h>
+
+#include "unit.h"
+
+#include "vectors-x86_64.h"
+
+const struct llext_arch *unit_arch = &llext_arch_x86_64;
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct llext_reloc_desc *desc(uint32_t type)
+{
+	const struct llext_reloc_desc *d = llext_arch_reloc(&llext_arch_x86_64, type);
+
+	if (!d) {
+		fail_msg("type %u is not in the table", type);
+	}
+	return d;
+}
+
+static void test_table(void **state)
+{
+	static const uint32_t tls[] = {
+	    R_X86_64_DTPMOD64, R_X86_64_DTPOFF64,     R_X86_64_TPOFF64,         R_X86_64_TLSGD,
+	    R_X86_64_TLSLD,    R_X86_64_DTPOFF32,     R_X86_64_GOTTPOFF,        R_X86_64_TPOFF32,
+	    R_X86_64_TLSDESC,  R_X86_64_TLSDESC_CALL, R_X86_64_GOTPC32_TLSDESC,
+	};
+	static const uint32_t dynamic[] = {R_X86_64_COPY, R_X86_64_GLOB_DAT, R_X86_64_JUMP_SLOT,
+	                                   R_X86_64_RELATIVE, R_X86_64_IRELATIVE};
+
+	(void)state;
+	check_table("R_X86_64_");
+	for (size_t i = 0; i < ARRAY_SIZE(tls); i++) {
+		assert_true(desc(tls[i])->flags & LLEXT_RF_TLS);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(dynamic); i++) {
+		assert_true(desc(dynamic[i])->flags & LLEXT_RF_DYNAMIC);
+	}
+	assert_true(desc(R_X86_64_PLT32)->flags & LLEXT_RF_STUB);
+	assert_true(desc(R_X86_64_GOTPCREL)->flags & LLEXT_RF_GOT);
+	assert_true(desc(R_X86_64_GOTPC32)->flags & LLEXT_RF_GOTBASE);
+	assert_int_equal(llext_arch_x86_64.stub_size, 8);
+	assert_null(llext_arch_x86_64.sync_icache);
+}
+
+static void test_stubs(void **state)
+{
+	(void)state;
+	check_stubs(x86_64_stubs, ARRAY_SIZE(x86_64_stubs));
+}
+
+/* GOT-relative types without a GOT (entry or base) are refused and leave the place alone. */
+static void test_no_got(void **state)
+{
+	static const uint32_t types[] = {
+	    R_X86_64_GOTPCREL, R_X86_64_GOTPCRELX, R_X86_64_REX_GOTPCRELX, R_X86_64_GOTPCREL64,
+	    R_X86_64_GOTOFF64, R_X86_64_GOTPC32,   R_X86_64_GOTPC64,       R_X86_64_GOT64,
+	    R_X86_64_GOTPLT64, R_X86_64_PLTOFF64,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+		uint8_t buf[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+
+		assert_int_equal(llext_arch_x86_64.apply(&(struct llext_reloc){
+				     .desc = desc(types[i]), .loc = buf, .P = 0x1000, .S = 0x2000}),
+		                 LLEXT_RELOC_NOGOT);
+		assert_int_equal(buf[0], 1);
+		assert_int_equal(buf[7], 8);
+	}
+}
+
+/* PLT32 out of reach with no stub is refused. */
+static void test_plt32_without_stub(void **state)
+{
+	uint8_t buf[4] = {0};
+
+	(void)state;
+	assert_int_equal(llext_arch_x86_64.apply(&(struct llext_reloc){.desc = desc(R_X86_64_PLT32),
+	                                                               .loc = buf,
+	                                                               .P = 0x7f0000000000,
+	                                                               .S = 0x1000,
+	                                                               .A = (uint64_t)-4}),
+	                 LLEXT_RELOC_RANGE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_stubs),
+	    cmocka_unit_test(test_no_got),
+	    cmocka_unit_test(test_plt32_without_stub),
+	};
+
+	return run_all("x86_64", tests, ARRAY_SIZE(tests), x86_64_vectors,
+	               ARRAY_SIZE(x86_64_vectors));
+}
