@@ -178,6 +178,29 @@ bool maps_perms(uintptr_t addr, char perms[5])
 	return each_mapping(match_addr, &q);
 }
 
+const char *perms_of_prot(int prot)
+{
+	static char seen[8][5];
+	static const int order[] = {PROT_READ | PROT_EXEC, PROT_READ, PROT_READ | PROT_WRITE};
+
+	if (!seen[PROT_READ][0]) {
+		size_t page = (size_t)sysconf(_SC_PAGESIZE);
+		uint8_t *p = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE,
+		                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		assert_true(p != MAP_FAILED);
+		for (int i = 0; i < 3; i++) {
+			assert_int_equal(mprotect(p + i * page, page, order[i]), 0);
+		}
+		for (int i = 0; i < 3; i++) {
+			assert_true(maps_perms((uintptr_t)(p + i * page), seen[order[i]]));
+		}
+		munmap(p, 3 * page);
+	}
+	assert_true(seen[prot & 7][0]);
+	return seen[prot & 7];
+}
+
 static bool match_wx(uintptr_t lo, uintptr_t hi, const char *perms, void *arg)
 {
 	const uintptr_t *range = arg;

@@ -43,6 +43,13 @@ const char *log_text(void);
 
 /* The permissions ("r-xp") of the mapping holding @addr, from /proc/self/maps; false if none. */
 bool maps_perms(uintptr_t addr, char perms[5]);
+/*
+ * How /proc/self/maps shows a page with protection @prot ("r--p" for PROT_READ) on this system,
+ * in an extension's arrangement: read+execute, then read-only, then read+write pages. Measured
+ * on a reference mapping, because emulators do not always show what the kernel would: qemu-user
+ * 7.2 reports a read-only page that follows an executable one as "r-xp".
+ */
+const char *perms_of_prot(int prot);
 /* Whether any mapping overlapping [start, end) is writable and executable. */
 bool maps_any_wx(uintptr_t start, uintptr_t end);
 

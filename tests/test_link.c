@@ -302,7 +302,7 @@ static void test_arch_elf_relocate_local(void **state)
 	char perms[5];
 
 	assert_true(maps_perms((uintptr_t)ext->mem[LLEXT_MEM_TEXT], perms));
-	assert_string_equal(perms, "r-xp");
+	assert_string_equal(perms, perms_of_prot(PROT_READ | PROT_EXEC));
 	assert_int_equal(llext_unload(&ext), 0);
 	free(buf);
 }

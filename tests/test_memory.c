@@ -94,14 +94,17 @@ static void test_region_protections(void **state)
 
 	(void)state;
 	assert_int_equal(load_fixture(BASIC, "prot", &ext, NULL), 0);
-	expect_perms(ext->mem[LLEXT_MEM_TEXT], "r-xp");
-	expect_perms(ext->mem[LLEXT_MEM_RODATA], "r--p");
-	expect_perms(ext->mem[LLEXT_MEM_DATA], "rw-p");
-	expect_perms(ext->mem[LLEXT_MEM_BSS], "rw-p");
+	const char *rx = perms_of_prot(PROT_READ | PROT_EXEC), *ro = perms_of_prot(PROT_READ);
+	const char *rw = perms_of_prot(PROT_READ | PROT_WRITE);
+
+	/* Natively "r-xp", "r--p" and "rw-p". */
+	expect_perms(ext->mem[LLEXT_MEM_TEXT], rx);
+	expect_perms(ext->mem[LLEXT_MEM_RODATA], ro);
+	expect_perms(ext->mem[LLEXT_MEM_DATA], rw);
+	expect_perms(ext->mem[LLEXT_MEM_BSS], rw);
 	/* The last byte of each region has its region's protection too. */
-	expect_perms((char *)ext->mem[LLEXT_MEM_TEXT] + ext->mem_size[LLEXT_MEM_TEXT] - 1, "r-xp");
-	expect_perms((char *)ext->mem[LLEXT_MEM_RODATA] + ext->mem_size[LLEXT_MEM_RODATA] - 1,
-	             "r--p");
+	expect_perms((char *)ext->mem[LLEXT_MEM_TEXT] + ext->mem_size[LLEXT_MEM_TEXT] - 1, rx);
+	expect_perms((char *)ext->mem[LLEXT_MEM_RODATA] + ext->mem_size[LLEXT_MEM_RODATA] - 1, ro);
 
 	lo = (uintptr_t)ext->mem[LLEXT_MEM_TEXT];
 	hi = (uintptr_t)ext->mem[LLEXT_MEM_BSS] + ext->mem_size[LLEXT_MEM_BSS];
@@ -184,19 +187,11 @@ static void test_memory_domain(void **state)
 	assert_int_equal(dom.num_partitions, 4);
 	for (int i = 0; i < dom.num_partitions; i++) {
 		const struct k_mem_partition *p = dom.partitions[i];
-		char perms[5], want[5] = "---p";
+		const char *want = perms_of_prot((int)p->attr);
+		char perms[5];
 
 		assert_int_equal(p->start % (uintptr_t)page, 0);
 		assert_int_equal(p->size % (size_t)page, 0);
-		if (p->attr & PROT_READ) {
-			want[0] = 'r';
-		}
-		if (p->attr & PROT_WRITE) {
-			want[1] = 'w';
-		}
-		if (p->attr & PROT_EXEC) {
-			want[2] = 'x';
-		}
 		/* Attributes say what the pages really are. */
 		assert_true(maps_perms(p->start, perms));
 		assert_string_equal(perms, want);
