@@ -27,10 +27,10 @@ void *read_file(const char *path, size_t *len);
 
 /* Load a fixture with the file loader. Returns the llext_load() result. */
 int load_fixture(const char *file, const char *name, struct llext **ext,
-		 struct llext_load_param *param);
+                 struct llext_load_param *param);
 /* Load an object held in memory with the buffer loader. */
 int load_buffer(const void *buf, size_t len, const char *name, struct llext **ext,
-		struct llext_load_param *param);
+                struct llext_load_param *param);
 
 /* A symbol of an extension, failing the test if it is not exported. */
 void *ext_sym(struct llext *ext, const char *name);

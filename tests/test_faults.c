@@ -16,73 +16,7 @@
 #include "common.h"
 #include "host_api.h"
 #include "llext_priv.h"
-
-/*
- * Anonymous mappings alive, in bytes, as made and unmade by the loader (its calls bind to these
- * definitions, since it is linked into this program).
- */
-#define MAX_RANGES 64
-static struct {
-	uintptr_t lo, hi;
-} ranges[MAX_RANGES];
-static size_t nranges;
-
-static size_t live_bytes(void)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < nranges; i++) {
-		n += ranges[i].hi - ranges[i].lo;
-	}
-	return n;
-}
-
-void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
-{
-	static void *(*real)(void *, size_t, int, int, int, off_t);
-	void *p;
-
-	if (!real) {
-		real = (void *(*)(void *, size_t, int, int, int, off_t))dlsym(RTLD_NEXT, "mmap");
-	}
-	p = real(addr, len, prot, flags, fd, off);
-	if (p != MAP_FAILED && nranges < MAX_RANGES) {
-		ranges[nranges].lo = (uintptr_t)p;
-		ranges[nranges].hi = (uintptr_t)p + len;
-		nranges++;
-	}
-	return p;
-}
-
-int munmap(void *addr, size_t len)
-{
-	static int (*real)(void *, size_t);
-	uintptr_t lo = (uintptr_t)addr, hi = lo + len;
-
-	if (!real) {
-		real = (int (*)(void *, size_t))dlsym(RTLD_NEXT, "munmap");
-	}
-	/* Cut [lo, hi) out of every range; a range split in two keeps its tail at the end. */
-	for (size_t i = 0; i < nranges; i++) {
-		if (hi <= ranges[i].lo || lo >= ranges[i].hi) {
-			continue;
-		}
-		if (lo > ranges[i].lo && hi < ranges[i].hi && nranges < MAX_RANGES) {
-			ranges[nranges].lo = hi;
-			ranges[nranges].hi = ranges[i].hi;
-			nranges++;
-			ranges[i].hi = lo;
-		} else if (lo > ranges[i].lo) {
-			ranges[i].hi = lo;
-		} else if (hi < ranges[i].hi) {
-			ranges[i].lo = hi;
-		} else {
-			ranges[i] = ranges[--nranges];
-			i--;
-		}
-	}
-	return real(addr, len);
-}
+#include "maptrack.h"
 
 /* Fail the n-th fallible call of one load; returns whether that call was reached. */
 static bool load_with_fault(long n, int (*load)(struct llext **ext), int *ret, struct llext **ext)
@@ -105,7 +39,7 @@ static void every_call_fails_in_turn(int (*load)(struct llext **ext), long *poin
 	/* Once without faults: process-wide tables are built, and the load must work. */
 	assert_int_equal(load(&ext), 0);
 	assert_int_equal(llext_unload(&ext), 0);
-	live = live_bytes();
+	live = maptrack_live_bytes();
 
 	log_capture_start();
 	for (long n = 1;; n++) {
@@ -125,10 +59,10 @@ static void every_call_fails_in_turn(int (*load)(struct llext **ext), long *poin
 			assert_null(ext);
 		}
 		assert_int_equal(registry_count(), 0);
-		assert_int_equal(live_bytes(), live);
+		assert_int_equal(maptrack_live_bytes(), live);
 	}
 	log_capture_stop();
-	assert_int_equal(live_bytes(), live);
+	assert_int_equal(maptrack_live_bytes(), live);
 }
 
 static int load_basic(struct llext **ext)
@@ -271,6 +205,8 @@ static void reads_fail_in_turn(bool peek)
 	log_capture_stop();
 	/* Headers, every chunk of section headers, the last byte, and (no peek) the rest. */
 	assert_true(n >= (peek ? 4 : 5));
+	print_message("loader reads %s peek: %ld failure points\n", peek ? "with" : "without",
+	              n - 1);
 	free(buf);
 }
 
