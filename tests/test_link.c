@@ -203,6 +203,31 @@ static long section_offset(const uint8_t *buf, const char *name)
 	return -1;
 }
 
+/* Over 65279 sections: e_shnum, e_shstrndx and st_shndx all spill into their extended forms. */
+static void test_extended_section_numbering(void **state)
+{
+	size_t len;
+	uint8_t *buf = read_file(fixture_path("many-sections.o"), &len);
+	const Elf64_Ehdr *eh = (const void *)buf;
+	struct llext *ext;
+
+	(void)state;
+	/* The fixture really uses extended numbering. */
+	assert_int_equal(eh->e_shnum, 0);
+	assert_int_equal(eh->e_shstrndx, SHN_XINDEX);
+	assert_int_equal(load_buffer(buf, len, "many", &ext, NULL), 0);
+	int (*first)(void) = ext_sym(ext, "f0");
+	int (*last)(void) = ext_sym(ext, "f65999");
+	int (*middle)(void) = ext_sym(ext, "f65300");
+
+	assert_int_equal(first(), 0);
+	assert_int_equal(middle(), 65300);
+	assert_int_equal(last(), 65999);
+	assert_int_equal(ext->exp_tab.sym_cnt, 66000);
+	assert_int_equal(llext_unload(&ext), 0);
+	free(buf);
+}
+
 static void test_find_section(void **state)
 {
 	struct llext_fs_loader fl = LLEXT_FS_LOADER(fixture_path("basic-gcc-default.o"));
@@ -388,6 +413,7 @@ int main(void)
 	    cmocka_unit_test(test_tls_refused),
 	    cmocka_unit_test(test_executable_stack_refused),
 	    cmocka_unit_test(test_common_symbols),
+	    cmocka_unit_test(test_extended_section_numbering),
 	    cmocka_unit_test(test_find_section),
 	    cmocka_unit_test(test_arch_elf_relocate),
 	    cmocka_unit_test(test_arch_elf_relocate_local),
