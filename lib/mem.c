@@ -27,13 +27,13 @@
 #endif
 
 /*
- * Large extensions live in transparent huge pages: one 2 MiB page costs one allocation and one
- * fault where 512 small pages cost 512 of each, and the kernel's per-page work, not copying or
- * relocating, is what dominates loading a large object (docs/performance.md). The price is up
- * to 2 MiB less one byte of resident memory per extension, paid only above this size.
+ * Large extensions (from 512 KiB) live in transparent huge pages: one 2 MiB page costs one
+ * allocation and one fault where 512 small pages cost 512 of each, and the kernel's per-page work,
+ * not copying or relocating, is what dominates loading a large object (docs/performance.md). The
+ * price is up to 2 MiB less one byte of resident memory per extension, paid only above this size.
  */
 #define HUGE_PAGE ((uint64_t)2 << 20)
-#define HUGE_THRESHOLD ((uint64_t)1 << 20)
+#define HUGE_THRESHOLD ((uint64_t)512 << 10)
 
 /* Lowest address we map at (the usual vm.mmap_min_addr), and the top of user space on both
  * supported machines with 48-bit virtual addresses. */

@@ -335,52 +335,93 @@ __attribute__((destructor)) static void host_fini(void)
 }
 
 /*
- * The exports of all loaded extensions, by name. Chains keep load order, so the extension loaded
- * first wins when two export the same name, as Zephyr's list walk does.
+ * The exports of all loaded extensions, by name: one entry per distinct name, holding its
+ * exporters in load order, so that the extension loaded first wins (as Zephyr's list walk
+ * does) and adding, removing and finding cost the same however many extensions export a name
+ * (every plugin of a system may export the same entry point).
  */
-static struct llext_export_node **buckets;
-static size_t nbuckets, nentries;
+static struct llext_export_name **names;
+static size_t nnames, nname_buckets;
 
-static void chain_append(struct llext_export_node **b, size_t mask, struct llext_export_node *n)
+static struct llext_export_name **name_slot(const char *name, uint32_t hash)
 {
-	struct llext_export_node **pp = &b[n->hash & mask];
+	struct llext_export_name **pp = &names[hash & (nname_buckets - 1)];
 
-	while (*pp) {
+	while (*pp && ((*pp)->hash != hash || strcmp((*pp)->name, name) != 0)) {
 		pp = &(*pp)->next;
 	}
-	n->next = NULL;
-	*pp = n;
+	return pp;
 }
 
 static int grow(size_t want)
 {
-	struct llext_export_node **nb;
-	size_t n = nbuckets ? nbuckets : 64;
+	struct llext_export_name **nb;
+	size_t n = nname_buckets ? nname_buckets : 64;
 
 	while (n < want) {
 		n *= 2;
 	}
-	if (n == nbuckets) {
+	if (n == nname_buckets) {
 		return 0;
 	}
 	nb = llext_calloc(n, sizeof(*nb));
 	if (!nb) {
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < nbuckets; i++) {
-		struct llext_export_node *e = buckets[i];
+	for (size_t i = 0; i < nname_buckets; i++) {
+		while (names[i]) {
+			struct llext_export_name *e = names[i];
 
-		while (e) {
-			struct llext_export_node *next = e->next;
-
-			chain_append(nb, n - 1, e);
-			e = next;
+			names[i] = e->next;
+			e->next = nb[e->hash & (n - 1)];
+			nb[e->hash & (n - 1)] = e;
 		}
 	}
-	free(buckets);
-	buckets = nb;
-	nbuckets = n;
+	free(names);
+	names = nb;
+	nname_buckets = n;
 	return 0;
+}
+
+static void unlink_node(struct llext_export_node *node)
+{
+	struct llext_export_name *e = node->entry;
+
+	if (node->prev) {
+		node->prev->next = node->next;
+	} else {
+		e->head = node->next;
+	}
+	if (node->next) {
+		node->next->prev = node->prev;
+	} else {
+		e->tail = node->prev;
+	}
+	node->entry = NULL;
+	if (!e->head) {
+		struct llext_export_name **pp = name_slot(e->name, e->hash);
+
+		*pp = e->next;
+		free(e);
+		nnames--;
+	} else if (e->name == node->name) {
+		/* The name's storage belonged to the extension leaving. */
+		e->name = e->head->name;
+	}
+}
+
+void llext_exports_remove(struct llext_internal *ie)
+{
+	for (size_t i = 0; i < ie->pub.exp_tab.sym_cnt; i++) {
+		if (ie->exp_nodes[i].entry) {
+			unlink_node(&ie->exp_nodes[i]);
+		}
+	}
+	if (nnames == 0) {
+		free(names);
+		names = NULL;
+		nname_buckets = 0;
+	}
 }
 
 int llext_exports_add(struct llext_internal *ie)
@@ -390,48 +431,45 @@ int llext_exports_add(struct llext_internal *ie)
 	if (!n) {
 		return 0;
 	}
-	if (grow(nentries + n)) {
+	if (grow(nnames + n)) {
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		chain_append(buckets, nbuckets - 1, &ie->exp_nodes[i]);
-	}
-	nentries += n;
-	return 0;
-}
-
-void llext_exports_remove(struct llext_internal *ie)
-{
-	size_t n = ie->pub.exp_tab.sym_cnt;
-
-	for (size_t i = 0; i < n && buckets; i++) {
 		struct llext_export_node *node = &ie->exp_nodes[i];
-		struct llext_export_node **pp = &buckets[node->hash & (nbuckets - 1)];
+		struct llext_export_name **pp = name_slot(node->name, node->hash);
+		struct llext_export_name *e = *pp;
 
-		while (*pp && *pp != node) {
-			pp = &(*pp)->next;
+		if (!e) {
+			e = llext_calloc(1, sizeof(*e));
+			if (!e) {
+				llext_exports_remove(ie);
+				return -ENOMEM;
+			}
+			e->hash = node->hash;
+			e->name = node->name;
+			*pp = e;
+			nnames++;
 		}
-		if (*pp) {
-			*pp = node->next;
-			nentries--;
+		node->entry = e;
+		node->next = NULL;
+		node->prev = e->tail;
+		if (e->tail) {
+			e->tail->next = node;
+		} else {
+			e->head = node;
 		}
+		e->tail = node;
 	}
-	if (nentries == 0) {
-		free(buckets);
-		buckets = NULL;
-		nbuckets = 0;
-	}
+	return 0;
 }
 
 const struct llext_export_node *llext_exports_lookup(const char *name, uint32_t hash)
 {
-	if (!buckets) {
+	struct llext_export_name *e;
+
+	if (!names) {
 		return NULL;
 	}
-	for (const struct llext_export_node *e = buckets[hash & (nbuckets - 1)]; e; e = e->next) {
-		if (e->hash == hash && strcmp(e->name, name) == 0) {
-			return e;
-		}
-	}
-	return NULL;
+	e = *name_slot(name, hash);
+	return e ? e->head : NULL;
 }

@@ -12,15 +12,22 @@ dir=build/bench
 [ -f "$dir/build.ninja" ] || meson setup "$dir" --buildtype=release
 ninja -C "$dir"
 
+# Copies of Debian's shared libraries: dlopen() of a library the process already has (libelf
+# brings libz and liblzma, for one) only counts a reference, so the baseline would be free.
 libdir=/usr/lib/$(gcc -print-multiarch)
+so="$dir/solibs"
+mkdir -p "$so"
+for l in libsqlite3.so.0 libz.so.1 libbz2.so.1.0 libexpat.so.1 liblzma.so.5 libzstd.so.1; do
+	cp "$libdir/$l" "$so/$l"
+done
 real="$dir/tests/real"
 "$dir/tools/bench/llext-bench" "$@" --plot "$dir/bench.dat" \
 	"$dir/tools/bench/small.o" "$dir/tools/bench/small.so" \
-	"$real/sqlite3.o" "$libdir/libsqlite3.so.0" \
-	"$real/zlib.o" "$libdir/libz.so.1" \
-	"$real/bzip2.o" "$libdir/libbz2.so.1.0" \
-	"$real/expat.o" "$libdir/libexpat.so.1" \
-	"$real/lzma.o" "$libdir/liblzma.so.5" \
-	"$real/zstd.o" "$libdir/libzstd.so.1"
+	"$real/sqlite3.o" "$so/libsqlite3.so.0" \
+	"$real/zlib.o" "$so/libz.so.1" \
+	"$real/bzip2.o" "$so/libbz2.so.1.0" \
+	"$real/expat.o" "$so/libexpat.so.1" \
+	"$real/lzma.o" "$so/liblzma.so.5" \
+	"$real/zstd.o" "$so/libzstd.so.1"
 gnuplot -e "data='$dir/bench.dat'; out='$dir/load-cost.png'" tools/bench/plot.gp
 echo "plot: $dir/load-cost.png"

@@ -53,9 +53,14 @@ static double median(uint64_t *v, size_t n)
 	return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
 }
 
+/*
+ * Messages go to file descriptor 2 rather than through stderr: a PIE that names `stderr` gets
+ * its own copy of it (a copy relocation), far from libc's other data, and an extension that
+ * reaches both with 32-bit PC-relative loads (Debian's bzip2 and zstd do) could not be placed.
+ */
 static void die(const char *what, const char *detail)
 {
-	fprintf(stderr, "llext-bench: %s: %s\n", what, detail);
+	dprintf(2, "llext-bench: %s: %s\n", what, detail);
 	exit(1);
 }
 
@@ -354,14 +359,13 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--plot") == 0 && i + 1 < argc) {
 			plot = argv[++i];
 		} else {
-			fprintf(stderr,
-			        "usage: llext-bench [--quick] [--plot FILE] SMALL.o SMALL.so "
-			        "LARGE.o LARGE.so [OBJ.o LIB.so]...\n");
+			dprintf(2, "usage: llext-bench [--quick] [--plot FILE] SMALL.o SMALL.so "
+			           "LARGE.o LARGE.so [OBJ.o LIB.so]...\n");
 			return 2;
 		}
 	}
 	if (argc - i < 4 || (argc - i) % 2) {
-		fprintf(stderr, "llext-bench: needs SMALL.o SMALL.so LARGE.o LARGE.so\n");
+		dprintf(2, "llext-bench: needs SMALL.o SMALL.so LARGE.o LARGE.so\n");
 		return 2;
 	}
 	const char *small_o = argv[i], *small_so = argv[i + 1];

@@ -9,5 +9,5 @@ set logscale xy
 set grid
 set key top left
 set format x "%.0s%cB"
-plot data using 1:2 with linespoints pt 7 lw 2 title "libllext (file loader)", \
-     data using 1:3 with linespoints pt 5 lw 2 title "dlopen + dlclose of the .so"
+plot data using 1:2 smooth unique with linespoints pt 7 lw 2 title "libllext (file loader)", \
+     data using 1:3 smooth unique with linespoints pt 5 lw 2 title "dlopen + dlclose of a copy of the .so"
