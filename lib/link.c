@@ -159,10 +159,12 @@ int llext_link_resolve(struct llext_load *ld)
 			        ld->name, i);
 			return -EINVAL;
 		}
+		/* Special indexes are in the raw field; only SHN_XINDEX defers to the table, whose
+		 * entries are always real section indexes (0xfff1 there is a section, not ABS). */
 		shndx = llext_elf_sym_shndx(e, i);
 		name = e->str + s->st_name;
 
-		if (shndx == SHN_UNDEF) {
+		if (s->st_shndx == SHN_UNDEF) {
 			if (type == STT_TLS) {
 				continue; /* its TLS relocations are refused with a clearer message
 				           */
@@ -197,17 +199,17 @@ int llext_link_resolve(struct llext_load *ld)
 			}
 			continue;
 		}
-		if (shndx == SHN_ABS) {
+		if (s->st_shndx == SHN_ABS) {
 			v->kind = LLEXT_SYM_ABS;
 			v->addr = s->st_value;
 			continue;
 		}
-		if (shndx == SHN_COMMON) {
+		if (s->st_shndx == SHN_COMMON) {
 			v->kind = LLEXT_SYM_COMMON;
 			continue;
 		}
-		if (shndx >= e->shnum || (shndx >= SHN_LORESERVE && shndx <= SHN_HIRESERVE &&
-		                          s->st_shndx != SHN_XINDEX)) {
+		if (shndx == 0 || shndx >= e->shnum ||
+		    (s->st_shndx >= SHN_LORESERVE && s->st_shndx != SHN_XINDEX)) {
 			LOG_ERR("%s: symbol '%s': section index %zu is invalid", ld->name, name,
 			        shndx);
 			return -EINVAL;
@@ -395,7 +397,7 @@ int llext_link_scan(struct llext_load *ld)
 				return -ENOEXEC;
 			}
 			ie->reloc_counts[d - ld->arch->relocs]++;
-			if (v->kind == LLEXT_SYM_GOTBASE || (d->flags & LLEXT_RF_GOTBASE)) {
+			if (d->flags & LLEXT_RF_GOTBASE) {
 				ld->need_got = true;
 			}
 			if ((d->flags & LLEXT_RF_STUB) &&
@@ -419,13 +421,19 @@ int llext_link_scan(struct llext_load *ld)
 
 /* ---- relocation ---- */
 
-static const char *const reloc_errors[] = {
-    [LLEXT_RELOC_RANGE] = "the value is out of range",
-    [LLEXT_RELOC_ALIGN] = "the value is not aligned as the instruction requires",
-    [LLEXT_RELOC_NOGOT] = "no GOT entry was allocated for it",
-    [LLEXT_RELOC_INSN] = "the instruction at the place is not one it can patch",
-    [LLEXT_RELOC_UNSUPPORTED] = "the relocation type is not supported",
-};
+/* Why an encoder refused, in words. */
+static const char *reloc_error(enum llext_reloc_err err)
+{
+	static const char *const text[] = {
+	    [LLEXT_RELOC_RANGE] = "the value is out of range",
+	    [LLEXT_RELOC_ALIGN] = "the value is not aligned as the instruction requires",
+	    [LLEXT_RELOC_NOGOT] = "no GOT entry was allocated for it",
+	    [LLEXT_RELOC_INSN] = "the instruction at the place is not one it can patch",
+	    [LLEXT_RELOC_UNSUPPORTED] = "the relocation type is not supported",
+	};
+
+	return (size_t)err < ARRAY_SIZE(text) && text[err] ? text[err] : "failed";
+}
 
 int llext_link_relocate(struct llext_load *ld)
 {
@@ -500,10 +508,7 @@ int llext_link_relocate(struct llext_load *ld)
 				rel_context(ld, sec, r, ctx, sizeof(ctx));
 				LOG_ERR("%s: %s (S 0x%llx, A %lld, P 0x%llx): %s", ld->name, ctx,
 				        (unsigned long long)rel.S, (long long)r->r_addend,
-				        (unsigned long long)rel.P,
-				        err < ARRAY_SIZE(reloc_errors) && reloc_errors[err]
-				            ? reloc_errors[err]
-				            : "failed");
+				        (unsigned long long)rel.P, reloc_error(err));
 				return -ENOEXEC;
 			}
 		}
@@ -543,7 +548,9 @@ static bool implicit_export(const struct llext_load *ld, size_t i)
 	if (type == STT_SECTION || type == STT_FILE || type == STT_TLS) {
 		return false;
 	}
-	return kind == LLEXT_SYM_DEFINED || kind == LLEXT_SYM_COMMON || kind == LLEXT_SYM_ABS;
+	/* A definition in a section that is not loaded has no address to export. */
+	return (kind == LLEXT_SYM_DEFINED && !ld->sym[i].unloadable) || kind == LLEXT_SYM_COMMON ||
+	       kind == LLEXT_SYM_ABS;
 }
 
 /* Checks that @p is a NUL-terminated string inside the extension's memory. */
@@ -869,9 +876,7 @@ static int relocate_one(const Elf64_Rela *rel, uintptr_t loc, uint64_t S, const 
 	err = arch->apply(&r);
 	if (err != LLEXT_RELOC_OK) {
 		LOG_ERR("%s at %p against '%s': %s", r.desc->name, (void *)loc,
-		        sym_name ? sym_name : "?",
-		        err < ARRAY_SIZE(reloc_errors) && reloc_errors[err] ? reloc_errors[err]
-		                                                            : "failed");
+		        sym_name ? sym_name : "?", reloc_error(err));
 		return -ENOEXEC;
 	}
 	return 0;
@@ -917,9 +922,17 @@ LLEXT_EXPORT void arch_elf_relocate_local(struct llext_loader *loader, struct ll
 		        got_offset);
 		return;
 	}
-	/* Text is read+execute by now: make it read+write (never both) while patching. */
-	if (llext_mem_set_writable(ie, LLEXT_MEM_TEXT, true) == 0) {
-		relocate_one(rel, (uintptr_t)ext->mem[LLEXT_MEM_TEXT] + got_offset, S, NULL);
-		llext_mem_set_writable(ie, LLEXT_MEM_TEXT, false);
+	/*
+	 * Text is read+execute by now: the pages holding the place become read+write (never both)
+	 * while it is patched, so the extension's code must not be running meanwhile. The lock
+	 * keeps two patches from interleaving their protection changes.
+	 */
+	uintptr_t loc = (uintptr_t)ext->mem[LLEXT_MEM_TEXT] + got_offset;
+
+	llext_registry_lock();
+	if (llext_mem_set_writable(ie, LLEXT_MEM_TEXT, loc, desc->size, true) == 0) {
+		relocate_one(rel, loc, S, NULL);
+		llext_mem_set_writable(ie, LLEXT_MEM_TEXT, loc, desc->size, false);
 	}
+	llext_registry_unlock();
 }

@@ -293,6 +293,12 @@ LLEXT_EXPORT int llext_unload(struct llext **ext)
 	if (teardown) {
 		run_dtors(ie);
 	}
+	/*
+	 * Whatever its code registered with __cxa_atexit() since (a function-local static object
+	 * is registered when its function first runs, brought up or not) must run now: at exit()
+	 * the code would be gone.
+	 */
+	llext_unwind_finalize(ie);
 	for (size_t i = 0; i < ie->ndeps; i++) {
 		struct llext *dep = &ie->deps[i]->pub;
 
@@ -370,7 +376,8 @@ LLEXT_EXPORT int llext_teardown(struct llext *ext)
 	ie = to_internal(ext);
 	llext_registry_lock();
 	run = ie->brought_up && !ie->torn_down;
-	ie->torn_down = true;
+	/* A teardown before any bringup is a no-op, not a promise never to run destructors. */
+	ie->torn_down = ie->torn_down || ie->brought_up;
 	llext_registry_unlock();
 	if (run) {
 		run_dtors(ie);

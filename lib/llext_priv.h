@@ -280,8 +280,10 @@ int llext_mem_layout(struct llext_load *ld);
 int llext_mem_place(struct llext_load *ld);
 int llext_mem_copy(struct llext_load *ld);
 int llext_mem_protect(struct llext_load *ld);
-/* Switch a protected region between read+write and its normal protection. */
-int llext_mem_set_writable(struct llext_internal *ie, enum llext_mem region, bool writable);
+/* Switch the pages of a region holding [addr, addr + len) between read+write and the region's
+ * protection. */
+int llext_mem_set_writable(struct llext_internal *ie, enum llext_mem region, uintptr_t addr,
+                           size_t len, bool writable);
 void llext_mem_free(struct llext_internal *ie);
 
 #endif /* LLEXT_PRIV_H */

@@ -553,7 +553,8 @@ int llext_elf_open(struct llext_elf *e, struct llext_loader *ldr, const char *wh
 		LOG_ERR("libelf: %s", elf_errmsg(-1));
 		return -ENOMEM;
 	}
-	/* libelf only reads the image when it is native and aligned, as ours is. */
+	/* libelf reads the image in place (it never writes to it); tables it would hand out
+	 * misaligned are copied by llext_elf_data(). */
 	e->elf = elf_memory((char *)e->image, e->size);
 	if (!e->elf || elf_kind(e->elf) != ELF_K_ELF) {
 		LOG_ERR("%s: libelf rejects the object: %s", what, elf_errmsg(-1));
@@ -582,20 +583,13 @@ int llext_elf_open(struct llext_elf *e, struct llext_loader *ldr, const char *wh
 		e->shdr[i] = (Elf64_Shdr *)(e->shdr + e->shnum) + i;
 		memcpy(e->shdr[i], sh, sizeof(Elf64_Shdr));
 	}
-	{
-		/* Names are needed to report anything else, so the table is checked first. */
-		const Elf64_Shdr *sh = e->shdr[shstrndx];
-
-		e->shstr_size = sh->sh_size;
-		e->shstr = (const char *)e->image + (sh->sh_type == SHT_STRTAB ? sh->sh_offset : 0);
-		if (sh->sh_type != SHT_STRTAB || sh->sh_size == 0 ||
-		    e->shstr[sh->sh_size - 1] != '\0') {
-			LOG_ERR("%s: section name table (section %zu) is not a NUL-terminated "
-			        "string table",
-			        what, shstrndx);
-			return -EINVAL;
-		}
+	/* Names are needed to report anything else, so their table is checked first. */
+	ret = check_strtab(e, shstrndx, what, "section name table");
+	if (ret) {
+		return ret;
 	}
+	e->shstr_size = e->shdr[shstrndx]->sh_size;
+	e->shstr = (const char *)e->image + e->shdr[shstrndx]->sh_offset;
 
 	ret = check_sections(e, what);
 	if (ret) {

@@ -484,18 +484,22 @@ int llext_mem_protect(struct llext_load *ld)
 	return 0;
 }
 
-int llext_mem_set_writable(struct llext_internal *ie, enum llext_mem region, bool writable)
+int llext_mem_set_writable(struct llext_internal *ie, enum llext_mem region, uintptr_t addr,
+                           size_t len, bool writable)
 {
 	struct k_mem_partition *p = &ie->parts[region];
+	uint64_t page = page_size();
+	uintptr_t lo = addr & ~(uintptr_t)(page - 1);
+	uintptr_t hi = (uintptr_t)align_up(addr + len, page);
 	int prot = writable ? (int)K_MEM_PARTITION_P_RW_U_RW : (int)p->attr;
 
-	if (!p->size) {
+	if (!p->size || lo < p->start || hi > p->start + p->size) {
 		return -ENOENT;
 	}
 	if (!writable && region == LLEXT_MEM_TEXT && ie->arch->sync_icache) {
-		ie->arch->sync_icache((void *)p->start, p->size);
+		ie->arch->sync_icache((void *)addr, len);
 	}
-	if (llext_mprotect((void *)p->start, p->size, prot) != 0) {
+	if (llext_mprotect((void *)lo, hi - lo, prot) != 0) {
 		int err = errno;
 
 		LOG_ERR("%s: mprotect: %s", ie->pub.name, strerror(err));

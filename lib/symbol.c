@@ -167,7 +167,7 @@ static int scan_module(struct dl_phdr_info *info, size_t size, void *arg)
 		}
 		p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
 		end = p + ph->p_memsz;
-		while ((size_t)(end - p) >= 12) {
+		while (p <= end && (size_t)(end - p) >= 12) {
 			uint32_t namesz, descsz, type;
 			const uint8_t *name, *desc;
 
@@ -175,9 +175,10 @@ static int scan_module(struct dl_phdr_info *info, size_t size, void *arg)
 			memcpy(&descsz, p + 4, 4);
 			memcpy(&type, p + 8, 4);
 			name = p + 12;
-			desc = name + note_align(namesz, align);
-			if (namesz > (size_t)(end - name) || descsz > (size_t)(end - desc) ||
-			    desc < name) {
+			/* The descriptor starts aligned from the note's start, not the name's. */
+			desc = p + note_align(12 + (size_t)namesz, align);
+			if (namesz > (size_t)(end - name) || desc > end ||
+			    descsz > (size_t)(end - desc)) {
 				break;
 			}
 			if (type == LLEXT_NOTE_EXPORT && namesz == sizeof(LLEXT_NOTE_NAME) &&
@@ -199,9 +200,10 @@ static int scan_module(struct dl_phdr_info *info, size_t size, void *arg)
 }
 
 /*
- * What dlsym(RTLD_DEFAULT) said about a name, found or not, until the set of loaded modules
- * changes: extensions use the same few hundred libc functions over and over, and dlsym walks
- * every module's hash table each time.
+ * Where dlsym(RTLD_DEFAULT) found a name, until the set of loaded modules changes: extensions use
+ * the same few hundred libc functions over and over, and dlsym walks every module's hash table
+ * each time. Misses are not kept: a module already loaded can join the global scope later
+ * (dlopen with RTLD_NOLOAD | RTLD_GLOBAL) without the module list changing.
  */
 struct process_sym {
 	struct process_sym *next;
@@ -279,7 +281,9 @@ bool llext_process_lookup(const char *name, uint32_t hash, void **addr)
 		}
 	}
 	p = dlsym(RTLD_DEFAULT, name);
-	process_cache_add(name, hash, p != NULL, p);
+	if (p) {
+		process_cache_add(name, hash, true, p);
+	}
 	*addr = p;
 	return p != NULL;
 }

@@ -301,6 +301,17 @@ int llext_unwind_check(const uint8_t *eh, size_t size, uint64_t addr, uint64_t t
 		}
 		off += 4 + len;
 	}
+	/*
+	 * Fewer than four bytes left: the unwinder reads a length there all the same, made of them,
+	 * the zero bytes after the section, and whatever follows. Only zeros make a terminator.
+	 */
+	for (; off < size; off++) {
+		if (eh[off] != 0) {
+			LOG_ERR("%s: .eh_frame+0x%zx: trailing bytes after the last record", name,
+			        off);
+			return -ENOEXEC;
+		}
+	}
 	return 0;
 }
 

@@ -12,3 +12,11 @@ int libexport_triple(int v)
 	return 3 * v;
 }
 EXPORT_SYMBOL(libexport_triple);
+
+/* Not exported to extensions: reachable only as a global symbol of the process. */
+int libexport_plain(int v);
+
+int libexport_plain(int v)
+{
+	return v + 1;
+}

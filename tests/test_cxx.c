@@ -51,9 +51,27 @@ static void test_cxx(void **state)
 	assert_int_equal(host_records[1], -42);
 }
 
+/* Destructors registered by code that ran without a bringup still run at unload. */
+static void test_local_static_without_bringup(void **state)
+{
+	struct llext *ext;
+
+	(void)state;
+	host_records_clear();
+	assert_int_equal(load_fixture("cxx-gcc-pic.o", "cxxlocal", &ext, NULL), 0);
+	int (*local)(void) = ext_sym(ext, "cxx_local_static");
+
+	assert_int_equal(local(), 7);
+	assert_int_equal(host_nrecords, 0);
+	assert_int_equal(llext_unload(&ext), 0);
+	/* Run now, while the code is there, rather than at exit() into unmapped memory. */
+	assert_int_equal(host_nrecords, 1);
+	assert_int_equal(host_records[0], -7);
+}
+
 int main(void)
 {
-	struct CMUnitTest t[4];
+	struct CMUnitTest t[5];
 	void *cxxrt;
 
 	/* A C++ host has its runtime loaded; this C test program loads it the same way. */
@@ -65,5 +83,8 @@ int main(void)
 	for (size_t i = 0; i < 4; i++) {
 		t[i] = (struct CMUnitTest){variants[i], test_cxx, NULL, NULL, (void *)variants[i]};
 	}
-	return run_dynamic_tests("cxx", t, FIXTURE_HAVE_CLANG ? 4 : 2);
+	size_t n = FIXTURE_HAVE_CLANG ? 4 : 2;
+
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_local_static_without_bringup);
+	return run_dynamic_tests("cxx", t, n);
 }

@@ -4,6 +4,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -224,8 +225,62 @@ static void test_extended_section_numbering(void **state)
 	assert_int_equal(middle(), 65300);
 	assert_int_equal(last(), 65999);
 	assert_int_equal(ext->exp_tab.sym_cnt, 66000);
+	/*
+	 * Every function, including those in sections numbered 0xfff1 (SHN_ABS as a raw index) and
+	 * 0xfff2 (SHN_COMMON): an extended index is always a section, never a special value.
+	 */
+	uintptr_t text = (uintptr_t)ext->mem[LLEXT_MEM_TEXT];
+
+	for (int i = 0; i < 66000; i++) {
+		char name[16];
+		int (*f)(void);
+
+		snprintf(name, sizeof(name), "f%d", i);
+		f = (int (*)(void))(uintptr_t)llext_find_sym(&ext->exp_tab, name);
+		assert_true((uintptr_t)f >= text &&
+		            (uintptr_t)f < text + ext->mem_size[LLEXT_MEM_TEXT]);
+		assert_int_equal(f(), i);
+	}
 	assert_int_equal(llext_unload(&ext), 0);
 	free(buf);
+}
+
+/* A global defined in a section that is not loaded has no address: it is not exported. */
+static void test_unloaded_definition_not_exported(void **state)
+{
+	struct llext *ext;
+
+	(void)state;
+	assert_int_equal(load_fixture("unloaded-global.o", "unloaded", &ext, NULL), 0);
+	assert_non_null(llext_find_sym(&ext->exp_tab, "loaded_function"));
+	assert_null(llext_find_sym(&ext->exp_tab, "in_unloaded_section"));
+	assert_int_equal(ext->exp_tab.sym_cnt, 1);
+	assert_int_equal(llext_unload(&ext), 0);
+}
+
+/* A library that joins the global scope after it was loaded is found then, not only before. */
+static void test_library_promoted_to_global(void **state)
+{
+	struct llext *ext;
+	void *local, *global;
+
+	(void)state;
+	local = dlopen(LIBEXPORT_PATH, RTLD_NOW | RTLD_LOCAL);
+	assert_non_null(local);
+	log_capture_start();
+	assert_int_equal(load_fixture("libexport-plain-user.o", "plain", &ext, NULL), -ENODATA);
+	log_capture_stop();
+	assert_true(log_contains("libexport_plain"));
+	/* Same library, same module list: only its scope changes. */
+	global = dlopen(LIBEXPORT_PATH, RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL);
+	assert_ptr_equal(global, local);
+	assert_int_equal(load_fixture("libexport-plain-user.o", "plain", &ext, NULL), 0);
+	int (*user)(int) = ext_sym(ext, "libexport_plain_user");
+
+	assert_int_equal(user(4), 50);
+	assert_int_equal(llext_unload(&ext), 0);
+	dlclose(global);
+	dlclose(local);
 }
 
 static void test_find_section(void **state)
@@ -414,6 +469,8 @@ int main(void)
 	    cmocka_unit_test(test_executable_stack_refused),
 	    cmocka_unit_test(test_common_symbols),
 	    cmocka_unit_test(test_extended_section_numbering),
+	    cmocka_unit_test(test_unloaded_definition_not_exported),
+	    cmocka_unit_test(test_library_promoted_to_global),
 	    cmocka_unit_test(test_find_section),
 	    cmocka_unit_test(test_arch_elf_relocate),
 	    cmocka_unit_test(test_arch_elf_relocate_local),

@@ -174,6 +174,17 @@ static void run_ctors(const char *file)
 	assert_int_equal(llext_unload(&ext), 0);
 	check_records(dtor_order, sizeof(dtor_order) / sizeof(dtor_order[0]));
 
+	/* A teardown before the bringup does nothing, and does not stop the later one. */
+	assert_int_equal(load_fixture(file, "ctors", &ext, NULL), 0);
+	host_records_clear();
+	assert_int_equal(llext_teardown(ext), 0);
+	assert_int_equal(host_nrecords, 0);
+	assert_int_equal(llext_bringup(ext), 0);
+	check_records(ctor_order, sizeof(ctor_order) / sizeof(ctor_order[0]));
+	host_records_clear();
+	assert_int_equal(llext_unload(&ext), 0);
+	check_records(dtor_order, sizeof(dtor_order) / sizeof(dtor_order[0]));
+
 	/* Never brought up: no destructor runs. */
 	assert_int_equal(load_fixture(file, "ctors", &ext, NULL), 0);
 	host_records_clear();

@@ -191,6 +191,15 @@ static void bad_eh_length(struct obj *o)
 
 	memcpy(o->b + o->sh[sect(o, ".eh_frame")].sh_offset, &len, 4);
 }
+static void bad_eh_trailing(struct obj *o)
+{
+	/* Two more bytes, not zero (whatever they belonged to: here, the null symbol's name). */
+	Elf64_Shdr *eh = &o->sh[sect(o, ".eh_frame")];
+
+	o->b[eh->sh_offset + eh->sh_size] = 0x41;
+	o->b[eh->sh_offset + eh->sh_size + 1] = 0x41;
+	eh->sh_size += 2;
+}
 static void bad_eh_fde_range(struct obj *o) { rela(o, ".rela.eh_frame")->r_addend += 1 << 24; }
 static void bad_init_entry(struct obj *o) { rela(o, ".rela.init_array")->r_addend = 1 << 24; }
 static void bad_exported_sym_size(struct obj *o) { o->sh[sect(o, ".exported_sym")].sh_size += 8; }
@@ -248,6 +257,7 @@ static const struct bad cases[] = {
     {"symbol in unloaded section", bad_rela_unloaded_sym, -ENOEXEC, "not loaded", NULL},
     {"unwind CIE version", bad_eh_cie_version, -ENOEXEC, "CIE is malformed", NULL},
     {"unwind record length", bad_eh_length, -ENOEXEC, "record length", NULL},
+    {"unwind trailing bytes", bad_eh_trailing, -ENOEXEC, "trailing bytes", NULL},
     {"unwind FDE outside code", bad_eh_fde_range, -ENOEXEC, "outside the extension's code", NULL},
     {"constructor outside code", bad_init_entry, -ENOEXEC, "not in the extension's code",
      "ctors-gcc-default.o"},

@@ -21,14 +21,14 @@
  *   size the instruction scales by.
  *
  * - CALL26 and JUMP26 whose target is out of the +-128 MiB a branch reaches go through the
- *   symbol's veneer, L + A - P, as a static linker inserts one. An undefined weak target has
- *   S = 0. AAELF64 asks a static link on a platform without symbol pre-emption to turn a
- *   CALL26 to such a symbol into a branch to the next instruction, and leaves JUMP26
- *   unspecified. Linux user space is a pre-emptible platform: there the dynamic linker leaves
- *   the PLT slot of an unresolved weak function at 0. libllext does the same: the branch goes
- *   to a veneer whose GOT entry holds 0. Loading succeeds; code that tests the symbol before
- *   calling it (the only portable use of a weak function) runs as written; an unguarded call
- *   faults at address 0, where the mistake is visible, instead of returning garbage.
+ *   symbol's veneer, L - P (A must be 0), as a static linker inserts one. An undefined weak target
+ * has S = 0. AAELF64 asks a static link on a platform without symbol pre-emption to turn a CALL26
+ * to such a symbol into a branch to the next instruction, and leaves JUMP26 unspecified. Linux user
+ * space is a pre-emptible platform: there the dynamic linker leaves the PLT slot of an unresolved
+ * weak function at 0. libllext does the same: the branch goes to a veneer whose GOT entry holds 0.
+ * Loading succeeds; code that tests the symbol before calling it (the only portable use of a weak
+ * function) runs as written; an unguarded call faults at address 0, where the mistake is visible,
+ * instead of returning garbage.
  *
  * - The signed group relocations (MOVW_SABS_G0..G2, MOVW_PREL_G0..G3) turn the instruction
  *   into MOVZ when X >= 0 and into MOVN holding NOT X when X < 0, as AAELF64 requires. The _NC
@@ -340,11 +340,13 @@ static enum llext_reloc_err aarch64_apply(const struct llext_reloc *r)
 	case R_AARCH64_CALL26:
 		/*
 		 * B/BL: check -2^27 <= X < 2^27, X[27:2]. X is S + A - P when S is in reach,
-		 * else L + A - P through S's veneer, when the generic code made one.
+		 * else L - P through S's veneer, when the generic code made one. The veneer
+		 * jumps to S itself, so a non-zero A (which no compiler emits for a call) cannot
+		 * go through it: branching to L + A would land inside the veneer.
 		 */
 		X = (int64_t)(S + A - P);
-		if (!llext_fits_signed(X, 28) && r->L) {
-			X = (int64_t)(r->L + A - P);
+		if (!llext_fits_signed(X, 28) && r->L && A == 0) {
+			X = (int64_t)(r->L - P);
 		}
 		return put_pcrel_words(loc, &cls_b, X, 28, 0);
 

@@ -25,6 +25,11 @@ extern "C" {
  * initialised loader can be used for several loads. While open, the whole file is in memory,
  * which lets @c peek hand out pointers into it: a small file is read into a buffer (two system
  * calls), a large one is mapped read-only (no copy).
+ *
+ * A mapped file must not change while it is loaded: bytes checked early could differ when used,
+ * and a file truncated meanwhile raises SIGBUS. Load from a directory only trusted users can
+ * write, or through the buffer loader from a copy (a sealed memfd, say). Whoever can rewrite an
+ * extension's file can replace its code anyway.
  */
 struct llext_fs_loader {
 	/** Extension loader. */

@@ -108,6 +108,9 @@ struct llext_load_param {
 /**
  * @brief Find an llext by name.
  *
+ * Takes no reference: the pointer stays valid only while something holds one (the caller's own
+ * load of the extension, for instance). Another thread's last llext_unload() frees it.
+ *
  * @param name String name of the llext
  * @retval NULL if no llext is found
  * @retval llext if llext found
@@ -266,7 +269,9 @@ int arch_elf_relocate(elf_rela_t *rel, uintptr_t loc, uintptr_t sym_base_addr, c
  * @brief Apply one relocation against a symbol defined in @p ext.
  *
  * S is the address where @p sym (an entry of the extension's symbol table) was loaded, P is
- * the start of the extension's text plus @p got_offset. Failures are logged.
+ * the start of the extension's text plus @p got_offset. Failures are logged. The pages holding
+ * P are made read+write (not executable) while they are patched, so no thread may be running
+ * the extension's code during the call.
  *
  * @param loader Extension loader data and context (unused)
  * @param ext Extension the symbol belongs to

@@ -95,3 +95,16 @@ extern "C" int cxx_unique(void)
 {
 	return bump();
 }
+
+/* A function-local static object: its destructor is registered the first time the function
+ * runs, whether or not the extension was brought up. */
+struct Local {
+	~Local() { host_record(-7); }
+	int v = 7;
+};
+
+extern "C" int cxx_local_static(void)
+{
+	static Local local;
+	return local.v;
+}
