@@ -388,33 +388,14 @@ static int check_sections(struct llext_elf *e, const char *what)
  */
 static int check_groups(struct llext_elf *e, const char *what)
 {
-	/* Signatures seen so far, in an open-addressing set sized for every group. */
-	struct seen {
-		uint32_t hash;
-		const char *name;
-	} *seen = NULL;
-	size_t ngroups = 0, mask;
+	/* Each COMDAT group's signature, named after it; the index keeps a name's first entry. */
+	struct llext_symtable sigs = {0};
 	int ret = 0;
 
 	for (size_t i = 1; i < e->shnum; i++) {
-		ngroups += e->shdr[i]->sh_type == SHT_GROUP;
-	}
-	if (!ngroups) {
-		return 0;
-	}
-	for (mask = 1; mask < 2 * ngroups; mask <<= 1) {
-	}
-	seen = llext_calloc(mask--, sizeof(*seen));
-	if (!seen) {
-		return -ENOMEM;
-	}
-
-	for (size_t i = 1; i < e->shnum && !ret; i++) {
 		const Elf64_Shdr *sh = e->shdr[i];
 		const uint8_t *p;
-		const char *sig;
-		uint32_t flags, h;
-		size_t slot;
+		uint32_t flags;
 
 		if (sh->sh_type != SHT_GROUP) {
 			continue;
@@ -426,10 +407,9 @@ static int check_groups(struct llext_elf *e, const char *what)
 			LOG_ERR("%s: group section %zu: bad symbol table link, signature or size",
 			        what, i);
 			ret = -EINVAL;
-			break;
+			goto out;
 		}
-		memcpy(&flags, p, 4);
-		for (uint64_t k = 4; k < sh->sh_size && !ret; k += 4) {
+		for (uint64_t k = 4; k < sh->sh_size; k += 4) {
 			uint32_t member;
 
 			memcpy(&member, p + k, 4);
@@ -437,44 +417,57 @@ static int check_groups(struct llext_elf *e, const char *what)
 				LOG_ERR("%s: group section %zu: member %u is not a section", what,
 				        i, member);
 				ret = -EINVAL;
+				goto out;
 			}
 		}
-		if (ret || !(flags & GRP_COMDAT)) {
+		memcpy(&flags, p, 4);
+		if (!(flags & GRP_COMDAT)) {
 			continue;
 		}
-		sig = llext_elf_sym_name(e, sh->sh_info);
-		h = llext_hash(sig);
-		for (slot = h & mask; seen[slot].name; slot = (slot + 1) & mask) {
-			if (seen[slot].hash == h && strcmp(seen[slot].name, sig) == 0) {
-				break;
+		if (!sigs.syms) {
+			sigs.syms = llext_calloc(e->shnum, sizeof(*sigs.syms));
+			if (!sigs.syms) {
+				return -ENOMEM;
 			}
 		}
-		if (!seen[slot].name) {
-			seen[slot].hash = h;
-			seen[slot].name = sig;
-			continue;
+		sigs.syms[sigs.sym_cnt].name = llext_elf_sym_name(e, sh->sh_info);
+		sigs.syms[sigs.sym_cnt].addr = (void *)(uintptr_t)i;
+		sigs.sym_cnt++;
+	}
+	if (!sigs.sym_cnt || (ret = llext_symindex_build(&sigs)) != 0) {
+		goto out;
+	}
+
+	for (size_t k = 0; k < sigs.sym_cnt; k++) {
+		const char *sig = sigs.syms[k].name;
+		const Elf64_Shdr *sh;
+
+		if (llext_symtable_lookup(&sigs, sig, llext_hash(sig)) == &sigs.syms[k]) {
+			continue; /* the first group of its signature: kept */
 		}
 		if (!e->discarded) {
 			e->discarded = llext_calloc(e->shnum, 1);
 			if (!e->discarded) {
 				ret = -ENOMEM;
-				break;
+				goto out;
 			}
 		}
+		sh = e->shdr[(uintptr_t)sigs.syms[k].addr];
 		LOG_DBG("%s: dropping group %s (section %zu): an earlier group has its signature",
-		        what, sig, i);
-		for (uint64_t k = 4; k < sh->sh_size; k += 4) {
+		        what, sig, (size_t)(uintptr_t)sigs.syms[k].addr);
+		for (uint64_t off = 4; off < sh->sh_size; off += 4) {
 			uint32_t member;
 
-			memcpy(&member, p + k, 4);
+			memcpy(&member, e->image + sh->sh_offset + off, 4);
 			e->discarded[member] = 1;
 		}
 	}
-	free(seen);
+out:
+	llext_symindex_free(&sigs);
+	free(sigs.syms);
 	return ret;
 }
 
-/* Remembers a buffer to free with the object. */
 static int own(struct llext_elf *e, void *p)
 {
 	void **n = llext_realloc(e->owned, (e->nowned + 1) * sizeof(*n));

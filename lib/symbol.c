@@ -208,7 +208,6 @@ static int scan_module(struct dl_phdr_info *info, size_t size, void *arg)
 struct process_sym {
 	struct process_sym *next;
 	uint32_t hash;
-	bool found;
 	void *addr;
 	char name[];
 };
@@ -231,7 +230,7 @@ static void process_cache_clear(void)
 	npsyms = npsym_buckets = 0;
 }
 
-static void process_cache_add(const char *name, uint32_t hash, bool found, void *addr)
+static void process_cache_add(const char *name, uint32_t hash, void *addr)
 {
 	size_t len = strlen(name) + 1;
 	struct process_sym *e;
@@ -261,7 +260,6 @@ static void process_cache_add(const char *name, uint32_t hash, bool found, void 
 		return;
 	}
 	e->hash = hash;
-	e->found = found;
 	e->addr = addr;
 	memcpy(e->name, name, len);
 	e->next = psyms[hash & (npsym_buckets - 1)];
@@ -277,12 +275,12 @@ bool llext_process_lookup(const char *name, uint32_t hash, void **addr)
 	     e = e->next) {
 		if (e->hash == hash && strcmp(e->name, name) == 0) {
 			*addr = e->addr;
-			return e->found;
+			return true;
 		}
 	}
 	p = dlsym(RTLD_DEFAULT, name);
 	if (p) {
-		process_cache_add(name, hash, true, p);
+		process_cache_add(name, hash, p);
 	}
 	*addr = p;
 	return p != NULL;
