@@ -3,6 +3,7 @@
 #include "arch.h"
 
 #include <elf.h>
+#include <stdio.h>
 
 const struct llext_arch *llext_arch_find(uint16_t machine)
 {
@@ -45,4 +46,15 @@ const struct llext_reloc_desc *llext_arch_reloc(const struct llext_arch *arch, u
 		}
 	}
 	return NULL;
+}
+
+const char *llext_arch_reloc_name(const struct llext_arch *arch, uint32_t type, char buf[24])
+{
+	const struct llext_reloc_desc *d = llext_arch_reloc(arch, type);
+
+	if (d) {
+		return d->name;
+	}
+	snprintf(buf, 24, "type %u", type);
+	return buf;
 }

@@ -126,6 +126,9 @@ const struct llext_arch *llext_arch_host(void);
 /* The descriptor of a relocation type, or NULL if the backend does not know it. */
 const struct llext_reloc_desc *llext_arch_reloc(const struct llext_arch *arch, uint32_t type);
 
+/* The name of a relocation type for messages: "R_X86_64_PC32", or "type 123" written in @buf. */
+const char *llext_arch_reloc_name(const struct llext_arch *arch, uint32_t type, char buf[24]);
+
 /* Small helpers shared by the encoders. */
 static inline int llext_fits_signed(int64_t v, unsigned int bits)
 {

@@ -5,6 +5,7 @@
  * Off (0) by default; the cost is one relaxed atomic load per call.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 

@@ -11,16 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "llext_priv.h"
+#include "../arch/arch.h"
+#include "ext_priv.h"
 
 static pthread_mutex_t registry = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
-void llext_registry_lock(void)
+static void llext_registry_lock(void)
 {
 	pthread_mutex_lock(&registry);
 }
 
-void llext_registry_unlock(void)
+static void llext_registry_unlock(void)
 {
 	pthread_mutex_unlock(&registry);
 }
@@ -114,25 +115,6 @@ static void unregister_locked(struct llext_internal *ie)
 	}
 }
 
-void llext_free(struct llext_internal *ie)
-{
-	if (!ie) {
-		return;
-	}
-	llext_unwind_unregister(ie);
-	llext_mem_free(ie);
-	llext_symindex_free(&ie->pub.exp_tab);
-	free(ie->pub.exp_tab.syms);
-	free(ie->exp_nodes);
-	free(ie->exp_names);
-	free(ie->deps);
-	free(ie->ctors);
-	free(ie->dtors);
-	free(ie->sect_addr);
-	free(ie->reloc_counts);
-	free(ie);
-}
-
 LLEXT_EXPORT struct llext *llext_by_name(const char *name)
 {
 	struct llext_internal *ie;
@@ -172,60 +154,32 @@ LLEXT_EXPORT int llext_iterate(int (*fn)(struct llext *ext, void *arg), void *ar
 static int load_locked(struct llext_loader *loader, const char *name, struct llext **ext,
                        const struct llext_load_param *param)
 {
-	struct llext_load ld = {.param = param};
-	struct llext_internal *ie, *existing;
+	char cut[LLEXT_MAX_NAME_LEN + 1];
+	struct llext_internal *ie;
 	int ret;
 
-	existing = find_locked(name);
-	if (existing) {
-		*ext = &existing->pub;
-		return (int)existing->pub.use_count++;
+	ie = find_locked(name);
+	if (ie) {
+		*ext = &ie->pub;
+		return (int)ie->pub.use_count++;
 	}
-
-	ie = llext_calloc(1, sizeof(*ie));
-	if (!ie) {
-		LOG_ERR("%s: out of memory", name);
-		return -ENOMEM;
+	cut_name(cut, name);
+	ret = llext_load_build(loader, cut, param, &ie);
+	if (ret) {
+		return ret;
 	}
-	cut_name(ie->pub.name, name);
-	ie->pub.use_count = 1;
-	ie->pub.alloc_size = sizeof(*ie);
-	ld.ie = ie;
-	ld.name = ie->pub.name;
-
-	if (loader->prepare) {
-		/* A loader reports its own failures: it knows what it could not open. */
-		ret = loader->prepare(loader);
-		if (ret) {
-			LOG_DBG("%s: the loader cannot start: %s", ld.name, strerror(-ret));
-			free(ie);
-			return ret;
-		}
-	}
-	ret = llext_do_load(&ld, loader);
+	ret = llext_exports_add(ie);
 	if (ret == 0) {
-		ret = llext_exports_add(ie);
-		if (ret == 0) {
-			ret = register_locked(ie);
-			if (ret) {
-				llext_exports_remove(ie);
-			}
-		}
+		ret = register_locked(ie);
 		if (ret) {
-			LOG_ERR("%s: out of memory registering the extension", ld.name);
+			llext_exports_remove(ie);
 		}
-	}
-	llext_elf_close(&ld.elf);
-	free(ld.sect);
-	free(ld.sym);
-	if (loader->finalize) {
-		loader->finalize(loader);
 	}
 	if (ret) {
+		LOG_ERR("%s: out of memory registering the extension", cut);
 		llext_free(ie);
 		return ret;
 	}
-
 	/* It links against these: they stay loaded until it is unloaded. */
 	for (size_t i = 0; i < ie->ndeps; i++) {
 		ie->deps[i]->pub.use_count++;
@@ -439,4 +393,61 @@ LLEXT_EXPORT size_t llext_reloc_counts(const struct llext *ext, struct llext_rel
 		n++;
 	}
 	return n;
+}
+
+/* ---- the seed's per-relocation entry points ---- */
+
+LLEXT_EXPORT int arch_elf_relocate(elf_rela_t *rel, uintptr_t loc, uintptr_t sym_base_addr,
+                                   const char *sym_name, uintptr_t load_bias)
+{
+	(void)load_bias;
+	if (!rel || !loc) {
+		return -EINVAL;
+	}
+	return llext_reloc_one(rel, loc, sym_base_addr, sym_name);
+}
+
+LLEXT_EXPORT void arch_elf_relocate_local(struct llext_loader *loader, struct llext *ext,
+                                          const elf_rela_t *rel, const elf_sym_t *sym,
+                                          size_t got_offset)
+{
+	const struct llext_reloc_desc *desc;
+	struct llext_internal *ie;
+	uint64_t S;
+
+	(void)loader;
+	if (!ext || !rel || !sym) {
+		LOG_ERR("arch_elf_relocate_local: NULL argument");
+		return;
+	}
+	ie = to_internal(ext);
+	if (sym->st_shndx == SHN_ABS) {
+		S = sym->st_value;
+	} else if (sym->st_shndx > 0 && sym->st_shndx < ie->nsect && ie->sect_addr[sym->st_shndx]) {
+		S = ie->sect_addr[sym->st_shndx] + sym->st_value;
+	} else {
+		LOG_ERR("%s: arch_elf_relocate_local: symbol section %u is not loaded", ext->name,
+		        sym->st_shndx);
+		return;
+	}
+	desc = llext_arch_reloc(ie->arch, (uint32_t)ELF64_R_TYPE(rel->r_info));
+	if (!ext->mem[LLEXT_MEM_TEXT] || !desc ||
+	    got_offset + desc->size > ext->mem_size[LLEXT_MEM_TEXT]) {
+		LOG_ERR("%s: arch_elf_relocate_local: offset %zu is outside the text", ext->name,
+		        got_offset);
+		return;
+	}
+	/*
+	 * Text is read+execute by now: the pages holding the place become read+write (never both)
+	 * while it is patched, so the extension's code must not be running meanwhile. The lock
+	 * keeps two patches from interleaving their protection changes.
+	 */
+	uintptr_t loc = (uintptr_t)ext->mem[LLEXT_MEM_TEXT] + got_offset;
+
+	llext_registry_lock();
+	if (llext_mem_set_writable(ie, LLEXT_MEM_TEXT, loc, desc->size, true) == 0) {
+		llext_reloc_one(rel, loc, S, NULL);
+		llext_mem_set_writable(ie, LLEXT_MEM_TEXT, loc, desc->size, false);
+	}
+	llext_registry_unlock();
 }

@@ -14,13 +14,14 @@
  * rodata read-only. No page is writable and executable at any moment.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "llext_priv.h"
+#include "load_priv.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -103,38 +104,29 @@ void llext_mem_classify(struct llext_load *ld)
 		bool dropped = ld->elf.discarded && ld->elf.discarded[i];
 
 		ld->sect[i].region = i && !dropped ? classify(ld->elf.shdr[i]) : LLEXT_MEM_COUNT;
-		ld->sect[i].lo = INT64_MIN;
-		ld->sect[i].hi = INT64_MAX;
+		ld->sect[i].window = LLEXT_WINDOW_ANY;
 	}
 }
 
-int llext_mem_layout(struct llext_load *ld)
+/* Each section, common symbol, the stubs and the GOT at an offset in its region (@cur[r] is
+ * the end of region r so far). */
+static int layout_items(struct llext_load *ld, uint64_t *cur)
 {
 	const struct llext_elf *e = &ld->elf;
-	uint64_t cur[LLEXT_MEM_PARTITIONS] = {0};
-	uint64_t pos = 0, page = page_size();
-	int ret;
+	int ret = 0;
 
-	for (int r = 0; r < LLEXT_MEM_PARTITIONS; r++) {
-		ld->region[r].align = 1;
-	}
-	for (size_t i = 1; i < e->shnum; i++) {
-		const Elf64_Shdr *sh = e->shdr[i];
+	for (size_t i = 1; i < e->shnum && !ret; i++) {
 		uint32_t r = ld->sect[i].region;
 
-		if (r == LLEXT_MEM_COUNT) {
-			continue;
-		}
 		/* The unwinder reads .eh_frame up to a zero terminator, which a linker would
 		 * append: four zero bytes of the fresh mapping right after it. */
-		ret = reserve(ld, cur, r, sh->sh_size + (i == e->eh_frame ? 4 : 0),
-		              sh->sh_addralign, &ld->sect[i].offset);
-		if (ret) {
-			return ret;
+		if (r != LLEXT_MEM_COUNT) {
+			ret = reserve(ld, cur, r, e->shdr[i]->sh_size + (i == e->eh_frame ? 4 : 0),
+			              e->shdr[i]->sh_addralign, &ld->sect[i].offset);
 		}
 	}
 	/* SHN_COMMON symbols: st_value is the alignment, st_size the size. */
-	for (size_t i = 1; i < e->nsyms; i++) {
+	for (size_t i = 1; i < e->nsyms && !ret; i++) {
 		const Elf64_Sym *s = &e->syms[i];
 
 		if (s->st_shndx != SHN_COMMON) {
@@ -146,25 +138,24 @@ int llext_mem_layout(struct llext_load *ld)
 			return -EINVAL;
 		}
 		ret = reserve(ld, cur, LLEXT_MEM_BSS, s->st_size, s->st_value, &ld->sym[i].addr);
-		if (ret) {
-			return ret;
-		}
 	}
-	if (ld->nstub) {
+	if (!ret && ld->nstub) {
 		ret = reserve(ld, cur, LLEXT_MEM_TEXT, ld->nstub * ld->arch->stub_size, 16,
 		              &ld->stub_off);
-		if (ret) {
-			return ret;
-		}
 	}
-	if (ld->ngot || ld->need_got) {
+	if (!ret && (ld->ngot || ld->need_got)) {
 		/* At least one entry, so that the GOT's base is an address of its own. */
 		ret = reserve(ld, cur, LLEXT_MEM_RODATA, (ld->ngot ? ld->ngot : 1) * 8, 8,
 		              &ld->got_off);
-		if (ret) {
-			return ret;
-		}
 	}
+	return ret;
+}
+
+/* The regions one after the other, each on a page (or its own larger alignment); the size of
+ * the whole reservation. */
+static int layout_regions(struct llext_load *ld, const uint64_t *cur)
+{
+	uint64_t pos = 0, page = page_size();
 
 	ld->map_align = page;
 	for (int k = 0; k < LLEXT_MEM_PARTITIONS; k++) {
@@ -193,7 +184,25 @@ int llext_mem_layout(struct llext_load *ld)
 		ld->huge = true;
 	}
 	ld->ie->map_size = pos;
+	return 0;
+}
 
+int llext_mem_layout(struct llext_load *ld)
+{
+	const struct llext_elf *e = &ld->elf;
+	uint64_t cur[LLEXT_MEM_PARTITIONS] = {0};
+	int ret;
+
+	for (int r = 0; r < LLEXT_MEM_PARTITIONS; r++) {
+		ld->region[r].align = 1;
+	}
+	ret = layout_items(ld, cur);
+	if (!ret) {
+		ret = layout_regions(ld, cur);
+	}
+	if (ret) {
+		return ret;
+	}
 	/* Offsets so far are within regions; make them offsets in the reservation. */
 	for (size_t i = 1; i < e->shnum; i++) {
 		if (ld->sect[i].region != LLEXT_MEM_COUNT) {
@@ -208,12 +217,12 @@ int llext_mem_layout(struct llext_load *ld)
 	ld->stub_off += ld->region[LLEXT_MEM_TEXT].off;
 	ld->got_off += ld->region[LLEXT_MEM_RODATA].off;
 	LOG_DBG("%s: text %llu, rodata %llu, data %llu, bss %llu bytes; %zu stubs, %zu GOT "
-	        "entries; %llu bytes mapped",
+	        "entries; %zu bytes mapped",
 	        ld->name, (unsigned long long)ld->region[LLEXT_MEM_TEXT].size,
 	        (unsigned long long)ld->region[LLEXT_MEM_RODATA].size,
 	        (unsigned long long)ld->region[LLEXT_MEM_DATA].size,
 	        (unsigned long long)ld->region[LLEXT_MEM_BSS].size, ld->nstub, ld->ngot,
-	        (unsigned long long)pos);
+	        ld->ie->map_size);
 	return 0;
 }
 
@@ -300,120 +309,83 @@ static uint64_t find_gap(uint64_t lo, uint64_t hi, size_t size, uint64_t align)
 	return found;
 }
 
-static void describe_rel(const struct llext_load *ld, size_t code, char *buf, size_t len)
+/* A relocation that set an end of a window, for messages, with its symbol's address if known. */
+static void describe(const struct llext_load *ld, struct llext_relpos pos, char *buf, size_t len)
 {
-	const struct llext_elf *e = &ld->elf;
-	size_t sec = code >> 32, idx = code & 0xffffffffu;
-	const Elf64_Rela *r = &ld->sect[sec].rela[idx];
-	size_t target = e->shdr[sec]->sh_info;
-	size_t symi = ELF64_R_SYM(r->r_info);
-	const struct llext_symval *v = &ld->sym[symi];
-	char tbuf[24], where[40] = "";
+	const Elf64_Rela *r = &ld->elf.rela[pos.sec].r[pos.idx];
+	const struct llext_symval *v = &ld->sym[ELF64_R_SYM(r->r_info)];
+	size_t n;
 
+	llext_elf_describe_rel(&ld->elf, ld->arch, pos, buf, len);
+	n = strlen(buf);
 	/* Only symbols outside the extension have an address before it is placed. */
-	if (v->kind == LLEXT_SYM_EXTERNAL || v->kind == LLEXT_SYM_ABS) {
-		snprintf(where, sizeof(where), " at %p", (void *)(uintptr_t)v->addr);
+	if ((v->kind == LLEXT_SYM_EXTERNAL || v->kind == LLEXT_SYM_ABS) && n + 1 < len) {
+		snprintf(buf + n, len - n, " (at %p)", (void *)(uintptr_t)v->addr);
 	}
-	snprintf(buf, len, "'%s'%s (%s at %s+0x%llx)", llext_elf_sym_name(e, symi), where,
-	         llext_reloc_name(ld->arch, (uint32_t)ELF64_R_TYPE(r->r_info), tbuf),
-	         llext_elf_sect_name(e, target), (unsigned long long)r->r_offset);
 }
 
-int llext_mem_place(struct llext_load *ld)
+/*
+ * The window on the reservation's base: what the absolute relocations against the extension
+ * allow, intersected with every section's window moved by the section's offset. True if any
+ * relocation narrowed it.
+ */
+static bool base_window(const struct llext_load *ld, struct llext_window *w)
 {
-	struct llext_internal *ie = ld->ie;
-	int64_t lo = (int64_t)MAP_FLOOR, hi = (int64_t)(MAP_CEILING - ie->map_size);
-	size_t lo_src = SIZE_MAX, hi_src = SIZE_MAX;
-	bool constrained = false;
-	uint64_t base = 0;
-	uint8_t *map = NULL;
+	int64_t size = (int64_t)ld->ie->map_size;
 
-	/* Intersect what every section's relocations allow for the reservation's base. */
-	if (ld->abs_lo > lo) {
-		lo = ld->abs_lo;
-		lo_src = ld->abs_lo_rel;
-		constrained = true;
-	}
-	if (llext_sat_sub(ld->abs_hi, (int64_t)ie->map_size) < hi) {
-		hi = llext_sat_sub(ld->abs_hi, (int64_t)ie->map_size);
-		hi_src = ld->abs_hi_rel;
-		constrained = true;
-	}
+	*w = (struct llext_window){.lo = (int64_t)MAP_FLOOR, .hi = (int64_t)MAP_CEILING - size};
+	llext_window_narrow(w, ld->abs.lo, ld->abs.lo_by, llext_sat_sub(ld->abs.hi, size),
+	                    ld->abs.hi_by);
 	for (size_t i = 1; i < ld->elf.shnum; i++) {
 		const struct llext_sect *s = &ld->sect[i];
 
-		if (s->lo != INT64_MIN && llext_sat_sub(s->lo, (int64_t)s->offset) > lo) {
-			lo = llext_sat_sub(s->lo, (int64_t)s->offset);
-			lo_src = s->lo_rel;
-			constrained = true;
-		}
-		if (s->hi != INT64_MAX && llext_sat_sub(s->hi, (int64_t)s->offset) < hi) {
-			hi = llext_sat_sub(s->hi, (int64_t)s->offset);
-			hi_src = s->hi_rel;
-			constrained = true;
-		}
+		llext_window_narrow(
+		    w, llext_sat_sub(s->window.lo, (int64_t)s->offset), s->window.lo_by,
+		    llext_sat_sub(s->window.hi, (int64_t)s->offset), s->window.hi_by);
 	}
-	if (lo > hi) {
-		char a[160] = "the address space", b[160] = "its own data";
+	return w->lo_by.sec || w->hi_by.sec;
+}
 
-		if (lo_src != SIZE_MAX) {
-			describe_rel(ld, lo_src, a, sizeof(a));
-		}
-		if (hi_src != SIZE_MAX) {
-			describe_rel(ld, hi_src, b, sizeof(b));
-		}
-		LOG_ERR("%s: no address is within reach of both %s and %s; rebuild the extension "
-		        "with %s",
-		        ld->name, a, b, ld->arch->pic_hint);
-		return -ENOEXEC;
+/* Maps the reservation inside @w: right after the previous constrained extension, then at the
+ * lowest address in reach, then in the first gap the process's mappings leave. */
+static int map_in_window(struct llext_load *ld, const struct llext_window *w, uint8_t **out)
+{
+	size_t size = ld->ie->map_size;
+	uint64_t lo = align_up((uint64_t)w->lo, ld->map_align), hi = (uint64_t)w->hi;
+	uint64_t base = align_up(next_hint, ld->map_align);
+	uint8_t *map = NULL;
+	char a[200] = "its symbols";
+
+	if (base >= lo && base <= hi) {
+		map = map_fixed(base, size);
 	}
-
-	if (!constrained) {
-		map = map_anywhere(ie->map_size, ld->map_align);
-	} else {
-		uint64_t ulo = align_up((uint64_t)lo, ld->map_align), uhi = (uint64_t)hi;
-
-		/* Right after the previous constrained extension, then the lowest address in
-		 * reach, then the first gap the process's mappings leave. */
-		base = align_up(next_hint, ld->map_align);
-		if (base >= ulo && base <= uhi) {
-			map = map_fixed(base, ie->map_size);
-		}
-		if (!map && ulo <= uhi) {
-			base = ulo;
-			map = map_fixed(base, ie->map_size);
-		}
-		if (!map) {
-			base = find_gap(ulo, uhi, ie->map_size, ld->map_align);
-			if (base) {
-				map = map_fixed(base, ie->map_size);
-			}
-		}
-		if (!map) {
-			char a[160] = "its symbols";
-
-			if (lo_src != SIZE_MAX || hi_src != SIZE_MAX) {
-				describe_rel(ld, lo_src != SIZE_MAX ? lo_src : hi_src, a,
-				             sizeof(a));
-			}
-			LOG_ERR("%s: no free address range of %zu bytes within reach of %s; "
-			        "rebuild the extension with %s",
-			        ld->name, ie->map_size, a, ld->arch->pic_hint);
-			return -ENOEXEC;
-		}
-		next_hint = base + ie->map_size;
+	if (!map && lo <= hi) {
+		base = lo;
+		map = map_fixed(base, size);
 	}
 	if (!map) {
-		LOG_ERR("%s: cannot map %zu bytes", ld->name, ie->map_size);
-		return -ENOMEM;
+		base = find_gap(lo, hi, size, ld->map_align);
+		map = base ? map_fixed(base, size) : NULL;
 	}
+	if (!map) {
+		describe(ld, w->lo_by.sec ? w->lo_by : w->hi_by, a, sizeof(a));
+		LOG_ERR("%s: no free address range of %zu bytes within reach of %s; rebuild the "
+		        "extension with %s",
+		        ld->name, size, a, ld->arch->pic_hint);
+		return -ENOEXEC;
+	}
+	next_hint = base + size;
+	*out = map;
+	return 0;
+}
+
+/* Where the sections and regions of the mapping at @map are. */
+static void record(struct llext_load *ld, uint8_t *map)
+{
+	struct llext_internal *ie = ld->ie;
+
 	ie->map = map;
 	ie->pub.alloc_size += ie->map_size;
-	if (ld->huge) {
-		/* Before the first touch; a kernel without THP for us says no, and that is fine. */
-		madvise(map, ie->map_size, MADV_HUGEPAGE);
-	}
-
 	for (size_t i = 1; i < ld->elf.shnum; i++) {
 		if (ld->sect[i].region != LLEXT_MEM_COUNT) {
 			ld->sect[i].addr = (uintptr_t)map + ld->sect[i].offset;
@@ -427,7 +399,47 @@ int llext_mem_place(struct llext_load *ld)
 			ie->pub.mem_on_heap[r] = true;
 		}
 	}
-	LOG_DBG("%s: mapped %zu bytes at %p%s", ld->name, ie->map_size, (void *)map,
+}
+
+int llext_mem_place(struct llext_load *ld)
+{
+	struct llext_window w;
+	bool constrained = base_window(ld, &w);
+	uint8_t *map = NULL;
+	int ret;
+
+	if (w.lo > w.hi) {
+		char a[200] = "the address space", b[200] = "its own data";
+
+		if (w.lo_by.sec) {
+			describe(ld, w.lo_by, a, sizeof(a));
+		}
+		if (w.hi_by.sec) {
+			describe(ld, w.hi_by, b, sizeof(b));
+		}
+		LOG_ERR("%s: no address is within reach of both %s and %s; rebuild the extension "
+		        "with %s",
+		        ld->name, a, b, ld->arch->pic_hint);
+		return -ENOEXEC;
+	}
+	if (constrained) {
+		ret = map_in_window(ld, &w, &map);
+		if (ret) {
+			return ret;
+		}
+	} else {
+		map = map_anywhere(ld->ie->map_size, ld->map_align);
+		if (!map) {
+			LOG_ERR("%s: cannot map %zu bytes", ld->name, ld->ie->map_size);
+			return -ENOMEM;
+		}
+	}
+	if (ld->huge) {
+		/* Before the first touch; a kernel without THP for us says no, and that is fine. */
+		madvise(map, ld->ie->map_size, MADV_HUGEPAGE);
+	}
+	record(ld, map);
+	LOG_DBG("%s: mapped %zu bytes at %p%s", ld->name, ld->ie->map_size, (void *)map,
 	        constrained ? " (placed within reach of its symbols)" : "");
 	return 0;
 }

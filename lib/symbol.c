@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "llext_priv.h"
+#include "ext_priv.h"
 
 /* The GNU hash function (h * 33 + c), as used by DT_GNU_HASH. */
 uint32_t llext_hash(const char *name)

@@ -12,7 +12,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#include "llext_priv.h"
+#include "ext_priv.h"
 
 /*
  * Checking .eh_frame before it is registered.
@@ -240,17 +240,57 @@ static int cie_at(const uint8_t *eh, size_t size, uint64_t addr, uint64_t cie_ad
 	return check_cie(&c, cie);
 }
 
+/* What the checks of one .eh_frame share: the section, the code, the last CIE read. */
+struct eh_check {
+	const uint8_t *eh;
+	size_t size;
+	uint64_t addr, text, text_end;
+	const char *name;
+	/* FDEs in a row mostly share a CIE: the last one checked is kept. */
+	uint64_t last_cie;
+	struct cie last;
+};
+
+/* An FDE, at @off, whose CIE pointer field at @id_addr holds @id: its CIE and its range. */
+static int check_fde(struct eh_check *k, struct cursor *c, size_t off, uint64_t id_addr,
+                     uint64_t id)
+{
+	uint64_t begin, range;
+	struct cie cie;
+
+	/* The CIE pointer counts back from its own field. */
+	if (k->last_cie && k->last_cie == id_addr - id) {
+		cie = k->last;
+	} else if (cie_at(k->eh, k->size, k->addr, id_addr - id, &cie) == 0) {
+		k->last_cie = id_addr - id;
+		k->last = cie;
+	} else {
+		LOG_ERR("%s: .eh_frame+0x%zx: FDE does not point at a valid CIE", k->name, off);
+		return -ENOEXEC;
+	}
+	if (!encoded(c, cie.fde_enc, &begin) || !encoded(c, cie.fde_enc & 0x0f, &range)) {
+		LOG_ERR("%s: .eh_frame+0x%zx: FDE address cannot be read", k->name, off);
+		return -ENOEXEC;
+	}
+	if (begin < k->text || begin > k->text_end || range > k->text_end - begin) {
+		LOG_ERR("%s: .eh_frame+0x%zx: FDE covers 0x%llx..0x%llx, outside the extension's "
+		        "code",
+		        k->name, off, (unsigned long long)begin,
+		        (unsigned long long)(begin + range));
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
 int llext_unwind_check(const uint8_t *eh, size_t size, uint64_t addr, uint64_t text,
                        uint64_t text_end, const char *name)
 {
-	/* FDEs in a row mostly share a CIE: the last one checked is kept. */
-	uint64_t last_cie = 0;
-	struct cie last = {0};
+	struct eh_check k = {eh, size, addr, text, text_end, name, 0, {0}};
 	size_t off = 0;
 
 	while (off + 4 <= size) {
 		struct cursor c = {eh + off, eh + size, addr + off, false};
-		uint64_t len = take(&c, 4), id_addr, id, begin, range;
+		uint64_t len = take(&c, 4), id_addr, id;
 		struct cie cie;
 
 		if (len == 0) {
@@ -264,40 +304,14 @@ int llext_unwind_check(const uint8_t *eh, size_t size, uint64_t addr, uint64_t t
 		c.end = eh + off + 4 + len;
 		id_addr = c.addr;
 		id = take(&c, 4);
-		if (id == 0) {
-			if (check_cie(&c, &cie) != 0) {
-				LOG_ERR(
-				    "%s: .eh_frame+0x%zx: CIE is malformed or uses an unsupported "
-				    "encoding",
-				    name, off);
-				return -ENOEXEC;
-			}
-		} else {
-			/* The CIE pointer counts back from its own field. */
-			if (last_cie && last_cie == id_addr - id) {
-				cie = last;
-			} else if (cie_at(eh, size, addr, id_addr - id, &cie) == 0) {
-				last_cie = id_addr - id;
-				last = cie;
-			} else {
-				LOG_ERR("%s: .eh_frame+0x%zx: FDE does not point at a valid CIE",
-				        name, off);
-				return -ENOEXEC;
-			}
-			if (!encoded(&c, cie.fde_enc, &begin) ||
-			    !encoded(&c, cie.fde_enc & 0x0f, &range)) {
-				LOG_ERR("%s: .eh_frame+0x%zx: FDE address cannot be read", name,
-				        off);
-				return -ENOEXEC;
-			}
-			if (begin < text || begin > text_end || range > text_end - begin) {
-				LOG_ERR(
-				    "%s: .eh_frame+0x%zx: FDE covers 0x%llx..0x%llx, outside the "
-				    "extension's code",
-				    name, off, (unsigned long long)begin,
-				    (unsigned long long)(begin + range));
-				return -ENOEXEC;
-			}
+		if (id == 0 && check_cie(&c, &cie) != 0) {
+			LOG_ERR("%s: .eh_frame+0x%zx: CIE is malformed or uses an unsupported "
+			        "encoding",
+			        name, off);
+			return -ENOEXEC;
+		}
+		if (id != 0 && check_fde(&k, &c, off, id_addr, id) != 0) {
+			return -ENOEXEC;
 		}
 		off += 4 + len;
 	}
@@ -360,7 +374,7 @@ void llext_unwind_finalize(struct llext_internal *ie)
 	if (!ie->dso_handle) {
 		return;
 	}
-	/* The extension's __dso_handle is the start of its mapping (see link.c). */
+	/* The extension's __dso_handle is the start of its mapping (see reloc.c). */
 	fin = lookup(&cxa_finalize, "__cxa_finalize");
 	if (fin) {
 		fin(ie->map);

@@ -244,6 +244,10 @@ static int got_entry(const struct llext_reloc *r, uint64_t *G)
 	return 1;
 }
 
+/*
+ * One case per relocation type, each a line or two of psABI formula and encoding: longer than a
+ * screen, but a flat switch keeps every type's formula next to its name, as the psABI lists them.
+ */
 static enum llext_reloc_err aarch64_apply(const struct llext_reloc *r)
 {
 	uint64_t S = r->S, A = r->A, P = r->P, G;

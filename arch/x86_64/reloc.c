@@ -40,6 +40,10 @@ static enum llext_reloc_err put_either(uint8_t *loc, uint64_t v, unsigned int bi
 	return LLEXT_RELOC_OK;
 }
 
+/*
+ * One case per relocation type, each a line or two of psABI formula and encoding: longer than a
+ * screen, but a flat switch keeps every type's formula next to its name, as the psABI lists them.
+ */
 static enum llext_reloc_err x86_64_apply(const struct llext_reloc *r)
 {
 	uint64_t S = r->S, A = r->A, P = r->P;

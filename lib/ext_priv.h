@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The extension object as libllext holds it, and what serves it after its load: symbol tables
+ * and the export index, exception frames, memory protection, and the entry points with which the
+ * API (llext.c) asks for an extension to be built and freed. Grouped by owning file.
+ *
+ * Ownership: load.c builds an extension. Until llext_load_build() returns 0 the half-built
+ * extension is load.c's, and its one cleanup path frees it; afterwards it is the caller's
+ * (llext.c, which registers it), and llext_free() frees it.
+ */
+#ifndef LLEXT_EXT_PRIV_H
+#define LLEXT_EXT_PRIV_H
+
+#include <stdint.h>
+
+#include <llext/llext.h>
+
+#include "llext_priv.h"
+
+struct llext_arch;
+struct llext_export_node;
+
+/* An extension as libllext holds it; the public part comes first. */
+struct llext_internal {
+	struct llext pub;
+
+	/* Registry: load-order list and name hash chain (llext.c). */
+	struct llext_internal *prev, *next, *hnext;
+	uint32_t name_hash;
+
+	/* Memory (mem.c): one reservation holding all regions. */
+	uint8_t *map;
+	size_t map_size;
+	struct k_mem_partition parts[LLEXT_MEM_PARTITIONS];
+
+	/* Linking results (resolve.c, scan.c, tables.c). */
+	const struct llext_arch *arch;
+	struct llext_internal **deps;
+	size_t ndeps;
+	void (**ctors)(void); /* preinit then init entries, in run order */
+	size_t nctors;
+	void (**dtors)(void); /* fini entries, in run order */
+	size_t ndtors;
+	struct llext_export_node *exp_nodes; /* this extension's entries in the export index */
+	char *exp_names;
+	uint64_t *sect_addr; /* load address of each section, 0 if not loaded */
+	size_t nsect;
+	size_t *reloc_counts; /* per entry of arch->relocs */
+	struct llext_stats stats;
+	uint64_t mark;   /* scratch for dependency de-duplication, under the registry lock */
+	void *eh_frame;  /* registered with the unwinder, or NULL */
+	bool dso_handle; /* uses __dso_handle: run __cxa_finalize() on teardown */
+
+	bool brought_up, torn_down;
+};
+
+static inline struct llext_internal *to_internal(const struct llext *ext)
+{
+	return (struct llext_internal *)ext;
+}
+
+/* ---- load.c: building an extension, and freeing it ---- */
+
+/*
+ * Builds the extension @name (already cut to LLEXT_MAX_NAME_LEN) from @ldr: on success, a
+ * linked, protected, unregistered extension with a use count of 1 in @out; on failure nothing
+ * is left behind. Called with the registry lock held: resolution reads the export index.
+ */
+int llext_load_build(struct llext_loader *ldr, const char *name,
+                     const struct llext_load_param *param, struct llext_internal **out);
+/* Frees everything a (possibly half-built) extension owns, and the extension. */
+void llext_free(struct llext_internal *ie);
+
+/* ---- symbol.c: hashing, the host's exports and the extensions' exports ---- */
+
+uint32_t llext_hash(const char *name);
+
+/* Builds tab->index for tab->syms; on failure the table stays usable without one. */
+int llext_symindex_build(struct llext_symtable *tab);
+/* The same, with the names' hashes already known (@hashes[i] for tab->syms[i]). */
+int llext_symindex_build_hashed(struct llext_symtable *tab, const uint32_t *hashes);
+void llext_symindex_free(struct llext_symtable *tab);
+const struct llext_symbol *llext_symtable_lookup(const struct llext_symtable *tab, const char *name,
+                                                 uint32_t hash);
+
+/* The host's EXPORT_SYMBOL() entries; call refresh (registry lock held) before lookups. */
+int llext_host_refresh(void);
+const void *llext_host_lookup(const char *name, uint32_t hash);
+/* dlsym(RTLD_DEFAULT, name), cached until llext_host_refresh() sees modules change. */
+bool llext_process_lookup(const char *name, uint32_t hash, void **addr);
+
+/* One extension's export of one name, in the index of all loaded extensions' exports. */
+struct llext_export_node {
+	struct llext_export_node *prev, *next; /* exporters of the same name, in load order */
+	struct llext_export_name *entry;       /* the name this node is listed under */
+	uint32_t hash;
+	const char *name;
+	void *addr;
+	struct llext_internal *owner;
+};
+
+/* A name in that index, and the extensions that export it. */
+struct llext_export_name {
+	struct llext_export_name *next; /* hash chain */
+	uint32_t hash;
+	const char *name; /* the first exporter's copy */
+	struct llext_export_node *head, *tail;
+};
+
+/* Registry lock held for all three. */
+int llext_exports_add(struct llext_internal *ie);
+void llext_exports_remove(struct llext_internal *ie);
+const struct llext_export_node *llext_exports_lookup(const char *name, uint32_t hash);
+
+/* ---- unwind.c: exception frames and C++ static destructors ---- */
+
+/* Checks .eh_frame (loaded at @addr, relocated) the way the unwinder will read it. */
+int llext_unwind_check(const uint8_t *eh, size_t size, uint64_t addr, uint64_t text,
+                       uint64_t text_end, const char *name);
+void llext_unwind_register(struct llext_internal *ie, void *eh_frame);
+void llext_unwind_unregister(struct llext_internal *ie);
+/* Runs what the extension registered with __cxa_atexit() (C++ static destructors). */
+void llext_unwind_finalize(struct llext_internal *ie);
+
+/* ---- mem.c: the pages of a built extension ---- */
+
+/* Switch the pages of a region holding [addr, addr + len) between read+write and the region's
+ * protection. */
+int llext_mem_set_writable(struct llext_internal *ie, enum llext_mem region, uintptr_t addr,
+                           size_t len, bool writable);
+void llext_mem_free(struct llext_internal *ie);
+
+/* ---- reloc.c: one relocation outside a load, for the seed's arch_elf_relocate*() ---- */
+
+/* Applies @rel at @loc (its own run-time address) with S = @S; logs and returns -ENOEXEC if the
+ * type is unknown, not allowed, or its value does not fit. */
+int llext_reloc_one(const elf_rela_t *rel, uintptr_t loc, uint64_t S, const char *sym_name);
+
+#endif /* LLEXT_EXT_PRIV_H */

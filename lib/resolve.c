@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Symbol resolution: every symbol of the object gets a kind, and those defined outside the
+ * extension an address. Undefined symbols are looked up in the host's EXPORT_SYMBOL() tables,
+ * then in the other extensions' exports, then (unless the load says otherwise) in the process.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load_priv.h"
+
+/* Bumped once per load, so that each extension depended on is recorded once. */
+static uint64_t load_generation;
+
+/* Records that the extension links against @dep, once per load. */
+static int add_dep(struct llext_internal *ie, struct llext_internal *dep)
+{
+	struct llext_internal **d;
+
+	if (dep->mark == load_generation) {
+		return 0;
+	}
+	d = llext_realloc(ie->deps, (ie->ndeps + 1) * sizeof(*ie->deps));
+	if (!d) {
+		return -ENOMEM;
+	}
+	ie->deps = d;
+	ie->deps[ie->ndeps++] = dep;
+	dep->mark = load_generation;
+	return 0;
+}
+
+/* Find an undefined symbol: host exports, then other extensions' exports, then the process. */
+static int lookup(struct llext_load *ld, const char *name, uint64_t *addr)
+{
+	uint32_t h = llext_hash(name);
+	const struct llext_export_node *n;
+	const void *p;
+	void *q;
+
+	p = llext_host_lookup(name, h);
+	if (p) {
+		*addr = (uintptr_t)p;
+		return 0;
+	}
+	n = llext_exports_lookup(name, h);
+	if (n) {
+		*addr = (uintptr_t)n->addr;
+		return add_dep(ld->ie, n->owner);
+	}
+	if (!ld->param->exports_only && llext_process_lookup(name, h, &q)) {
+		*addr = (uintptr_t)q;
+		return 0;
+	}
+	return -ENODATA;
+}
+
+/*
+ * Global symbols defined in a dropped COMDAT group stand for the definition of the same name in
+ * the group that was kept: alias them to it.
+ */
+static int resolve_dropped(struct llext_load *ld)
+{
+	const struct llext_elf *e = &ld->elf;
+	struct llext_symtable kept = {0};
+	uint32_t *idx; /* the symbol index of kept.syms[k] */
+	size_t n = 0;
+	int ret;
+
+	kept.syms = llext_calloc(e->nsyms, sizeof(*kept.syms));
+	idx = llext_calloc(e->nsyms, sizeof(*idx));
+	if (!kept.syms || !idx) {
+		free(kept.syms);
+		free(idx);
+		return -ENOMEM;
+	}
+	for (size_t i = 1; i < e->nsyms; i++) {
+		if (ld->sym[i].kind == LLEXT_SYM_DEFINED && !ld->sym[i].unloadable &&
+		    ELF64_ST_BIND(e->syms[i].st_info) != STB_LOCAL) {
+			kept.syms[n].name = e->str + e->syms[i].st_name;
+			idx[n++] = (uint32_t)i;
+		}
+	}
+	kept.sym_cnt = n;
+	ret = llext_symindex_build(&kept);
+	for (size_t i = 1; i < e->nsyms && !ret; i++) {
+		const char *name = e->str + e->syms[i].st_name;
+		const struct llext_symbol *k;
+		size_t shndx = llext_elf_sym_shndx(e, i);
+
+		if (ld->sym[i].kind != LLEXT_SYM_DEFINED || shndx >= e->shnum ||
+		    !e->discarded[shndx] || ELF64_ST_BIND(e->syms[i].st_info) == STB_LOCAL) {
+			continue;
+		}
+		k = llext_symtable_lookup(&kept, name, llext_hash(name));
+		if (k) {
+			ld->sym[i].kind = LLEXT_SYM_ALIAS;
+			ld->sym[i].unloadable = 0;
+			ld->sym[i].alias = idx[k - kept.syms];
+		}
+	}
+	llext_symindex_free(&kept);
+	free(kept.syms);
+	free(idx);
+	return ret;
+}
+
+/* An undefined symbol: 0, -ENODATA when it is missing, or another error. */
+static int resolve_undefined(struct llext_load *ld, size_t i)
+{
+	const Elf64_Sym *s = &ld->elf.syms[i];
+	struct llext_symval *v = &ld->sym[i];
+	const char *name = ld->elf.str + s->st_name;
+	unsigned int bind = ELF64_ST_BIND(s->st_info);
+	int ret;
+
+	if (ELF64_ST_TYPE(s->st_info) == STT_TLS) {
+		return 0; /* its TLS relocations are refused with a clearer message */
+	}
+	if (bind == STB_LOCAL || !*name) {
+		LOG_ERR("%s: symbol %zu is undefined but not global", ld->name, i);
+		return -EINVAL;
+	}
+	if (strcmp(name, "_GLOBAL_OFFSET_TABLE_") == 0) {
+		v->kind = LLEXT_SYM_GOTBASE;
+		ld->need_got = true;
+		return 0;
+	}
+	if (strcmp(name, "__dso_handle") == 0) {
+		/* Identifies this extension to __cxa_atexit(); a linker defines it in every
+		 * module, hidden. */
+		v->kind = LLEXT_SYM_DSO;
+		ld->ie->dso_handle = true;
+		return 0;
+	}
+	ret = lookup(ld, name, &v->addr);
+	if (ret == 0) {
+		v->kind = LLEXT_SYM_EXTERNAL;
+	} else if (ret == -ENODATA && bind == STB_WEAK) {
+		v->kind = LLEXT_SYM_WEAK_NULL;
+		v->addr = 0;
+		ret = 0;
+	} else if (ret == -ENODATA) {
+		LOG_ERR("%s: undefined symbol '%s'", ld->name, name);
+	}
+	return ret;
+}
+
+/* A symbol with a section index: absolute, common, or in a section of the object. */
+static int resolve_defined(struct llext_load *ld, size_t i)
+{
+	const struct llext_elf *e = &ld->elf;
+	const Elf64_Sym *s = &e->syms[i];
+	struct llext_symval *v = &ld->sym[i];
+	/* Special indexes are in the raw field; only SHN_XINDEX defers to the table, whose entries
+	 * are always real section indexes (0xfff1 there is a section, not ABS). */
+	size_t shndx = llext_elf_sym_shndx(e, i);
+
+	if (s->st_shndx == SHN_ABS) {
+		v->kind = LLEXT_SYM_ABS;
+		v->addr = s->st_value;
+		return 0;
+	}
+	if (s->st_shndx == SHN_COMMON) {
+		v->kind = LLEXT_SYM_COMMON;
+		return 0;
+	}
+	if (shndx == 0 || shndx >= e->shnum ||
+	    (s->st_shndx >= SHN_LORESERVE && s->st_shndx != SHN_XINDEX)) {
+		LOG_ERR("%s: symbol '%s': section index %zu is invalid", ld->name,
+		        e->str + s->st_name, shndx);
+		return -EINVAL;
+	}
+	if (s->st_value > e->shdr[shndx]->sh_size) {
+		LOG_ERR("%s: symbol '%s': value 0x%llx is beyond section %s (0x%llx bytes)",
+		        ld->name, llext_elf_sym_name(e, i), (unsigned long long)s->st_value,
+		        llext_elf_sect_name(e, shndx), (unsigned long long)e->shdr[shndx]->sh_size);
+		return -EINVAL;
+	}
+	v->kind = LLEXT_SYM_DEFINED;
+	v->unloadable = ld->sect[shndx].region == LLEXT_MEM_COUNT;
+	return 0;
+}
+
+int llext_resolve_symbols(struct llext_load *ld)
+{
+	const struct llext_elf *e = &ld->elf;
+	size_t missing = 0;
+	int ret;
+
+	ret = llext_host_refresh();
+	if (ret) {
+		return ret;
+	}
+	load_generation++;
+	for (size_t i = 1; i < e->nsyms; i++) {
+		const Elf64_Sym *s = &e->syms[i];
+
+		if (s->st_name >= e->str_size) {
+			LOG_ERR("%s: symbol %zu: name offset %u is outside the string table",
+			        ld->name, i, s->st_name);
+			return -EINVAL;
+		}
+		if (s->st_shndx == SHN_XINDEX && !e->xndx) {
+			LOG_ERR("%s: symbol %zu uses SHN_XINDEX without an extended index table",
+			        ld->name, i);
+			return -EINVAL;
+		}
+		ret = s->st_shndx == SHN_UNDEF ? resolve_undefined(ld, i) : resolve_defined(ld, i);
+		if (ret == -ENODATA) {
+			missing++;
+		} else if (ret) {
+			return ret;
+		}
+	}
+	if (e->discarded) {
+		ret = resolve_dropped(ld);
+		if (ret) {
+			return ret;
+		}
+	}
+	if (missing) {
+		LOG_ERR("%s: %zu undefined symbol%s; export %s with EXPORT_SYMBOL() or load the "
+		        "extension defining %s first",
+		        ld->name, missing, missing == 1 ? "" : "s", missing == 1 ? "it" : "them",
+		        missing == 1 ? "it" : "them");
+		return -ENODATA;
+	}
+	return 0;
+}

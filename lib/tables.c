@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The tables an extension keeps, built from its relocated memory: the export table (what other
+ * extensions and llext_find_sym() see) and the constructor and destructor lists that
+ * llext_bringup() and llext_teardown() run.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load_priv.h"
+
+/* ---- exports ---- */
+
+/* Bytes per .exported_sym entry: a name pointer and an address. */
+#define EXPORT_ENTRY 16
+
+static int find_loaded_section(const struct llext_load *ld, const char *name)
+{
+	for (size_t i = 1; i < ld->elf.shnum; i++) {
+		if (ld->sect[i].region != LLEXT_MEM_COUNT &&
+		    strcmp(llext_elf_sect_name(&ld->elf, i), name) == 0) {
+			return (int)i;
+		}
+	}
+	return 0;
+}
+
+static bool implicit_export(const struct llext_load *ld, size_t i)
+{
+	const Elf64_Sym *s = &ld->elf.syms[i];
+	unsigned int bind = ELF64_ST_BIND(s->st_info), type = ELF64_ST_TYPE(s->st_info);
+	uint8_t kind = ld->sym[i].kind;
+
+	if (bind != STB_GLOBAL && bind != STB_WEAK && bind != STB_GNU_UNIQUE) {
+		return false;
+	}
+	if (ELF64_ST_VISIBILITY(s->st_other) != STV_DEFAULT &&
+	    ELF64_ST_VISIBILITY(s->st_other) != STV_PROTECTED) {
+		return false;
+	}
+	if (type == STT_SECTION || type == STT_FILE || type == STT_TLS) {
+		return false;
+	}
+	/* A definition in a section that is not loaded has no address to export. */
+	return (kind == LLEXT_SYM_DEFINED && !ld->sym[i].unloadable) || kind == LLEXT_SYM_COMMON ||
+	       kind == LLEXT_SYM_ABS;
+}
+
+/* Checks that @p is a NUL-terminated string inside the extension's memory. */
+static bool string_in_map(const struct llext_internal *ie, uint64_t p)
+{
+	uint64_t base = (uintptr_t)ie->map, end = base + ie->map_size;
+
+	return p >= base && p < end && memchr((void *)(uintptr_t)p, 0, end - p) != NULL;
+}
+
+/* An explicit export table (EXPORT_SYMBOL() in the extension): whole entries, names inside. */
+static int check_explicit(const struct llext_load *ld, int sec)
+{
+	const Elf64_Shdr *sh = ld->elf.shdr[sec];
+	const uint8_t *p = ld->ie->map + ld->sect[sec].offset;
+
+	if (sh->sh_size % EXPORT_ENTRY) {
+		LOG_ERR("%s: .exported_sym is %llu bytes, not a whole number of entries", ld->name,
+		        (unsigned long long)sh->sh_size);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < sh->sh_size / EXPORT_ENTRY; i++) {
+		uint64_t name = llext_get_le(p + EXPORT_ENTRY * i, 8);
+
+		if (!string_in_map(ld->ie, name)) {
+			LOG_ERR(
+			    "%s: .exported_sym entry %zu: name pointer 0x%llx is not a string of "
+			    "the extension",
+			    ld->name, i, (unsigned long long)name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Candidate @k for export: entry k of .exported_sym (section @explicit) if the object has one,
+ * else symbol k if it is a global definition. False if it is not exported.
+ */
+static bool export_of(const struct llext_load *ld, int explicit, size_t k, const char **name,
+                      uint64_t *addr)
+{
+	if (explicit) {
+		const uint8_t *p = ld->ie->map + ld->sect[explicit].offset + EXPORT_ENTRY * k;
+
+		*name = (const char *)(uintptr_t)llext_get_le(p, 8);
+		*addr = llext_get_le(p + 8, 8);
+		return true;
+	}
+	if (k == 0 || !implicit_export(ld, k)) {
+		return false;
+	}
+	*name = ld->elf.str + ld->elf.syms[k].st_name;
+	*addr = ld->sym[k].addr;
+	return true;
+}
+
+/* The export table's hash index, its nodes in the index of all exports, and its region. */
+static int index_exports(struct llext_load *ld, size_t names)
+{
+	struct llext_internal *ie = ld->ie;
+	struct llext_symtable *tab = &ie->pub.exp_tab;
+	uint32_t *hashes = llext_malloc(tab->sym_cnt * sizeof(*hashes));
+	int ret;
+
+	if (!hashes) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < tab->sym_cnt; i++) {
+		hashes[i] = llext_hash(tab->syms[i].name);
+		ie->exp_nodes[i].hash = hashes[i];
+		ie->exp_nodes[i].name = tab->syms[i].name;
+		ie->exp_nodes[i].addr = tab->syms[i].addr;
+		ie->exp_nodes[i].owner = ie;
+	}
+	ret = llext_symindex_build_hashed(tab, hashes);
+	free(hashes);
+	if (ret) {
+		return -ENOMEM;
+	}
+	ie->pub.mem[LLEXT_MEM_EXPORT] = tab->syms;
+	ie->pub.mem_size[LLEXT_MEM_EXPORT] = tab->sym_cnt * sizeof(*tab->syms);
+	ie->pub.mem_on_heap[LLEXT_MEM_EXPORT] = true;
+	ie->pub.alloc_size += tab->sym_cnt * (sizeof(*tab->syms) + sizeof(*ie->exp_nodes)) + names;
+	return 0;
+}
+
+static int build_exports(struct llext_load *ld)
+{
+	struct llext_internal *ie = ld->ie;
+	struct llext_symtable *tab = &ie->pub.exp_tab;
+	int explicit = find_loaded_section(ld, ".exported_sym");
+	size_t ncand = explicit ? ld->elf.shdr[explicit]->sh_size / EXPORT_ENTRY : ld->elf.nsyms;
+	size_t n = 0, names = 0;
+	const char *name;
+	uint64_t addr;
+	char *np;
+	int ret;
+
+	ret = explicit ? check_explicit(ld, explicit) : 0;
+	if (ret) {
+		return ret;
+	}
+	/* Count, then fill: one array for the symbols, one for their names. */
+	for (size_t k = 0; k < ncand; k++) {
+		if (export_of(ld, explicit, k, &name, &addr)) {
+			n++;
+			names += strlen(name) + 1;
+		}
+	}
+	if (!n) {
+		return 0;
+	}
+	tab->syms = llext_calloc(n, sizeof(*tab->syms));
+	ie->exp_nodes = llext_calloc(n, sizeof(*ie->exp_nodes));
+	ie->exp_names = np = llext_malloc(names);
+	if (!tab->syms || !ie->exp_nodes || !np) {
+		return -ENOMEM;
+	}
+	for (size_t k = 0; k < ncand; k++) {
+		if (export_of(ld, explicit, k, &name, &addr)) {
+			size_t len = strlen(name) + 1;
+
+			memcpy(np, name, len);
+			tab->syms[tab->sym_cnt].name = np;
+			tab->syms[tab->sym_cnt++].addr = (void *)(uintptr_t)addr;
+			np += len;
+		}
+	}
+	return index_exports(ld, names);
+}
+
+/* ---- constructors and destructors ---- */
+
+enum fn_kind { FN_PREINIT, FN_INIT, FN_FINI };
+
+struct fn_sect {
+	size_t sect;
+	uint32_t prio; /* 0..65535 from the name, 65536 for none */
+	enum fn_kind kind;
+	bool legacy; /* .ctors / .dtors: entries run last to first */
+};
+
+/* The priority in a name like ".init_array.00101", or 65536 when there is none. */
+static uint32_t name_priority(const char *name, const char *prefix, bool legacy)
+{
+	size_t len = strlen(prefix);
+	unsigned long v = 0;
+	const char *p;
+
+	if (strncmp(name, prefix, len) != 0 || name[len] != '.' || !name[len + 1]) {
+		return 65536;
+	}
+	for (p = name + len + 1; *p; p++) {
+		if (*p < '0' || *p > '9' || v > 65535) {
+			return 65536;
+		}
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (v > 65535) {
+		return 65536;
+	}
+	/* .ctors.N holds priority 65535 - N, as the linker's SORT_BY_INIT_PRIORITY reads it. */
+	return legacy ? 65535 - (uint32_t)v : (uint32_t)v;
+}
+
+static bool fn_sect_of(const struct llext_load *ld, size_t i, struct fn_sect *f)
+{
+	const Elf64_Shdr *sh = ld->elf.shdr[i];
+	const char *name = llext_elf_sect_name(&ld->elf, i);
+	static const struct {
+		const char *prefix;
+		enum fn_kind kind;
+		bool legacy;
+	} kinds[] = {
+	    {".preinit_array", FN_PREINIT, false},
+	    {".init_array", FN_INIT, false},
+	    {".fini_array", FN_FINI, false},
+	    {".ctors", FN_INIT, true},
+	    {".dtors", FN_FINI, true},
+	};
+
+	if (ld->sect[i].region == LLEXT_MEM_COUNT || sh->sh_type == SHT_NOBITS) {
+		return false;
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		size_t len = strlen(kinds[k].prefix);
+		bool typed =
+		    (kinds[k].kind == FN_PREINIT && sh->sh_type == SHT_PREINIT_ARRAY) ||
+		    (!kinds[k].legacy && kinds[k].kind == FN_INIT &&
+		     sh->sh_type == SHT_INIT_ARRAY) ||
+		    (!kinds[k].legacy && kinds[k].kind == FN_FINI && sh->sh_type == SHT_FINI_ARRAY);
+
+		if (strncmp(name, kinds[k].prefix, len) == 0 && (!name[len] || name[len] == '.')) {
+			f->sect = i;
+			f->kind = kinds[k].kind;
+			f->legacy = kinds[k].legacy;
+			f->prio = name_priority(name, kinds[k].prefix, kinds[k].legacy);
+			return true;
+		}
+		if (typed) {
+			/* An array section with an unusual name: run it without a priority. */
+			f->sect = i;
+			f->kind = kinds[k].kind;
+			f->legacy = false;
+			f->prio = 65536;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int cmp_fn_sect(const void *a, const void *b)
+{
+	const struct fn_sect *x = a, *y = b;
+
+	if (x->kind != y->kind) {
+		return x->kind < y->kind ? -1 : 1;
+	}
+	if (x->prio != y->prio) {
+		return x->prio < y->prio ? -1 : 1;
+	}
+	return x->sect < y->sect ? -1 : x->sect > y->sect;
+}
+
+/* Appends the entries of array section @f to the constructor or destructor list. */
+static int add_fns(struct llext_load *ld, const struct fn_sect *f)
+{
+	struct llext_internal *ie = ld->ie;
+	uint64_t text = (uintptr_t)ie->pub.mem[LLEXT_MEM_TEXT];
+	uint64_t text_end = text + ie->pub.mem_size[LLEXT_MEM_TEXT];
+	const uint8_t *p = ie->map + ld->sect[f->sect].offset;
+	size_t n = ld->elf.shdr[f->sect]->sh_size / 8;
+
+	for (size_t j = 0; j < n; j++) {
+		/* A linker puts .ctors entries into .init_array last to first. */
+		size_t at = f->legacy ? n - 1 - j : j;
+		uint64_t fn = llext_get_le(p + 8 * at, 8);
+
+		if (fn == 0 || fn == UINT64_MAX) {
+			continue; /* .ctors list terminators */
+		}
+		if (fn < text || fn >= text_end) {
+			LOG_ERR("%s: %s entry %zu (0x%llx) is not in the extension's code",
+			        ld->name, llext_elf_sect_name(&ld->elf, f->sect), at,
+			        (unsigned long long)fn);
+			return -ENOEXEC;
+		}
+		if (f->kind == FN_FINI) {
+			ie->dtors[ie->ndtors++] = (void (*)(void))(uintptr_t)fn;
+		} else {
+			ie->ctors[ie->nctors++] = (void (*)(void))(uintptr_t)fn;
+		}
+	}
+	return 0;
+}
+
+/* The array sections in @fs, in static link order; their entries counted in @nctors/@ndtors. */
+static int find_fn_sects(const struct llext_load *ld, struct fn_sect *fs, size_t *nfs,
+                         size_t *nctors, size_t *ndtors)
+{
+	const struct llext_elf *e = &ld->elf;
+
+	for (size_t i = 1; i < e->shnum; i++) {
+		if (!fn_sect_of(ld, i, &fs[*nfs])) {
+			continue;
+		}
+		if (e->shdr[i]->sh_size % 8) {
+			LOG_ERR("%s: %s is %llu bytes, not a whole number of pointers", ld->name,
+			        llext_elf_sect_name(e, i), (unsigned long long)e->shdr[i]->sh_size);
+			return -EINVAL;
+		}
+		*(fs[*nfs].kind == FN_FINI ? ndtors : nctors) += e->shdr[i]->sh_size / 8;
+		(*nfs)++;
+	}
+	/* Static link order: preinit, then init by priority, then fini by priority. */
+	qsort(fs, *nfs, sizeof(*fs), cmp_fn_sect);
+	return 0;
+}
+
+static int build_fn_tables(struct llext_load *ld)
+{
+	struct llext_internal *ie = ld->ie;
+	size_t nfs = 0, nctors = 0, ndtors = 0;
+	struct fn_sect *fs;
+	int ret;
+
+	fs = llext_calloc(ld->elf.shnum, sizeof(*fs));
+	if (!fs) {
+		return -ENOMEM;
+	}
+	ret = find_fn_sects(ld, fs, &nfs, &nctors, &ndtors);
+	if (!ret) {
+		ie->ctors = llext_calloc(nctors + 1, sizeof(*ie->ctors));
+		ie->dtors = llext_calloc(ndtors + 1, sizeof(*ie->dtors));
+		ret = ie->ctors && ie->dtors ? 0 : -ENOMEM;
+	}
+	if (!ret) {
+		ie->pub.alloc_size += (nctors + ndtors + 2) * sizeof(void *);
+	}
+	for (size_t k = 0; k < nfs && !ret; k++) {
+		ret = add_fns(ld, &fs[k]);
+	}
+	free(fs);
+	/* The fini array runs from its end to its start. */
+	for (size_t i = 0; i < ie->ndtors / 2 && !ret; i++) {
+		void (*t)(void) = ie->dtors[i];
+
+		ie->dtors[i] = ie->dtors[ie->ndtors - 1 - i];
+		ie->dtors[ie->ndtors - 1 - i] = t;
+	}
+	return ret;
+}
+
+int llext_tables_build(struct llext_load *ld)
+{
+	int ret = build_exports(ld);
+
+	if (ret) {
+		if (ret == -ENOMEM) {
+			LOG_ERR("%s: out of memory building the export table", ld->name);
+		}
+		return ret;
+	}
+	ret = build_fn_tables(ld);
+	if (ret == -ENOMEM) {
+		LOG_ERR("%s: out of memory building the constructor tables", ld->name);
+	}
+	return ret;
+}
