@@ -27,11 +27,26 @@ static int read_at(struct llext_loader *ldr, size_t pos, void *buf, size_t len)
 	return ret > 0 ? -EIO : ret;
 }
 
+/* LLVM bitcode, bare ('BC' 0xC0DE) or in its wrapper (0x0B17C0DE, little-endian). */
+static bool is_bitcode(const unsigned char *m)
+{
+	static const unsigned char bare[4] = {'B', 'C', 0xc0, 0xde},
+				   wrapped[4] = {0xde, 0xc0, 0x17, 0x0b};
+
+	return memcmp(m, bare, 4) == 0 || memcmp(m, wrapped, 4) == 0;
+}
+
 static int check_ehdr(const Elf64_Ehdr *eh, const char *what)
 {
 	const struct llext_arch *host = llext_arch_host();
 	const struct llext_arch *arch;
 
+	if (is_bitcode(eh->e_ident)) {
+		LOG_ERR("%s: LLVM bitcode, not machine code (clang -flto writes it); compile the "
+		        "extension without -flto",
+		        what);
+		return -ENOEXEC;
+	}
 	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0) {
 		LOG_ERR("%s: not an ELF file (bad magic)", what);
 		return -EINVAL;
@@ -619,6 +634,28 @@ static int read_headers(struct llext_elf *e, const char *what)
 	return 0;
 }
 
+/* The LLEXT_NEEDS() list: whole NUL-terminated names, in one section. */
+static int read_needs(struct llext_elf *e, size_t i, const char *what)
+{
+	const Elf64_Shdr *sh = e->shdr[i];
+
+	if (e->needs) {
+		LOG_ERR("%s: more than one %s section", what, LLEXT_NEEDS_SECTION);
+		return -EINVAL;
+	}
+	if (sh->sh_type == SHT_NOBITS || sh->sh_size == 0) {
+		return 0;
+	}
+	e->needs = (const char *)e->image + sh->sh_offset;
+	e->needs_size = sh->sh_size;
+	if (e->needs[e->needs_size - 1] != '\0') {
+		LOG_ERR("%s: %s does not end with a NUL: its last library name is cut", what,
+		        LLEXT_NEEDS_SECTION);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* The tables later stages read: symbols, extended indexes, relocations; and .eh_frame. */
 static int read_tables(struct llext_elf *e, const char *what)
 {
@@ -652,6 +689,33 @@ static int read_tables(struct llext_elf *e, const char *what)
 		    strcmp(llext_elf_sect_name(e, i), ".eh_frame") == 0) {
 			e->eh_frame = i;
 		}
+		if (strcmp(llext_elf_sect_name(e, i), LLEXT_NEEDS_SECTION) == 0) {
+			int ret = read_needs(e, i, what);
+
+			if (ret) {
+				return ret;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * GCC's -flto writes "slim" objects: its intermediate language in .gnu.lto_* sections and no
+ * machine code, marked by the symbol __gnu_lto_slim. Loaded, one would be an empty extension.
+ */
+static int check_not_slim_lto(const struct llext_elf *e, const char *what)
+{
+	for (size_t i = e->shdr[e->symtab]->sh_info; i < e->nsyms; i++) {
+		if (e->syms[i].st_name < e->str_size &&
+		    strcmp(e->str + e->syms[i].st_name, "__gnu_lto_slim") == 0) {
+			LOG_ERR(
+			    "%s: a GCC LTO object holding only GCC's intermediate language, no "
+			    "machine code (gcc -flto writes it); compile without -flto, or with "
+			    "-flto -ffat-lto-objects",
+			    what);
+			return -ENOEXEC;
+		}
 	}
 	return 0;
 }
@@ -670,6 +734,9 @@ int llext_elf_open(struct llext_elf *e, struct llext_loader *ldr, const char *wh
 	}
 	if (!ret) {
 		ret = read_tables(e, what);
+	}
+	if (!ret) {
+		ret = check_not_slim_lto(e, what);
 	}
 	if (!ret) {
 		ret = check_groups(e, what);

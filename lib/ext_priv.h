@@ -47,7 +47,9 @@ struct llext_internal {
 	size_t nsect;
 	size_t *reloc_counts; /* per entry of arch->relocs */
 	struct llext_stats stats;
-	uint64_t mark;   /* scratch for dependency de-duplication, under the registry lock */
+	uint64_t mark; /* scratch for dependency de-duplication, under the registry lock */
+	void **libs;   /* dlopen() handles of the libraries it needs (resolve.c) */
+	size_t nlibs;
 	void *eh_frame;  /* registered with the unwinder, or NULL */
 	bool dso_handle; /* uses __dso_handle: run __cxa_finalize() on teardown */
 
@@ -65,9 +67,12 @@ static inline struct llext_internal *to_internal(const struct llext *ext)
  * Builds the extension @name (already cut to LLEXT_MAX_NAME_LEN) from @ldr: on success, a
  * linked, protected, unregistered extension with a use count of 1 in @out; on failure nothing
  * is left behind. Called with the registry lock held: resolution reads the export index.
+ * Names in @bound resolve to it before anything else, as a module's statically linked copy of
+ * a function would.
  */
 int llext_load_build(struct llext_loader *ldr, const char *name,
-                     const struct llext_load_param *param, struct llext_internal **out);
+                     const struct llext_load_param *param, const struct llext_symtable *bound,
+                     struct llext_internal **out);
 /* Frees everything a (possibly half-built) extension owns, and the extension. */
 void llext_free(struct llext_internal *ie);
 
@@ -111,6 +116,11 @@ struct llext_export_name {
 int llext_exports_add(struct llext_internal *ie);
 void llext_exports_remove(struct llext_internal *ie);
 const struct llext_export_node *llext_exports_lookup(const char *name, uint32_t hash);
+
+/* ---- runtime.c: the compiler's runtime (libgcc) ---- */
+
+/* The address of libgcc's @name, from the part linked into libllext or from libgcc_s.so.1. */
+bool llext_runtime_lookup(const char *name, void **addr);
 
 /* ---- unwind.c: exception frames and C++ static destructors ---- */
 

@@ -151,6 +151,80 @@ LLEXT_EXPORT int llext_iterate(int (*fn)(struct llext *ext, void *arg), void *ar
 	return ret;
 }
 
+/*
+ * The static part of the C library, bound to each extension.
+ *
+ * A linked program or shared library takes atexit(), at_quick_exit() and pthread_atfork() from
+ * glibc's libc_nonshared.a: small functions that hand glibc the module's own __dso_handle, so
+ * that __cxa_finalize() on it, which dlclose() calls, runs its exit handlers and removes its
+ * fork handlers. An extension gets the same here, with the start of its mapping as its
+ * __dso_handle: what it registers runs at its teardown or unload, never after its memory is
+ * gone. The extension is the one holding a handler, or else the one that called.
+ */
+extern int __cxa_atexit(void (*fn)(void *), void *arg, void *dso);
+extern int __cxa_at_quick_exit(void (*fn)(void *), void *dso);
+extern int __register_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void),
+                             void *dso);
+
+static bool holds(const struct llext_internal *ie, const void *p)
+{
+	return p && (const uint8_t *)p >= ie->map && (const uint8_t *)p < ie->map + ie->map_size;
+}
+
+/* The __dso_handle of the extension holding one of @fns (or @caller), NULL if none does. */
+static void *dso_of(const void *const *fns, size_t n, const void *caller)
+{
+	struct llext_internal *ie, *found = NULL;
+
+	llext_registry_lock();
+	for (size_t i = 0; i <= n && !found; i++) {
+		const void *p = i < n ? fns[i] : caller;
+
+		for (ie = head; ie && !found; ie = ie->next) {
+			found = holds(ie, p) ? ie : NULL;
+		}
+	}
+	if (found) {
+		found->dso_handle = true; /* __cxa_finalize() must run for it */
+	}
+	llext_registry_unlock();
+	return found ? found->map : NULL;
+}
+
+static int ext_atexit(void (*fn)(void))
+{
+	const void *fns[] = {(const void *)fn};
+	void *dso = dso_of(fns, 1, __builtin_return_address(0));
+
+	return __cxa_atexit((void (*)(void *))fn, NULL, dso);
+}
+
+static int ext_at_quick_exit(void (*fn)(void))
+{
+	const void *fns[] = {(const void *)fn};
+	void *dso = dso_of(fns, 1, __builtin_return_address(0));
+
+	return __cxa_at_quick_exit((void (*)(void *))fn, dso);
+}
+
+static int ext_pthread_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void))
+{
+	const void *fns[] = {(const void *)prepare, (const void *)parent, (const void *)child};
+	void *dso = dso_of(fns, 3, __builtin_return_address(0));
+
+	return __register_atfork(prepare, parent, child, dso);
+}
+
+static const struct llext_symbol libc_static_syms[] = {
+    {"at_quick_exit", (void *)ext_at_quick_exit},
+    {"atexit", (void *)ext_atexit},
+    {"pthread_atfork", (void *)ext_pthread_atfork},
+};
+static const struct llext_symtable libc_static = {
+    .sym_cnt = ARRAY_SIZE(libc_static_syms),
+    .syms = (struct llext_symbol *)libc_static_syms,
+};
+
 static int load_locked(struct llext_loader *loader, const char *name, struct llext **ext,
                        const struct llext_load_param *param)
 {
@@ -164,7 +238,7 @@ static int load_locked(struct llext_loader *loader, const char *name, struct lle
 		return (int)ie->pub.use_count++;
 	}
 	cut_name(cut, name);
-	ret = llext_load_build(loader, cut, param, &ie);
+	ret = llext_load_build(loader, cut, param, &libc_static, &ie);
 	if (ret) {
 		return ret;
 	}

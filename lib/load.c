@@ -4,6 +4,7 @@
  * per-load tables, runs the stages in order (see load_priv.h) and has the one cleanup path. It
  * also frees extensions, since it is the file that knows what one is made of.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,9 +115,10 @@ static int run_stages(struct llext_load *ld, struct llext_loader *ldr)
 }
 
 int llext_load_build(struct llext_loader *ldr, const char *name,
-                     const struct llext_load_param *param, struct llext_internal **out)
+                     const struct llext_load_param *param, const struct llext_symtable *bound,
+                     struct llext_internal **out)
 {
-	struct llext_load ld = {.param = param, .arch = llext_arch_host()};
+	struct llext_load ld = {.param = param, .bound = bound, .arch = llext_arch_host()};
 	int ret;
 
 	*out = NULL;
@@ -169,6 +171,10 @@ void llext_free(struct llext_internal *ie)
 	free(ie->dtors);
 	free(ie->sect_addr);
 	free(ie->reloc_counts);
+	for (size_t i = 0; i < ie->nlibs; i++) {
+		dlclose(ie->libs[i]);
+	}
+	free(ie->libs);
 	free(ie);
 }
 

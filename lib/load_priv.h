@@ -65,7 +65,10 @@ struct llext_elf {
 	/* Sections of COMDAT groups whose signature an earlier group already had (1 = drop). */
 	uint8_t *discarded;
 	size_t eh_frame; /* index of the allocated .eh_frame, 0 if none */
-	void **owned;    /* aligned copies of misaligned tables */
+	/* LLEXT_NEEDS() names: NUL-terminated strings one after another, or NULL. */
+	const char *needs;
+	size_t needs_size;
+	void **owned; /* aligned copies of misaligned tables */
 	size_t nowned;
 };
 
@@ -186,6 +189,7 @@ struct llext_load {
 	struct llext_internal *ie;
 	const char *name;
 	const struct llext_load_param *param;
+	const struct llext_symtable *bound; /* see llext_load_build() */
 	const struct llext_arch *arch;
 	struct llext_elf elf;
 	struct llext_sect *sect;

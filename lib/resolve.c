@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * Symbol resolution: every symbol of the object gets a kind, and those defined outside the
- * extension an address. Undefined symbols are looked up in the host's EXPORT_SYMBOL() tables,
- * then in the other extensions' exports, then (unless the load says otherwise) in the process.
+ * extension an address. An undefined symbol is looked up, in order, in what the extension binds
+ * to itself (the static part of the C library), the host's EXPORT_SYMBOL() tables, the other
+ * extensions' exports, the process's global symbols (unless the load says otherwise), the
+ * libraries the extension needs, and the compiler's runtime.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,15 +34,29 @@ static int add_dep(struct llext_internal *ie, struct llext_internal *dep)
 	return 0;
 }
 
-/* Find an undefined symbol: host exports, then other extensions' exports, then the process. */
+/* The extension's own libraries, in the order they were named. */
+static bool library_lookup(const struct llext_internal *ie, const char *name, void **addr)
+{
+	for (size_t i = 0; i < ie->nlibs; i++) {
+		*addr = dlsym(ie->libs[i], name);
+		if (*addr) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Find an undefined symbol; -ENODATA if nothing defines it. */
 static int lookup(struct llext_load *ld, const char *name, uint64_t *addr)
 {
 	uint32_t h = llext_hash(name);
 	const struct llext_export_node *n;
+	const struct llext_symbol *b;
 	const void *p;
 	void *q;
 
-	p = llext_host_lookup(name, h);
+	b = ld->bound ? llext_symtable_lookup(ld->bound, name, h) : NULL;
+	p = b ? b->addr : llext_host_lookup(name, h);
 	if (p) {
 		*addr = (uintptr_t)p;
 		return 0;
@@ -49,11 +66,75 @@ static int lookup(struct llext_load *ld, const char *name, uint64_t *addr)
 		*addr = (uintptr_t)n->addr;
 		return add_dep(ld->ie, n->owner);
 	}
-	if (!ld->param->exports_only && llext_process_lookup(name, h, &q)) {
+	if ((!ld->param->exports_only && llext_process_lookup(name, h, &q)) ||
+	    library_lookup(ld->ie, name, &q) || llext_runtime_lookup(name, &q)) {
 		*addr = (uintptr_t)q;
 		return 0;
 	}
 	return -ENODATA;
+}
+
+/* Opens @lib for the extension; a name opened twice costs a reference, nothing more. */
+static int open_library(struct llext_load *ld, const char *lib)
+{
+	struct llext_internal *ie = ld->ie;
+	void **libs;
+	void *h;
+
+	if (!*lib) {
+		return 0; /* padding between LLEXT_NEEDS() names */
+	}
+	h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		LOG_ERR("%s: cannot open the library '%s' it needs: %s", ld->name, lib, dlerror());
+		return -ENOENT;
+	}
+	libs = llext_realloc(ie->libs, (ie->nlibs + 1) * sizeof(*libs));
+	if (!libs) {
+		dlclose(h);
+		return -ENOMEM;
+	}
+	ie->libs = libs;
+	ie->libs[ie->nlibs++] = h;
+	return 0;
+}
+
+/* True if the object calls into the C++ runtime, for which g++ would link libstdc++. */
+static bool uses_cxx_runtime(const struct llext_elf *e)
+{
+	for (size_t i = e->shdr[e->symtab]->sh_info; i < e->nsyms; i++) {
+		const char *name =
+		    e->syms[i].st_name < e->str_size ? e->str + e->syms[i].st_name : "";
+
+		if (e->syms[i].st_shndx == SHN_UNDEF &&
+		    (strncmp(name, "_Z", 2) == 0 || strncmp(name, "__cxa_", 6) == 0 ||
+		     strncmp(name, "__gxx_", 6) == 0)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The libraries the extension needs: its LLEXT_NEEDS() names, the C++ runtime if it uses it
+ * (what a compiler driver links a C++ program with), then those of the load. */
+static int open_libraries(struct llext_load *ld)
+{
+	static const char *const cxx[] = {"libstdc++.so.6", "libm.so.6", "libgcc_s.so.1", NULL};
+	const char *const *more = ld->param->libraries;
+	const struct llext_elf *e = &ld->elf;
+	bool want_cxx = uses_cxx_runtime(e);
+	int ret = 0;
+
+	for (size_t off = 0; off < e->needs_size && !ret; off += strlen(e->needs + off) + 1) {
+		ret = open_library(ld, e->needs + off);
+	}
+	for (size_t i = 0; !ret && want_cxx && cxx[i]; i++) {
+		ret = open_library(ld, cxx[i]);
+	}
+	for (size_t i = 0; !ret && more && more[i]; i++) {
+		ret = open_library(ld, more[i]);
+	}
+	return ret;
 }
 
 /*
@@ -190,6 +271,9 @@ int llext_resolve_symbols(struct llext_load *ld)
 	int ret;
 
 	ret = llext_host_refresh();
+	if (!ret) {
+		ret = open_libraries(ld);
+	}
 	if (ret) {
 		return ret;
 	}

@@ -203,10 +203,21 @@ static void bad_eh_trailing(struct obj *o)
 static void bad_eh_fde_range(struct obj *o) { rela(o, ".rela.eh_frame")->r_addend += 1 << 24; }
 static void bad_init_entry(struct obj *o) { rela(o, ".rela.init_array")->r_addend = 1 << 24; }
 static void bad_exported_sym_size(struct obj *o) { o->sh[sect(o, ".exported_sym")].sh_size += 8; }
+static void bad_bitcode(struct obj *o) { memcpy(o->b, "BC\xc0\xde", 4); }
+static void bad_needs_unterminated(struct obj *o)
+{
+	Elf64_Shdr *n = &o->sh[sect(o, ".llext.needs")];
+
+	o->b[n->sh_offset + n->sh_size - 1] = 'x';
+}
+static void bad_needs_twice(struct obj *o) { o->sh[sect(o, ".comment")].sh_name = o->sh[sect(o, ".llext.needs")].sh_name; }
 /* clang-format on */
 
 static const struct bad cases[] = {
     {"magic", bad_magic, -EINVAL, "not an ELF file", NULL},
+    {"LLVM bitcode magic", bad_bitcode, -ENOEXEC, "without -flto", NULL},
+    {"unterminated library list", bad_needs_unterminated, -EINVAL, "NUL", "needs.o"},
+    {"two library lists", bad_needs_twice, -EINVAL, "more than one .llext.needs", "needs.o"},
     {"class", bad_class, -EINVAL, "ELFCLASS64", NULL},
     {"data encoding", bad_data, -EINVAL, "little-endian", NULL},
     {"version", bad_version, -EINVAL, "version", NULL},

@@ -97,6 +97,13 @@ struct llext_load_param {
 	 * dlsym(RTLD_DEFAULT) sees) are searched last.
 	 */
 	bool exports_only;
+	/**
+	 * Further shared libraries to open for this extension, as if its source named them with
+	 * LLEXT_NEEDS(): a NULL-terminated list of names that dlopen() accepts, or NULL. They are
+	 * opened after the object's own, kept open until the extension is freed, and searched in
+	 * that order after the process's global symbols.
+	 */
+	const char *const *libraries;
 };
 
 /** @brief Default loader parameters. */

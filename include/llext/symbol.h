@@ -118,6 +118,27 @@ struct llext_symtable {
 	static const struct llext_const_symbol LLEXT_CONCAT(llext_ext_sym_, x)                     \
 	    __attribute__((used, aligned(8), section(".exported_sym"))) = {#x, (const void *)&x}
 
+/** @brief Name of the section that lists the libraries an extension needs (LLEXT_NEEDS()). */
+#define LLEXT_NEEDS_SECTION ".llext.needs"
+
+/**
+ * @brief Name a shared library an extension needs, as a shared object's @c DT_NEEDED does.
+ *
+ * Use at file scope in extension code, any number of times, with a string literal that
+ * dlopen() accepts: a soname such as @c "libm.so.6", found as the dynamic linker finds
+ * libraries, or a path. The names are recorded in the object's @c .llext.needs section (not
+ * loaded; NUL-terminated names one after another, empty ones ignored), and the loader opens
+ * them with dlopen(RTLD_NOW | RTLD_LOCAL) before it resolves the extension's symbols. A load
+ * fails if one cannot be opened. A library is only needed if the host may lack it: what the
+ * host process already has is found without it.
+ *
+ * @param lib Library name, a string literal.
+ */
+#define LLEXT_NEEDS(lib)                                                                           \
+	__asm__(".pushsection " LLEXT_NEEDS_SECTION ",\"\",%progbits\n\t"                          \
+	        ".asciz \"" lib "\"\n\t"                                                           \
+	        ".popsection")
+
 #ifdef __cplusplus
 }
 #endif
