@@ -14,6 +14,7 @@
 #include <llext/buf_loader.h>
 
 #include "common.h"
+#include "logcap.h"
 #include "host_api.h"
 #include "llext_priv.h"
 #include "maptrack.h"

@@ -17,6 +17,7 @@
 #include <llext/log.h>
 
 #include "common.h"
+#include "logcap.h"
 #include "host_api.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
