@@ -54,7 +54,7 @@ struct slot {
 
 /*
  * The log sink: with -v every message goes to stderr as it comes; errors are also kept, so
- * that a failed load can be reported as "llext-run: FILE: reason" with the loader's own words.
+ * that a failed load or call can be reported in the loader's own words (report()).
  */
 struct log_capture {
 	bool verbose;
