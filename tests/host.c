@@ -20,7 +20,7 @@ size_t host_nrecords;
 
 void host_record(int value)
 {
-	if (host_nrecords < sizeof(host_records) / sizeof(host_records[0])) {
+	if (host_nrecords < ARRAY_SIZE(host_records)) {
 		host_records[host_nrecords++] = value;
 	}
 }

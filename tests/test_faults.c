@@ -2,7 +2,7 @@
 /*
  * Failure injection: every allocation, mmap and mprotect of a load fails in turn, and so does
  * every read of the loader. Each failure must give a negative errno, leave the registry as it
- * was and leave no mapping behind (this file counts the loader's mappings) or heap (the
+ * was and leave no mapping behind (tests/maptrack.c counts the loader's mappings) or heap (the
  * valgrind and ASan runs check that).
  */
 #include <dlfcn.h>
@@ -14,6 +14,7 @@
 #include <llext/buf_loader.h>
 
 #include "common.h"
+#include "logcap.h"
 #include "host_api.h"
 #include "llext_priv.h"
 #include "maptrack.h"

@@ -12,6 +12,8 @@
 #include <llext/fs_loader.h>
 
 #include "common.h"
+#include "logcap.h"
+#include "maps.h"
 #include "host_api.h"
 
 static void test_undefined_symbols_are_all_named(void **state)

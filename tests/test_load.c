@@ -16,6 +16,7 @@
 #include <llext/log.h>
 
 #include "common.h"
+#include "logcap.h"
 #include "host_api.h"
 
 static const char *const variants[] = {FIXTURE_VARIANTS};
@@ -154,14 +155,14 @@ static void run_ctors(const char *file)
 	assert_int_equal(load_fixture(file, "ctors", &ext, NULL), 0);
 	assert_int_equal(host_nrecords, 0); /* loading runs nothing */
 	assert_int_equal(llext_bringup(ext), 0);
-	check_records(ctor_order, sizeof(ctor_order) / sizeof(ctor_order[0]));
+	check_records(ctor_order, ARRAY_SIZE(ctor_order));
 	/* Bringup runs once. */
 	assert_int_equal(llext_bringup(ext), 0);
 	assert_int_equal(host_nrecords, 5);
 
 	host_records_clear();
 	assert_int_equal(llext_teardown(ext), 0);
-	check_records(dtor_order, sizeof(dtor_order) / sizeof(dtor_order[0]));
+	check_records(dtor_order, ARRAY_SIZE(dtor_order));
 	/* Unloading after an explicit teardown runs nothing more. */
 	host_records_clear();
 	assert_int_equal(llext_unload(&ext), 0);
@@ -172,7 +173,7 @@ static void run_ctors(const char *file)
 	assert_int_equal(llext_bringup(ext), 0);
 	host_records_clear();
 	assert_int_equal(llext_unload(&ext), 0);
-	check_records(dtor_order, sizeof(dtor_order) / sizeof(dtor_order[0]));
+	check_records(dtor_order, ARRAY_SIZE(dtor_order));
 
 	/* A teardown before the bringup does nothing, and does not stop the later one. */
 	assert_int_equal(load_fixture(file, "ctors", &ext, NULL), 0);
@@ -180,10 +181,10 @@ static void run_ctors(const char *file)
 	assert_int_equal(llext_teardown(ext), 0);
 	assert_int_equal(host_nrecords, 0);
 	assert_int_equal(llext_bringup(ext), 0);
-	check_records(ctor_order, sizeof(ctor_order) / sizeof(ctor_order[0]));
+	check_records(ctor_order, ARRAY_SIZE(ctor_order));
 	host_records_clear();
 	assert_int_equal(llext_unload(&ext), 0);
-	check_records(dtor_order, sizeof(dtor_order) / sizeof(dtor_order[0]));
+	check_records(dtor_order, ARRAY_SIZE(dtor_order));
 
 	/* Never brought up: no destructor runs. */
 	assert_int_equal(load_fixture(file, "ctors", &ext, NULL), 0);
@@ -254,7 +255,7 @@ static void test_linked_extensions(void **state)
 
 int main(void)
 {
-	size_t nv = sizeof(variants) / sizeof(variants[0]);
+	size_t nv = ARRAY_SIZE(variants);
 	struct CMUnitTest *t = calloc(nv * 4 + 1, sizeof(*t));
 	char(*names)[96] = calloc(nv * 4, sizeof(*names));
 	size_t n = 0;

@@ -14,6 +14,7 @@
 #include <llext/fs_loader.h>
 
 #include "common.h"
+#include "logcap.h"
 
 #if defined(__x86_64__)
 #define TLS_TYPE R_X86_64_TPOFF32
@@ -397,7 +398,7 @@ static void test_file_loader_errors(void **state)
 
 int main(void)
 {
-	size_t n = sizeof(cases) / sizeof(cases[0]);
+	size_t n = ARRAY_SIZE(cases);
 	struct CMUnitTest *t = calloc(n + 4, sizeof(*t));
 	char(*names)[80] = calloc(n, sizeof(*names));
 

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "maps.h"
+#include "reserve.h"
 #include "host_api.h"
 
 /*
@@ -63,7 +65,7 @@ static void test_never_writable_and_executable(void **state)
 
 	(void)state;
 	wx_violations = exec_grants = 0;
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		struct llext *ext;
 		int ret = load_fixture(files[i], "wx", &ext, NULL);
 
@@ -234,7 +236,7 @@ static void test_far_from_libc(void **state)
 
 	(void)state;
 	assert_true(libc != 0);
-	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(variants); i++) {
 		char file[96];
 		struct llext *ext;
 		struct llext_stats st;

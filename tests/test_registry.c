@@ -9,6 +9,7 @@
 #include <llext/buf_loader.h>
 
 #include "common.h"
+#include "logcap.h"
 #include "host_api.h"
 
 #define BASIC "basic-gcc-default.o"

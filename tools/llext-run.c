@@ -33,9 +33,13 @@
 /* Exit statuses of our own (main's return value is passed through otherwise). */
 enum { EXIT_LOAD = 1, EXIT_USAGE = 2 };
 
+/* What the command line asks for. */
 struct options {
 	bool list, strict, verbose, timing;
 	const char *call;
+	/* The FILE.o operands, and main's ARGs (after "--"). */
+	char **files, **args;
+	int nfiles, nargs;
 };
 
 /* One file on the command line and what became of it. */
@@ -50,7 +54,7 @@ struct slot {
 
 /*
  * The log sink: with -v every message goes to stderr as it comes; errors are also kept, so
- * that a failed load can be reported as "llext-run: FILE: reason" with the loader's own words.
+ * that a failed load or call can be reported in the loader's own words (report()).
  */
 struct log_capture {
 	bool verbose;
@@ -107,23 +111,10 @@ static void log_clear(struct log_capture *lc)
 	lc->n = 0;
 }
 
-/* The loader prefixes its messages with the extension's name or the file's path: drop it. */
-static const char *strip_prefix(const char *msg, const char *name, const char *path)
-{
-	const char *prefixes[] = {name, path};
-
-	for (size_t i = 0; i < 2; i++) {
-		size_t len = strlen(prefixes[i]);
-
-		if (len && strncmp(msg, prefixes[i], len) == 0 && msg[len] == ':' &&
-		    msg[len + 1] == ' ') {
-			return msg + len + 2;
-		}
-	}
-	return msg;
-}
-
-/* Report a failure about @s: the loader's messages if it logged any, else @err. */
+/*
+ * Report a failure about @s: the loader's messages as it wrote them (each already names the
+ * extension or the file it is about), else @err.
+ */
 static void report(const struct log_capture *lc, const struct slot *s, int err)
 {
 	if (lc->n == 0) {
@@ -131,8 +122,7 @@ static void report(const struct log_capture *lc, const struct slot *s, int err)
 		return;
 	}
 	for (size_t i = 0; i < lc->n; i++) {
-		fprintf(stderr, "%s: %s: %s\n", PROG, s->path,
-		        strip_prefix(lc->msgs[i], s->name, s->path));
+		fprintf(stderr, "%s: %s\n", PROG, lc->msgs[i]);
 	}
 }
 
@@ -184,22 +174,20 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 	return EXIT_USAGE;
 }
 
-/* The extension name for a path: base name, without ".o", cut to LLEXT_MAX_NAME_LEN. */
+/*
+ * The extension name for a path, by the rule --help and llext-run(1) state: the base name
+ * without ".o", cut to LLEXT_MAX_NAME_LEN. The library takes any name; this rule is ours.
+ */
 static void name_of(char out[LLEXT_MAX_NAME_LEN + 1], const char *path)
 {
-	const char *base = strrchr(path, '/');
-	size_t len;
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t len = strlen(base);
 
-	base = base ? base + 1 : path;
-	len = strlen(base);
 	if (len > 2 && strcmp(base + len - 2, ".o") == 0) {
 		len -= 2;
 	}
-	if (len > LLEXT_MAX_NAME_LEN) {
-		len = LLEXT_MAX_NAME_LEN;
-	}
-	memcpy(out, base, len);
-	out[len] = '\0';
+	snprintf(out, LLEXT_MAX_NAME_LEN + 1, "%.*s", (int)len, base);
 }
 
 static int load_one(struct slot *s, struct slot *all, size_t nloaded,
@@ -230,6 +218,11 @@ static int load_one(struct slot *s, struct slot *all, size_t nloaded,
 	s->load_ns = now_ns() - t0;
 	if (ret < 0) {
 		report(lc, s, -ret);
+		if (lc->n > 0) {
+			/* The messages may name the extension rather than the file: say which. */
+			fprintf(stderr, "%s: %s: not loaded (extension '%s')\n", PROG, s->path,
+			        s->name);
+		}
 		s->ext = NULL;
 		return ret;
 	}
@@ -270,7 +263,8 @@ static int cmp_part(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-static int list_one(const struct slot *s)
+/* The memory regions of @s, lowest address first, as the memory domain API sees them. */
+static int list_regions(const struct slot *s)
 {
 	static const char *const region_names[LLEXT_MEM_PARTITIONS] = {
 	    [LLEXT_MEM_TEXT] = "text",
@@ -279,9 +273,6 @@ static int list_one(const struct slot *s)
 	    [LLEXT_MEM_BSS] = "bss",
 	};
 	struct k_mem_domain domain = {0};
-	struct llext_reloc_count *counts;
-	struct llext_stats stats;
-	size_t ntypes, total = 0;
 	char prot[4];
 	int ret;
 
@@ -308,13 +299,25 @@ static int list_one(const struct slot *s)
 		printf("    %-7s 0x%012jx %8zu  %s  (%zu bytes used)\n", label, (uintmax_t)p->start,
 		       p->size, prot_string(p->attr, prot), used);
 	}
+	return 0;
+}
 
+static void list_exports(const struct slot *s)
+{
 	printf("  exports (%zu):\n", s->ext->exp_tab.sym_cnt);
 	for (size_t i = 0; i < s->ext->exp_tab.sym_cnt; i++) {
 		const struct llext_symbol *sym = &s->ext->exp_tab.syms[i];
 
 		printf("    %-28s 0x%012jx\n", sym->name, (uintmax_t)(uintptr_t)sym->addr);
 	}
+}
+
+/* Relocations by type, then the stubs and GOT entries they needed. */
+static int list_relocs(const struct slot *s)
+{
+	struct llext_reloc_count *counts;
+	struct llext_stats stats;
+	size_t ntypes, total = 0;
 
 	ntypes = llext_reloc_counts(s->ext, NULL, 0);
 	counts = calloc(ntypes ? ntypes : 1, sizeof(*counts));
@@ -337,21 +340,65 @@ static int list_one(const struct slot *s)
 	return 0;
 }
 
-static void print_time(const struct slot *s)
+/* --list: every extension's regions, exports and relocations; nothing runs. */
+static int list_all(const struct slot *slots, size_t n)
 {
-	struct llext_stats st;
+	for (size_t i = 0; i < n; i++) {
+		if (list_regions(&slots[i]) != 0) {
+			return EXIT_LOAD;
+		}
+		list_exports(&slots[i]);
+		if (list_relocs(&slots[i]) != 0) {
+			return EXIT_LOAD;
+		}
+	}
+	return 0;
+}
 
-	if (llext_get_stats(s->ext, &st) != 0) {
-		return;
+/* --time: one line per extension, in load order. */
+static void print_times(const struct slot *slots, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct slot *s = &slots[i];
+		struct llext_stats st;
+
+		if (llext_get_stats(s->ext, &st) != 0) {
+			continue;
+		}
+		fprintf(stderr, "%s: %s: time: parse %.3f ms, place %.3f ms, link %.3f ms, ", PROG,
+		        s->ext->name, st.parse_ns / 1e6, st.place_ns / 1e6, st.link_ns / 1e6);
+		if (s->brought_up) {
+			fprintf(stderr, "bringup %.3f ms, ", s->bringup_ns / 1e6);
+		} else {
+			fprintf(stderr, "bringup not run, ");
+		}
+		fprintf(stderr, "llext_load %.3f ms\n", s->load_ns / 1e6);
 	}
-	fprintf(stderr, "%s: %s: time: parse %.3f ms, place %.3f ms, link %.3f ms, ", PROG,
-	        s->ext->name, st.parse_ns / 1e6, st.place_ns / 1e6, st.link_ns / 1e6);
-	if (s->brought_up) {
-		fprintf(stderr, "bringup %.3f ms, ", s->bringup_ns / 1e6);
-	} else {
-		fprintf(stderr, "bringup not run, ");
+}
+
+/* Load every file in order; stop at the first that fails. */
+static int load_all(struct slot *slots, const struct options *opt, struct llext_load_param *param,
+                    struct log_capture *lc)
+{
+	for (int i = 0; i < opt->nfiles; i++) {
+		slots[i].path = opt->files[i];
+		if (load_one(&slots[i], slots, (size_t)i, param, lc) != 0) {
+			return EXIT_LOAD;
+		}
 	}
-	fprintf(stderr, "llext_load %.3f ms\n", s->load_ns / 1e6);
+	return 0;
+}
+
+/* Run constructors, in load order: what an extension links to is set up before it. */
+static void bringup_all(struct slot *slots, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t t0 = now_ns();
+
+		llext_bringup(slots[i].ext);
+		slots[i].bringup_ns = now_ns() - t0;
+		slots[i].brought_up = true;
+	}
 }
 
 /* Tear down and unload in reverse load order: dependents go before what they link to. */
@@ -365,7 +412,69 @@ static void unload_all(struct slot *slots, size_t n)
 	}
 }
 
-int main(int argc, char **argv)
+/* --call: 'void SYMBOL(void)' of @last. */
+static int call_fn(const struct slot *last, const char *symbol, struct log_capture *lc)
+{
+	int ret;
+
+	log_clear(lc);
+	ret = llext_call_fn(last->ext, symbol);
+	if (ret) {
+		report(lc, last, -ret);
+		return EXIT_LOAD;
+	}
+	return 0;
+}
+
+/* main(argc, argv) of @last, with argv[0] its path and the ARGs after "--"; its status. */
+static int call_main(const struct slot *last, const struct options *opt)
+{
+	int (*entry)(int, char **);
+	char **av;
+	int status;
+
+	entry = (int (*)(int, char **))(uintptr_t)llext_find_sym(&last->ext->exp_tab, "main");
+	if (!entry) {
+		fprintf(stderr, "%s: %s: no exported function 'main'; %s\n", PROG, last->path,
+		        "give one, or name the function to run with --call");
+		return EXIT_LOAD;
+	}
+	av = calloc((size_t)opt->nargs + 2, sizeof(*av));
+	if (!av) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		return EXIT_LOAD;
+	}
+	av[0] = (char *)last->path;
+	for (int i = 0; i < opt->nargs; i++) {
+		av[i + 1] = opt->args[i];
+	}
+	status = entry(opt->nargs + 1, av);
+	free(av);
+	return status;
+}
+
+/* The message for an option getopt_long() refused ('?' or ':'), as a usage error. */
+static int option_error(int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':') {
+		return usage_error("option '%s' requires an argument", arg);
+	}
+	if (strncmp(arg, "--", 2) != 0) {
+		return usage_error("invalid option '-%c'", optopt);
+	}
+	if (optopt) {
+		return usage_error("option '%s' takes no argument", arg);
+	}
+	return usage_error("unrecognized option '%s'", arg);
+}
+
+/* Sentinel of parse_args(): go on and run. Any other value is the exit status. */
+#define RUN (-1)
+
+/* Our options come before the first "--"; everything after it belongs to the extension. */
+static int parse_args(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
 	    {"call", required_argument, NULL, 'c'}, {"list", no_argument, NULL, 'l'},
@@ -373,42 +482,33 @@ int main(int argc, char **argv)
 	    {"verbose", no_argument, NULL, 'v'},    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0},
 	};
-	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
-	struct log_capture lc = {0};
-	struct options opt = {0};
-	struct slot *slots = NULL;
-	struct slot *last;
-	int nopt = argc, nfiles, status = 0, c;
-	char **args = NULL;
-	int nargs = 0;
+	int nopt = argc, c;
 
-	/* Everything after the first "--" belongs to the extension's main, not to us. */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			nopt = i;
-			args = argv + i + 1;
-			nargs = argc - i - 1;
+			opt->args = argv + i + 1;
+			opt->nargs = argc - i - 1;
 			break;
 		}
 	}
-
 	opterr = 0;
 	while ((c = getopt_long(nopt, argv, ":c:lstvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			opt.call = optarg;
+			opt->call = optarg;
 			break;
 		case 'l':
-			opt.list = true;
+			opt->list = true;
 			break;
 		case 's':
-			opt.strict = true;
+			opt->strict = true;
 			break;
 		case 't':
-			opt.timing = true;
+			opt->timing = true;
 			break;
 		case 'v':
-			opt.verbose = true;
+			opt->verbose = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -416,123 +516,93 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("llext-run (libllext) %s\n", LLEXT_RUN_VERSION);
 			return 0;
-		case ':':
-			return usage_error("option '%s' requires an argument", argv[optind - 1]);
 		default:
-			if (strncmp(argv[optind - 1], "--", 2) != 0) {
-				return usage_error("invalid option '-%c'", optopt);
-			}
-			if (optopt) {
-				return usage_error("option '%s' takes no argument",
-				                   argv[optind - 1]);
-			}
-			return usage_error("unrecognized option '%s'", argv[optind - 1]);
+			return option_error(c, argv);
 		}
 	}
-	nfiles = nopt - optind;
-	if (nfiles <= 0) {
+	/* getopt_long() moved the operands after the options, before nopt. */
+	opt->files = argv + optind;
+	opt->nfiles = nopt - optind;
+	return RUN;
+}
+
+/* Options that make no sense together, or without a file. */
+static int check_args(const struct options *opt)
+{
+	if (opt->nfiles <= 0) {
 		return usage_error("%s", "missing FILE.o operand");
 	}
-	if (opt.list && opt.call) {
+	if (opt->list && opt->call) {
 		return usage_error("%s", "--list runs nothing: it cannot be used with --call");
 	}
-	if (nargs > 0 && opt.call) {
+	if (opt->nargs > 0 && opt->call) {
 		return usage_error("%s", "ARGs after '--' go to main; --call takes none");
 	}
-	if (nargs > 0 && opt.list) {
+	if (opt->nargs > 0 && opt->list) {
 		return usage_error("%s", "ARGs after '--' go to main; --list runs nothing");
 	}
+	return RUN;
+}
 
-	slots = calloc((size_t)nfiles, sizeof(*slots));
+/* Load, then list or bring up and run; always unload. */
+static int run(const struct options *opt)
+{
+	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
+	size_t n = (size_t)opt->nfiles;
+	struct log_capture lc = {0};
+	struct slot *slots;
+	int status;
+
+	slots = calloc(n, sizeof(*slots));
 	if (!slots) {
 		fprintf(stderr, "%s: out of memory\n", PROG);
 		return EXIT_LOAD;
 	}
-	param.exports_only = opt.strict;
-	lc.verbose = opt.verbose;
-	llext_set_log(opt.verbose ? LLEXT_LOG_DBG : LLEXT_LOG_ERR, log_sink, &lc);
+	param.exports_only = opt->strict;
+	lc.verbose = opt->verbose;
+	llext_set_log(opt->verbose ? LLEXT_LOG_DBG : LLEXT_LOG_ERR, log_sink, &lc);
 
-	for (int i = 0; i < nfiles; i++) {
-		slots[i].path = argv[optind + i];
-		if (load_one(&slots[i], slots, (size_t)i, &param, &lc) != 0) {
-			status = EXIT_LOAD;
-			goto out;
+	status = load_all(slots, opt, &param, &lc);
+	if (status == 0) {
+		if (opt->list) {
+			status = list_all(slots, n);
+		} else {
+			bringup_all(slots, n);
+		}
+		if (opt->timing) {
+			print_times(slots, n);
 		}
 	}
-	last = &slots[nfiles - 1];
-
-	if (opt.list) {
-		for (int i = 0; i < nfiles; i++) {
-			if (list_one(&slots[i]) != 0) {
-				status = EXIT_LOAD;
-				break;
-			}
+	if (status == 0 && !opt->list) {
+		/* Our output so far comes before anything the extension prints. */
+		fflush(NULL);
+		if (opt->call) {
+			status = call_fn(&slots[n - 1], opt->call, &lc);
+		} else {
+			status = call_main(&slots[n - 1], opt);
 		}
-		if (opt.timing) {
-			for (int i = 0; i < nfiles; i++) {
-				print_time(&slots[i]);
-			}
-		}
-		goto out;
+		fflush(NULL);
 	}
 
-	for (int i = 0; i < nfiles; i++) {
-		uint64_t t0 = now_ns();
-
-		llext_bringup(slots[i].ext);
-		slots[i].bringup_ns = now_ns() - t0;
-		slots[i].brought_up = true;
-	}
-	if (opt.timing) {
-		for (int i = 0; i < nfiles; i++) {
-			print_time(&slots[i]);
-		}
-	}
-
-	fflush(NULL);
-	if (opt.call) {
-		int ret;
-
-		log_clear(&lc);
-		ret = llext_call_fn(last->ext, opt.call);
-		if (ret) {
-			report(&lc, last, -ret);
-			status = EXIT_LOAD;
-		}
-	} else {
-		int (*entry)(int, char **);
-		char **av;
-
-		entry =
-		    (int (*)(int, char **))(uintptr_t)llext_find_sym(&last->ext->exp_tab, "main");
-		if (!entry) {
-			fprintf(stderr,
-			        "%s: %s: no exported function 'main'; give one, or name the "
-			        "function to run with --call\n",
-			        PROG, last->path);
-			status = EXIT_LOAD;
-			goto out;
-		}
-		av = calloc((size_t)nargs + 2, sizeof(*av));
-		if (!av) {
-			fprintf(stderr, "%s: out of memory\n", PROG);
-			status = EXIT_LOAD;
-			goto out;
-		}
-		av[0] = (char *)last->path;
-		for (int i = 0; i < nargs; i++) {
-			av[i + 1] = args[i];
-		}
-		status = entry(nargs + 1, av);
-		free(av);
-	}
-	fflush(NULL);
-
-out:
-	unload_all(slots, (size_t)nfiles);
+	unload_all(slots, n);
 	free(slots);
 	llext_set_log(LLEXT_LOG_ERR, NULL, NULL);
 	log_clear(&lc);
 	free(lc.msgs);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt = {0};
+	int status;
+
+	status = parse_args(argc, argv, &opt);
+	if (status == RUN) {
+		status = check_args(&opt);
+	}
+	if (status == RUN) {
+		status = run(&opt);
+	}
 	return status;
 }

@@ -43,7 +43,10 @@ EXPORT_SYMBOL(plugind_ticks);
 
 /* ---- loading and unloading ---- */
 
-/* A plugin's name: its file's base name without ".o", cut as libllext cuts names. */
+/*
+ * A plugin's name: its file's base name without ".o", at most LLEXT_MAX_NAME_LEN characters.
+ * That is llext-run's rule (llext-run(1)), so a plugin has the same name under both programs.
+ */
 static void plugin_name(char out[LLEXT_MAX_NAME_LEN + 1], const char *path)
 {
 	const char *base = strrchr(path, '/');

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "logcap.h"
 
 static void replay(void **state)
 {

@@ -21,6 +21,8 @@
 #include <llext/fs_loader.h>
 
 #include "common.h"
+#include "logcap.h"
+#include "reserve.h"
 #include "maptrack.h"
 
 #define MIB (1u << 20)
@@ -283,7 +285,7 @@ static const struct lib libs[] = {
     {"zlib", check_zlib, false}, {"bzip2", check_bzip2, true},  {"lzma", check_lzma, false},
     {"zstd", check_zstd, true},  {"expat", check_expat, false}, {"sqlite3", check_sqlite3, false},
 };
-#define NLIBS (sizeof(libs) / sizeof(libs[0]))
+#define NLIBS (ARRAY_SIZE(libs))
 
 static uint64_t distance(uintptr_t a, uintptr_t b)
 {

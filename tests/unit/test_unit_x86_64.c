@@ -12,18 +12,6 @@
 
 const struct llext_arch *unit_arch = &llext_arch_x86_64;
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static const struct llext_reloc_desc *desc(uint32_t type)
-{
-	const struct llext_reloc_desc *d = llext_arch_reloc(&llext_arch_x86_64, type);
-
-	if (!d) {
-		fail_msg("type %u is not in the table", type);
-	}
-	return d;
-}
-
 static void test_table(void **state)
 {
 	static const uint32_t tls[] = {
@@ -37,14 +25,14 @@ static void test_table(void **state)
 	(void)state;
 	check_table("R_X86_64_");
 	for (size_t i = 0; i < ARRAY_SIZE(tls); i++) {
-		assert_true(desc(tls[i])->flags & LLEXT_RF_TLS);
+		assert_true(unit_desc(tls[i])->flags & LLEXT_RF_TLS);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(dynamic); i++) {
-		assert_true(desc(dynamic[i])->flags & LLEXT_RF_DYNAMIC);
+		assert_true(unit_desc(dynamic[i])->flags & LLEXT_RF_DYNAMIC);
 	}
-	assert_true(desc(R_X86_64_PLT32)->flags & LLEXT_RF_STUB);
-	assert_true(desc(R_X86_64_GOTPCREL)->flags & LLEXT_RF_GOT);
-	assert_true(desc(R_X86_64_GOTPC32)->flags & LLEXT_RF_GOTBASE);
+	assert_true(unit_desc(R_X86_64_PLT32)->flags & LLEXT_RF_STUB);
+	assert_true(unit_desc(R_X86_64_GOTPCREL)->flags & LLEXT_RF_GOT);
+	assert_true(unit_desc(R_X86_64_GOTPC32)->flags & LLEXT_RF_GOTBASE);
 	assert_int_equal(llext_arch_x86_64.stub_size, 8);
 	assert_null(llext_arch_x86_64.sync_icache);
 }
@@ -68,9 +56,10 @@ static void test_no_got(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
 		uint8_t buf[8] = {1, 2, 3, 4, 5, 6, 7, 8};
 
-		assert_int_equal(llext_arch_x86_64.apply(&(struct llext_reloc){
-				     .desc = desc(types[i]), .loc = buf, .P = 0x1000, .S = 0x2000}),
-		                 LLEXT_RELOC_NOGOT);
+		assert_int_equal(
+		    llext_arch_x86_64.apply(&(struct llext_reloc){
+			.desc = unit_desc(types[i]), .loc = buf, .P = 0x1000, .S = 0x2000}),
+		    LLEXT_RELOC_NOGOT);
 		assert_int_equal(buf[0], 1);
 		assert_int_equal(buf[7], 8);
 	}
@@ -82,12 +71,13 @@ static void test_plt32_without_stub(void **state)
 	uint8_t buf[4] = {0};
 
 	(void)state;
-	assert_int_equal(llext_arch_x86_64.apply(&(struct llext_reloc){.desc = desc(R_X86_64_PLT32),
-	                                                               .loc = buf,
-	                                                               .P = 0x7f0000000000,
-	                                                               .S = 0x1000,
-	                                                               .A = (uint64_t)-4}),
-	                 LLEXT_RELOC_RANGE);
+	assert_int_equal(
+	    llext_arch_x86_64.apply(&(struct llext_reloc){.desc = unit_desc(R_X86_64_PLT32),
+	                                                  .loc = buf,
+	                                                  .P = 0x7f0000000000,
+	                                                  .S = 0x1000,
+	                                                  .A = (uint64_t)-4}),
+	    LLEXT_RELOC_RANGE);
 }
 
 int main(void)

@@ -346,6 +346,23 @@ static void plot_point(FILE *out, const char *obj, const char *so)
 	free(name);
 }
 
+/* --plot: SMALL, then each OBJ.o/LIB.so pair, then LARGE, from @files (SMALL.o SMALL.so ...). */
+static void write_plot(const char *path, char **files, int nfiles)
+{
+	FILE *out = fopen(path, "w");
+
+	if (!out) {
+		die(path, strerror(errno));
+	}
+	fprintf(out, "# bytes libllext_us dlopen_us object\n");
+	plot_point(out, files[0], files[1]);
+	for (int k = 4; k + 1 < nfiles; k += 2) {
+		plot_point(out, files[k], files[k + 1]);
+	}
+	plot_point(out, files[2], files[3]);
+	fclose(out);
+}
+
 int main(int argc, char **argv)
 {
 	const char *plot = NULL;
@@ -399,18 +416,7 @@ int main(int argc, char **argv)
 	growth(small_o);
 
 	if (plot) {
-		FILE *out = fopen(plot, "w");
-
-		if (!out) {
-			die(plot, strerror(errno));
-		}
-		fprintf(out, "# bytes libllext_us dlopen_us object\n");
-		plot_point(out, small_o, small_so);
-		for (int k = i + 4; k + 1 < argc; k += 2) {
-			plot_point(out, argv[k], argv[k + 1]);
-		}
-		plot_point(out, large_o, large_so);
-		fclose(out);
+		write_plot(plot, argv + i, argc - i);
 	}
 	return 0;
 }

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* libllext's log, captured for a test to check (tests/logcap.c). */
+#ifndef TESTS_LOGCAP_H
+#define TESTS_LOGCAP_H
+
+#include <stdbool.h>
+
+/* Messages libllext logged since log_capture_start(), one per line. */
+void log_capture_start(void);
+void log_capture_stop(void);
+bool log_contains(const char *needle);
+const char *log_text(void);
+
+#endif
