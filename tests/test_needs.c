@@ -18,6 +18,7 @@
 #include <llext/symbol.h>
 
 #include "common.h"
+#include "logcap.h"
 
 #define SQLITE "libsqlite3.so.0"
 
