@@ -37,6 +37,9 @@ enum { EXIT_LOAD = 1, EXIT_USAGE = 2 };
 struct options {
 	bool list, strict, verbose, timing;
 	const char *call;
+	/* --library names as dlopen() takes them, NULL-terminated (room for one per argument). */
+	char **libs;
+	int nlibs;
 	/* The FILE.o operands, and main's ARGs (after "--"). */
 	char **files, **args;
 	int nfiles, nargs;
@@ -148,6 +151,9 @@ static void usage(FILE *out)
 	    "                     main, and exit with status 0\n"
 	    "  -l, --list         print each extension's memory regions, exports and\n"
 	    "                     relocation counts, and run nothing (not even constructors)\n"
+	    "  -N, --library=NAME open libNAME.so for every extension, as the linker's -lNAME\n"
+	    "                     names it (NAME with a '/' or '.so' is used as it is);\n"
+	    "                     may be repeated\n"
 	    "  -s, --strict       resolve symbols only against exported tables (EXPORT_SYMBOL\n"
 	    "                     and other extensions), not the process's global symbols\n"
 	    "  -t, --time         print how long parsing, placement, linking and bringup took\n"
@@ -474,13 +480,36 @@ static int option_error(int c, char **argv)
 #define RUN (-1)
 
 /* Our options come before the first "--"; everything after it belongs to the extension. */
+/*
+ * --library=NAME: libNAME.so, as the linker's -lNAME, found as the dynamic linker finds
+ * libraries; a NAME that is already a file name (a '/' or ".so" in it) is taken as it is.
+ */
+static int add_library(struct options *opt, const char *name)
+{
+	bool as_is = strchr(name, '/') || strstr(name, ".so");
+	char *lib = malloc(strlen(name) + sizeof("lib.so"));
+
+	if (!lib) {
+		fprintf(stderr, "%s: out of memory\n", PROG);
+		return -1;
+	}
+	sprintf(lib, as_is ? "%s" : "lib%s.so", name);
+	opt->libs[opt->nlibs++] = lib;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
-	    {"call", required_argument, NULL, 'c'}, {"list", no_argument, NULL, 'l'},
-	    {"strict", no_argument, NULL, 's'},     {"time", no_argument, NULL, 't'},
-	    {"verbose", no_argument, NULL, 'v'},    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0},
+	    {"call", required_argument, NULL, 'c'},
+	    {"list", no_argument, NULL, 'l'},
+	    {"strict", no_argument, NULL, 's'},
+	    {"time", no_argument, NULL, 't'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"library", required_argument, NULL, 'N'},
+	    {NULL, 0, NULL, 0},
 	};
 	int nopt = argc, c;
 
@@ -493,13 +522,18 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		}
 	}
 	opterr = 0;
-	while ((c = getopt_long(nopt, argv, ":c:lstvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(nopt, argv, ":c:lN:stvhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			opt->call = optarg;
 			break;
 		case 'l':
 			opt->list = true;
+			break;
+		case 'N':
+			if (add_library(opt, optarg) != 0) {
+				return EXIT_LOAD;
+			}
 			break;
 		case 's':
 			opt->strict = true;
@@ -559,6 +593,7 @@ static int run(const struct options *opt)
 		return EXIT_LOAD;
 	}
 	param.exports_only = opt->strict;
+	param.libraries = (const char *const *)opt->libs;
 	lc.verbose = opt->verbose;
 	llext_set_log(opt->verbose ? LLEXT_LOG_DBG : LLEXT_LOG_ERR, log_sink, &lc);
 
@@ -595,14 +630,21 @@ static int run(const struct options *opt)
 int main(int argc, char **argv)
 {
 	struct options opt = {0};
-	int status;
+	int status = EXIT_LOAD;
 
-	status = parse_args(argc, argv, &opt);
+	opt.libs = calloc((size_t)argc + 1, sizeof(*opt.libs));
+	if (opt.libs) {
+		status = parse_args(argc, argv, &opt);
+	}
 	if (status == RUN) {
 		status = check_args(&opt);
 	}
 	if (status == RUN) {
 		status = run(&opt);
 	}
+	for (int i = 0; opt.libs && i < opt.nlibs; i++) {
+		free(opt.libs[i]);
+	}
+	free(opt.libs);
 	return status;
 }

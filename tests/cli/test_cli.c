@@ -560,6 +560,53 @@ static void test_missing_symbol(void **state)
 	result_free(&r);
 }
 
+static void test_library(void **state)
+{
+	const char *obj = path_of("cli-sqlite.o");
+	struct result r;
+
+	(void)state;
+	/* llext-run does not link libsqlite3: without the option the symbol is missing. */
+	llext_run(&r, obj);
+	assert_int_equal(r.status, 1);
+	assert_logged(r.err, "cli-sqlite", "undefined symbol 'sqlite3_libversion_number'");
+	result_free(&r);
+
+	llext_run(&r, "--library=sqlite3", obj);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "sqlite major 3\n");
+	result_free(&r);
+
+	llext_run(&r, "-N", "libsqlite3.so.0", "-N", "libm.so.6", obj);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "sqlite major 3\n");
+	result_free(&r);
+
+	llext_run(&r, "--library=llext-no-such", obj);
+	assert_int_equal(r.status, 1);
+	assert_logged(r.err, "cli-sqlite", "cannot open the library 'libllext-no-such.so'");
+	assert_not_loaded(r.err, obj, "cli-sqlite");
+	result_free(&r);
+}
+
+/* Two C++ objects, std::vector, std::string and an exception across them, no option. */
+static void test_cxx_objects(void **state)
+{
+	const char *lib = path_of("cli-cxxlib.o"), *app = path_of("cli-cxxmain.o");
+	struct result r;
+
+	(void)state;
+	llext_run(&r, lib, app, "--", "x", "y");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "x+y\n");
+	result_free(&r);
+
+	llext_run(&r, lib, app);
+	assert_int_equal(r.status, 3);
+	assert_string_equal(r.out, "caught: nothing to join\n");
+	result_free(&r);
+}
+
 static void test_not_elf(void **state)
 {
 	static const char junk[] = "This is not an ELF object, but it is longer than an ELF header "
@@ -815,6 +862,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_call),         cmocka_unit_test(test_link_order),
 	    cmocka_unit_test(test_strict),       cmocka_unit_test(test_missing_symbol),
 	    cmocka_unit_test(test_not_elf),      cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_library),      cmocka_unit_test(test_cxx_objects),
 	    cmocka_unit_test(test_names),        cmocka_unit_test(test_list),
 	    cmocka_unit_test(test_time),         cmocka_unit_test(test_verbose),
 	    cmocka_unit_test(test_plugind),
