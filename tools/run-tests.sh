@@ -2,7 +2,8 @@
 # Sets everything up on a fresh Debian 12 machine and runs the whole test suite:
 #
 #   native   the native build (GCC), its API reference, the install check, and every test,
-#            then every test again under valgrind (memory errors and leaks fail)
+#            then every test again under valgrind (memory errors and leaks fail); then the
+#            build-system checks: static linking, CMake's find_package, Meson subproject
 #   asan     every test built with AddressSanitizer and UndefinedBehaviorSanitizer
 #   tsan     the concurrency tests built with ThreadSanitizer
 #   aarch64  the AArch64 cross build, every test executed under qemu-aarch64
@@ -32,6 +33,7 @@ for b in ${*:-native asan tsan aarch64 fuzz}; do
 		meson test -C build/native --print-errorlogs
 		meson test -C build/native --print-errorlogs --setup valgrind --no-suite soak
 		tools/check-install.sh build/native
+		tools/check-buildsys.sh
 		;;
 	asan)
 		setup build/asan -Db_sanitize=address,undefined -Db_lundef=false \
