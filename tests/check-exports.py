@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """The public ABI three ways must agree: functions declared in include/llext/*.h (not static
-inline), names in the version script, and symbols the shared library exports."""
+inline), names in the version script, and symbols the library (shared, or static) exports."""
 import re
 import subprocess
 import sys
@@ -19,12 +19,15 @@ script = re.sub(r'/\*.*?\*/', '', version_script.read_text(), flags=re.S)
 body = re.search(r'global:(.*?)local:', script, re.S).group(1)
 listed = set(re.findall(r'(\w+)\s*;', body))
 
-out = subprocess.run(['readelf', '--dyn-syms', '--wide', library], check=True,
+# A static library (-Ddefault_library=static) exports what it defines with default visibility.
+symbols = '--syms' if library.endswith('.a') else '--dyn-syms'
+out = subprocess.run(['readelf', symbols, '--wide', library], check=True,
                      capture_output=True, text=True).stdout
 exported = set()
 for line in out.splitlines():
     f = line.split()
-    if len(f) >= 8 and f[4] == 'GLOBAL' and f[6] != 'UND' and f[3] == 'FUNC':
+    if (len(f) >= 8 and f[4] == 'GLOBAL' and f[5] == 'DEFAULT' and f[6] != 'UND'
+            and f[3] == 'FUNC'):
         exported.add(f[7].split('@')[0])
 
 ok = True

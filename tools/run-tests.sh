@@ -2,13 +2,15 @@
 # Sets everything up on a fresh Debian 12 machine and runs the whole test suite:
 #
 #   native   the native build (GCC), its API reference, the install check, and every test,
-#            then every test again under valgrind (memory errors and leaks fail)
+#            then every test again under valgrind (memory errors and leaks fail); then the
+#            build-system checks: static linking, CMake's find_package, Meson subproject
 #   asan     every test built with AddressSanitizer and UndefinedBehaviorSanitizer
 #   tsan     the concurrency tests built with ThreadSanitizer
 #   aarch64  the AArch64 cross build, every test executed under qemu-aarch64
+#   dist     the release tarball (meson dist) of the committed tree, built and tested unpacked
 #   fuzz     the libFuzzer targets, for a bounded time (FUZZ_SECONDS per target, default 60)
 #
-# Usage: tools/run-tests.sh [native|asan|tsan|aarch64|fuzz]...   (default: all of them)
+# Usage: tools/run-tests.sh [native|asan|tsan|aarch64|dist|fuzz]...   (default: all of them)
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -22,7 +24,7 @@ setup() {
 }
 
 # The soak test takes seconds natively and hours under emulation or instrumentation.
-for b in ${*:-native asan tsan aarch64 fuzz}; do
+for b in ${*:-native asan tsan aarch64 dist fuzz}; do
 	echo "== $b"
 	case "$b" in
 	native)
@@ -32,6 +34,7 @@ for b in ${*:-native asan tsan aarch64 fuzz}; do
 		meson test -C build/native --print-errorlogs
 		meson test -C build/native --print-errorlogs --setup valgrind --no-suite soak
 		tools/check-install.sh build/native
+		tools/check-buildsys.sh
 		;;
 	asan)
 		setup build/asan -Db_sanitize=address,undefined -Db_lundef=false \
@@ -49,11 +52,17 @@ for b in ${*:-native asan tsan aarch64 fuzz}; do
 		ninja -C build/aarch64
 		meson test -C build/aarch64 --print-errorlogs --no-suite soak
 		;;
+	dist)
+		# Only what git tracks goes into the tarball: a file left out fails here. The tarball
+		# is configured with this build's options, so build/dist takes the defaults.
+		setup build/dist
+		meson dist -C build/dist --formats xztar
+		;;
 	fuzz)
 		tools/fuzz.sh "${FUZZ_SECONDS:-60}"
 		;;
 	*)
-		echo "run-tests.sh: unknown build '$b' (native, asan, tsan, aarch64, fuzz)" >&2
+		echo "run-tests.sh: unknown build '$b' (native, asan, tsan, aarch64, dist, fuzz)" >&2
 		exit 2
 		;;
 	esac

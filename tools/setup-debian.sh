@@ -9,7 +9,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	SUDO=sudo
 fi
 
-native="meson ninja-build pkgconf gcc g++ clang lld llvm binutils valgrind doxygen gnuplot-nox
+native="meson ninja-build pkgconf cmake gcc g++ clang lld llvm binutils valgrind doxygen gnuplot-nox
 	libelf-dev libcmocka-dev
 	zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libexpat1-dev libsqlite3-dev
 	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
