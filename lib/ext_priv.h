@@ -20,6 +20,17 @@
 struct llext_arch;
 struct llext_export_node;
 
+/* What the keep_section_info load parameter keeps: tables.c fills it, inspect.c reads it. */
+struct llext_sections {
+	size_t n;
+	Elf64_Shdr *shdr;  /* the object's headers, as in the file */
+	uint64_t *offset;  /* each section's offset in its region */
+	uint32_t *region;  /* each section's region, LLEXT_MEM_COUNT if it was not loaded */
+	const char *names; /* the section name table */
+	size_t names_size;
+	Elf64_Shdr region_hdr[LLEXT_MEM_COUNT]; /* each region described as one section */
+};
+
 /* An extension as libllext holds it; the public part comes first. */
 struct llext_internal {
 	struct llext pub;
@@ -50,8 +61,9 @@ struct llext_internal {
 	uint64_t mark; /* scratch for dependency de-duplication, under the registry lock */
 	void **libs;   /* dlopen() handles of the libraries it needs (resolve.c) */
 	size_t nlibs;
-	void *eh_frame;  /* registered with the unwinder, or NULL */
-	bool dso_handle; /* uses __dso_handle: run __cxa_finalize() on teardown */
+	void *eh_frame;                  /* registered with the unwinder, or NULL */
+	bool dso_handle;                 /* uses __dso_handle: run __cxa_finalize() on teardown */
+	struct llext_sections *sections; /* with keep_section_info, until freed */
 
 	bool brought_up, torn_down;
 };

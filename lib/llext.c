@@ -265,7 +265,7 @@ static int load_locked(struct llext_loader *loader, const char *name, struct lle
 }
 
 LLEXT_EXPORT int llext_load(struct llext_loader *loader, const char *name, struct llext **ext,
-                            struct llext_load_param *ldr_parm)
+                            const struct llext_load_param *ldr_parm)
 {
 	static const struct llext_load_param defaults = LLEXT_LOAD_PARAM_DEFAULT;
 	int ret;
@@ -410,6 +410,62 @@ LLEXT_EXPORT int llext_teardown(struct llext *ext)
 	if (run) {
 		run_dtors(ie);
 	}
+	return 0;
+}
+
+LLEXT_EXPORT void llext_bootstrap(struct llext *ext, llext_entry_fn_t entry_fn, void *user_data)
+{
+	if (llext_bringup(ext) != 0) {
+		return;
+	}
+	if (entry_fn) {
+		entry_fn(user_data);
+	}
+	llext_teardown(ext);
+}
+
+/* The setup (preinit then init) or cleanup list, in run order, and its size in bytes. */
+static void *const *fn_list(const struct llext_internal *ie, bool is_init, size_t *bytes)
+{
+	*bytes = is_init ? ie->nctors * sizeof(*ie->ctors) : ie->ndtors * sizeof(*ie->dtors);
+	return is_init ? (void *const *)ie->ctors : (void *const *)ie->dtors;
+}
+
+LLEXT_EXPORT ssize_t llext_get_fn_table(struct llext *ext, bool is_init, void *buf, size_t size)
+{
+	void *const *list;
+	size_t bytes;
+
+	if (!ext) {
+		return -EINVAL;
+	}
+	list = fn_list(to_internal(ext), is_init, &bytes);
+	if (buf && size < bytes) {
+		return -ENOMEM;
+	}
+	if (buf && bytes) {
+		memcpy(buf, list, bytes);
+	}
+	return (ssize_t)bytes;
+}
+
+LLEXT_EXPORT ssize_t llext_get_fn_table_entry(struct llext *ext, bool is_init, void **ptr,
+                                              size_t idx)
+{
+	void *const *list;
+	size_t bytes;
+
+	if (!ext) {
+		return -EINVAL;
+	}
+	list = fn_list(to_internal(ext), is_init, &bytes);
+	if (!ptr) {
+		return (ssize_t)bytes;
+	}
+	if (idx >= bytes / sizeof(*list)) {
+		return -EINVAL;
+	}
+	*ptr = list[idx];
 	return 0;
 }
 

@@ -82,7 +82,8 @@ static const stage_fn place_stages[] = {
 
 /* Fill the mapping, link it, and make it what it will stay. */
 static const stage_fn link_stages[] = {
-    llext_mem_copy, llext_reloc_apply, llext_tables_build, llext_mem_protect, register_eh_frame,
+    llext_mem_copy,    llext_reloc_apply, llext_tables_build,
+    llext_tables_keep, llext_mem_protect, register_eh_frame,
 };
 
 static int run_stages(struct llext_load *ld, struct llext_loader *ldr)
@@ -171,6 +172,7 @@ void llext_free(struct llext_internal *ie)
 	free(ie->dtors);
 	free(ie->sect_addr);
 	free(ie->reloc_counts);
+	free(ie->sections);
 	for (size_t i = 0; i < ie->nlibs; i++) {
 		dlclose(ie->libs[i]);
 	}

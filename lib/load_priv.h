@@ -247,5 +247,7 @@ int llext_reloc_apply(struct llext_load *ld);
 /* ---- tables.c ---- */
 
 int llext_tables_build(struct llext_load *ld);
+/* With the keep_section_info load parameter: ie->sections. */
+int llext_tables_keep(struct llext_load *ld);
 
 #endif /* LLEXT_LOAD_PRIV_H */

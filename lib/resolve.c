@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * Symbol resolution: every symbol of the object gets a kind, and those defined outside the
- * extension an address. An undefined symbol is looked up, in order, in what the extension binds
- * to itself (the static part of the C library), the host's EXPORT_SYMBOL() tables, the other
- * extensions' exports, the process's global symbols (unless the load says otherwise), the
- * libraries the extension needs, and the compiler's runtime.
+ * extension an address. An undefined symbol is looked up, in order, in the load's overrides, in
+ * what the extension binds to itself (the static part of the C library), the host's EXPORT_SYMBOL()
+ * tables, the other extensions' exports, the process's global symbols (unless the load says
+ * otherwise), the libraries the extension needs, and the compiler's runtime.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -55,7 +55,10 @@ static int lookup(struct llext_load *ld, const char *name, uint64_t *addr)
 	const void *p;
 	void *q;
 
-	b = ld->bound ? llext_symtable_lookup(ld->bound, name, h) : NULL;
+	b = ld->param->overrides ? llext_symtable_lookup(ld->param->overrides, name, h) : NULL;
+	if (!b && ld->bound) {
+		b = llext_symtable_lookup(ld->bound, name, h);
+	}
 	p = b ? b->addr : llext_host_lookup(name, h);
 	if (p) {
 		*addr = (uintptr_t)p;

@@ -270,6 +270,27 @@ static int cmp_fn_sect(const void *a, const void *b)
 	return x->sect < y->sect ? -1 : x->sect > y->sect;
 }
 
+/* The lists as regions, as Zephyr shows its copies of the arrays: preinit entries come first. */
+static void show_fn_regions(struct llext_internal *ie)
+{
+	size_t pre = ie->pub.mem_size[LLEXT_MEM_PREINIT];
+	struct {
+		enum llext_mem r;
+		void *start;
+		size_t size;
+	} lists[] = {
+	    {LLEXT_MEM_PREINIT, ie->ctors, pre},
+	    {LLEXT_MEM_INIT, (uint8_t *)ie->ctors + pre, ie->nctors * sizeof(*ie->ctors) - pre},
+	    {LLEXT_MEM_FINI, ie->dtors, ie->ndtors * sizeof(*ie->dtors)},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+		ie->pub.mem[lists[i].r] = lists[i].size ? lists[i].start : NULL;
+		ie->pub.mem_size[lists[i].r] = lists[i].size;
+		ie->pub.mem_on_heap[lists[i].r] = lists[i].size != 0;
+	}
+}
+
 /* Appends the entries of array section @f to the constructor or destructor list. */
 static int add_fns(struct llext_load *ld, const struct fn_sect *f)
 {
@@ -297,6 +318,7 @@ static int add_fns(struct llext_load *ld, const struct fn_sect *f)
 			ie->dtors[ie->ndtors++] = (void (*)(void))(uintptr_t)fn;
 		} else {
 			ie->ctors[ie->nctors++] = (void (*)(void))(uintptr_t)fn;
+			ie->pub.mem_size[LLEXT_MEM_PREINIT] += f->kind == FN_PREINIT ? 8 : 0;
 		}
 	}
 	return 0;
@@ -356,6 +378,9 @@ static int build_fn_tables(struct llext_load *ld)
 		ie->dtors[i] = ie->dtors[ie->ndtors - 1 - i];
 		ie->dtors[ie->ndtors - 1 - i] = t;
 	}
+	if (!ret) {
+		show_fn_regions(ie);
+	}
 	return ret;
 }
 
@@ -374,4 +399,68 @@ int llext_tables_build(struct llext_load *ld)
 		LOG_ERR("%s: out of memory building the constructor tables", ld->name);
 	}
 	return ret;
+}
+
+/* ---- section information (keep_section_info) ---- */
+
+/* One region as a section header: what it holds, where, how big. */
+static void region_header(const struct llext_load *ld, enum llext_mem r, Elf64_Shdr *h)
+{
+	static const uint64_t flags[LLEXT_MEM_PARTITIONS] = {
+	    [LLEXT_MEM_TEXT] = SHF_ALLOC | SHF_EXECINSTR,
+	    [LLEXT_MEM_DATA] = SHF_ALLOC | SHF_WRITE,
+	    [LLEXT_MEM_RODATA] = SHF_ALLOC,
+	    [LLEXT_MEM_BSS] = SHF_ALLOC | SHF_WRITE,
+	};
+
+	memset(h, 0, sizeof(*h));
+	h->sh_type = r == LLEXT_MEM_BSS ? SHT_NOBITS : SHT_PROGBITS;
+	h->sh_addr = (uintptr_t)ld->ie->pub.mem[r];
+	h->sh_size = ld->ie->pub.mem_size[r];
+	if (r < LLEXT_MEM_PARTITIONS) {
+		h->sh_flags = flags[r];
+		h->sh_addralign = ld->region[r].align;
+	} else {
+		h->sh_addralign = 8; /* tables of pointers, on the heap */
+	}
+}
+
+int llext_tables_keep(struct llext_load *ld)
+{
+	const struct llext_elf *e = &ld->elf;
+	size_t n = e->shnum;
+	struct llext_sections *k;
+	char *names;
+
+	if (!ld->param->keep_section_info) {
+		return 0;
+	}
+	/* One block: the structure, then headers, offsets, regions and names. */
+	k = llext_malloc(sizeof(*k) + n * (sizeof(Elf64_Shdr) + 8 + 4) + e->shstr_size);
+	if (!k) {
+		LOG_ERR("%s: out of memory keeping the section information", ld->name);
+		return -ENOMEM;
+	}
+	k->n = n;
+	k->shdr = (Elf64_Shdr *)(k + 1);
+	k->offset = (uint64_t *)(k->shdr + n);
+	k->region = (uint32_t *)(k->offset + n);
+	names = (char *)(k->region + n);
+	memcpy(names, e->shstr, e->shstr_size);
+	k->names = names;
+	k->names_size = e->shstr_size;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t r = ld->sect[i].region;
+
+		k->shdr[i] = *e->shdr[i];
+		k->region[i] = r;
+		k->offset[i] =
+		    r < LLEXT_MEM_PARTITIONS ? ld->sect[i].offset - ld->region[r].off : 0;
+	}
+	for (int r = 0; r < LLEXT_MEM_COUNT; r++) {
+		region_header(ld, (enum llext_mem)r, &k->region_hdr[r]);
+	}
+	ld->ie->sections = k;
+	ld->ie->pub.alloc_size += sizeof(*k) + n * (sizeof(Elf64_Shdr) + 12) + e->shstr_size;
+	return 0;
 }

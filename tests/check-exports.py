@@ -16,8 +16,10 @@ for h in sorted(headers_dir.glob('*.h')):
         declared.add(m.group(1))
 
 script = re.sub(r'/\*.*?\*/', '', version_script.read_text(), flags=re.S)
-body = re.search(r'global:(.*?)local:', script, re.S).group(1)
-listed = set(re.findall(r'(\w+)\s*;', body))
+# Every node's global names (one node per release; only the first has a local: part).
+listed = set()
+for body in re.findall(r'global:(.*?)(?:local:|\})', script, re.S):
+    listed |= set(re.findall(r'(\w+)\s*;', body))
 
 # A static library (-Ddefault_library=static) exports what it defines with default visibility.
 symbols = '--syms' if library.endswith('.a') else '--dyn-syms'

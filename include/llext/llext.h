@@ -50,6 +50,12 @@ enum llext_mem {
 	LLEXT_MEM_STRTAB,
 	/** Section name string table; only during a load. */
 	LLEXT_MEM_SHSTRTAB,
+	/** Early setup functions (.preinit_array entries), in run order (heap). */
+	LLEXT_MEM_PREINIT,
+	/** Setup functions (.init_array and .ctors entries), in run order (heap). */
+	LLEXT_MEM_INIT,
+	/** Cleanup functions (.fini_array and .dtors entries), in run order (heap). */
+	LLEXT_MEM_FINI,
 
 	/** Number of regions. */
 	LLEXT_MEM_COUNT,
@@ -104,6 +110,18 @@ struct llext_load_param {
 	 * that order after the process's global symbols.
 	 */
 	const char *const *libraries;
+	/**
+	 * Keep the object's section headers and names, and where each section went, after the
+	 * load, for llext_get_section_header() and the functions of <llext/inspect.h>. They are
+	 * freed by llext_free_inspection_data() or with the extension.
+	 */
+	bool keep_section_info;
+	/**
+	 * A table searched before anything else for this load's undefined symbols, or NULL: to
+	 * bind an extension's imports to test doubles for one load (a table built by hand, with
+	 * no index, is searched in order).
+	 */
+	const struct llext_symtable *overrides;
 };
 
 /** @brief Default loader parameters. */
@@ -163,7 +181,7 @@ int llext_iterate(int (*fn)(struct llext *ext, void *arg), void *arg);
  * @retval -errno An error from the loader
  */
 int llext_load(struct llext_loader *loader, const char *name, struct llext **ext,
-               struct llext_load_param *ldr_parm);
+               const struct llext_load_param *ldr_parm);
 
 /**
  * @brief Unload an extension.
@@ -227,6 +245,52 @@ int llext_bringup(struct llext *ext);
  */
 int llext_teardown(struct llext *ext);
 
+/** @brief Entry point of an extension, as llext_bootstrap() calls it. */
+typedef void (*llext_entry_fn_t)(void *user_data);
+
+/**
+ * @brief Bring up, run and tear down an extension.
+ *
+ * Calls llext_bringup(), then @p entry_fn with @p user_data (if it is not NULL), then
+ * llext_teardown(), in the calling thread. Its signature fits a thread's entry point taking
+ * three pointers.
+ *
+ * @param ext Extension to run
+ * @param entry_fn Function to call once the extension is set up, or NULL
+ * @param user_data Argument for @p entry_fn
+ */
+void llext_bootstrap(struct llext *ext, llext_entry_fn_t entry_fn, void *user_data);
+
+/**
+ * @brief Copy the extension's setup or cleanup functions.
+ *
+ * The setup functions are the preinit then init entries, the cleanup functions the fini
+ * entries, each list in the order llext_bringup() and llext_teardown() run them.
+ *
+ * @param ext Extension
+ * @param is_init true for the setup functions, false for the cleanup ones
+ * @param buf Where to copy the function pointers, or NULL to ask for the size only
+ * @param size Size of @p buf in bytes
+ * @retval >=0 the size of the list in bytes
+ * @retval -EINVAL @p ext is NULL
+ * @retval -ENOMEM the list does not fit in @p size bytes
+ */
+ssize_t llext_get_fn_table(struct llext *ext, bool is_init, void *buf, size_t size);
+
+/**
+ * @brief Get one of the extension's setup or cleanup functions.
+ *
+ * @param ext Extension
+ * @param is_init true for the setup functions, false for the cleanup ones
+ * @param ptr Where to store function @p idx, or NULL to ask for the size of the list
+ * @param idx Index in the list, in run order
+ * @retval >=0 with @p ptr NULL: the size of the list in bytes (as Zephyr's implementation
+ *         answers; divide by sizeof(void *) for the count)
+ * @retval 0 with @p ptr set: @p *ptr holds the function
+ * @retval -EINVAL @p ext is NULL, or @p idx is past the end of the list
+ */
+ssize_t llext_get_fn_table_entry(struct llext *ext, bool is_init, void **ptr, size_t idx);
+
 /**
  * @brief Add the known memory partitions of the extension to a memory domain.
  *
@@ -253,6 +317,37 @@ int llext_add_domain(struct llext *ext, struct k_mem_domain *domain);
  * @retval -errno an error from the loader
  */
 ssize_t llext_find_section(struct llext_loader *loader, const char *search_name);
+
+/**
+ * @brief Get the header of a section of a loaded extension, by name.
+ *
+ * Needs the extension to have been loaded with @c keep_section_info. The header is the
+ * object's, as in the file.
+ *
+ * @param loader Extension loader (unused: the extension keeps the headers)
+ * @param ext Extension
+ * @param search_name Section name to search for
+ * @param shdr Where to copy the header
+ * @retval 0 success
+ * @retval -EINVAL a NULL argument
+ * @retval -ENOTSUP the extension was loaded without @c keep_section_info, or its section
+ *         information was freed
+ * @retval -ENOENT no section has that name
+ */
+int llext_get_section_header(const struct llext_loader *loader, const struct llext *ext,
+                             const char *search_name, elf_shdr_t *shdr);
+
+/**
+ * @brief Free the section information kept with @c keep_section_info.
+ *
+ * Optional: unloading frees it too. Does nothing if none is kept.
+ *
+ * @param ldr Extension loader (unused)
+ * @param ext Extension
+ * @retval 0 success
+ * @retval -EINVAL @p ext is NULL
+ */
+int llext_free_inspection_data(struct llext_loader *ldr, struct llext *ext);
 
 /**
  * @brief Apply one relocation of the host's architecture.

@@ -83,7 +83,39 @@ struct llext_symtable {
  *
  * @param x Symbol to export.
  */
-#define EXPORT_SYMBOL(x) LLEXT_EXPORT_SYMBOL_(x, LLEXT_CONCAT(llext_export_, x))
+#define EXPORT_SYMBOL(x) LLEXT_EXPORT_SYMBOL_(x, #x, LLEXT_CONCAT(llext_export_, x))
+
+/**
+ * @brief Export a host symbol to extensions under another name.
+ *
+ * As EXPORT_SYMBOL(), but extensions see @p x as @p name (an identifier, not a string, as in
+ * Zephyr). Each name can be exported once per module.
+ *
+ * @param x Symbol to export.
+ * @param name Name extensions link against.
+ */
+#define EXPORT_SYMBOL_NAMED(x, name)                                                               \
+	LLEXT_EXPORT_SYMBOL_(x, #name, LLEXT_CONCAT(llext_export_, name))
+
+/**
+ * @brief Export a host symbol as part of a group (Zephyr's symbol groups).
+ *
+ * Zephyr chooses with Kconfig which groups its image exports; libllext exports every group,
+ * so this is EXPORT_SYMBOL() and @p group only documents the source.
+ *
+ * @param group Group name (upper case, unused).
+ * @param x Symbol to export.
+ */
+#define EXPORT_GROUP_SYMBOL(group, x) EXPORT_SYMBOL(x)
+
+/**
+ * @brief Export a host symbol under another name, as part of a group.
+ *
+ * @param group Group name (upper case, unused).
+ * @param x Symbol to export.
+ * @param name Name extensions link against.
+ */
+#define EXPORT_GROUP_SYMBOL_NAMED(group, x, name) EXPORT_SYMBOL_NAMED(x, name)
 
 /** @cond INTERNAL */
 /*
@@ -91,9 +123,9 @@ struct llext_symtable {
  * dynamic relocation and can stay in read-only memory. "R" (SHF_GNU_RETAIN) keeps it under
  * --gc-sections; %note rather than @note because '@' starts a comment on some assemblers.
  */
-#define LLEXT_EXPORT_SYMBOL_(x, var)                                                               \
+#define LLEXT_EXPORT_SYMBOL_(x, name, var)                                                         \
 	static const struct llext_const_symbol var __attribute__((                                 \
-	    used, aligned(8), section(".data.rel.ro.llext_export"))) = {#x, (const void *)&x};     \
+	    used, aligned(8), section(".data.rel.ro.llext_export"))) = {name, (const void *)&x};   \
 	__asm__(".pushsection .note.llext,\"aR\",%note\n\t"                                        \
 	        ".balign 4\n\t"                                                                    \
 	        ".long 6\n\t"                                                                      \
@@ -114,9 +146,24 @@ struct llext_symtable {
  *
  * @param x Extension symbol to export.
  */
-#define LL_EXTENSION_SYMBOL(x)                                                                     \
-	static const struct llext_const_symbol LLEXT_CONCAT(llext_ext_sym_, x)                     \
-	    __attribute__((used, aligned(8), section(".exported_sym"))) = {#x, (const void *)&x}
+#define LL_EXTENSION_SYMBOL(x) LLEXT_EXTENSION_SYMBOL_(x, #x, LLEXT_CONCAT(llext_ext_sym_, x))
+
+/**
+ * @brief Export a symbol from an extension under another name.
+ *
+ * As LL_EXTENSION_SYMBOL(), but the extension's table lists @p x as @p name (an identifier).
+ *
+ * @param x Extension symbol to export.
+ * @param name Name under which it is exported.
+ */
+#define LL_EXTENSION_SYMBOL_NAMED(x, name)                                                         \
+	LLEXT_EXTENSION_SYMBOL_(x, #name, LLEXT_CONCAT(llext_ext_sym_, name))
+
+/** @cond INTERNAL */
+#define LLEXT_EXTENSION_SYMBOL_(x, name, var)                                                      \
+	static const struct llext_const_symbol var                                                 \
+	    __attribute__((used, aligned(8), section(".exported_sym"))) = {name, (const void *)&x}
+/** @endcond */
 
 /** @brief Name of the section that lists the libraries an extension needs (LLEXT_NEEDS()). */
 #define LLEXT_NEEDS_SECTION ".llext.needs"
