@@ -173,11 +173,15 @@ enum llext_symkind {
 
 struct llext_symval {
 	uint64_t addr;  /* S once placed; for COMMON, its offset in the reservation until then */
+	uint64_t G, L;  /* once placed: the addresses of its GOT entry and stub, 0 if none */
 	uint32_t got;   /* GOT entry index + 1, 0 if none */
 	uint32_t stub;  /* stub index + 1, 0 if none */
 	uint32_t alias; /* for LLEXT_SYM_ALIAS: the index of the kept definition */
 	uint8_t kind;
 	uint8_t unloadable; /* defined in a section that is not loaded */
+	/* Its value is fixed before placement (outside the extension, or absolute), or it cannot
+	 * be used: the scan looks closely at every relocation against it. */
+	uint8_t slow;
 };
 
 struct llext_region {

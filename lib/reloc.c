@@ -73,48 +73,56 @@ static void set_symbols(struct llext_load *ld)
 			v->addr = ld->sym[v->alias].addr;
 		}
 		if (v->got) {
-			llext_put_le(ld->ie->map + ld->got_off + (v->got - 1) * 8, v->addr, 8);
+			v->G = got + (uint64_t)(v->got - 1) * 8;
+			llext_put_le(ld->ie->map + (v->G - base), v->addr, 8);
 		}
 		if (v->stub) {
-			uint64_t L = stub_addr(ld, v);
-
-			ld->arch->write_stub(ld->ie->map + (L - base), L,
-			                     got + (uint64_t)(v->got - 1) * 8);
+			v->L = stub_addr(ld, v);
+			ld->arch->write_stub(ld->ie->map + (v->L - base), v->L, v->G);
 		}
 	}
+}
+
+/* The encoder refused the relocation at @pos: say why. */
+static int refused(struct llext_load *ld, struct llext_relpos pos, const struct llext_reloc *rel,
+                   enum llext_reloc_err err)
+{
+	char ctx[200];
+
+	llext_elf_describe_rel(&ld->elf, ld->arch, pos, ctx, sizeof(ctx));
+	LOG_ERR("%s: %s (S 0x%llx, A %lld, P 0x%llx): %s", ld->name, ctx,
+	        (unsigned long long)rel->S, (long long)rel->A, (unsigned long long)rel->P,
+	        reloc_error(err));
+	return -ENOEXEC;
 }
 
 static int apply_section(struct llext_load *ld, size_t sec)
 {
 	const struct llext_rela_tab *tab = &ld->elf.rela[sec];
 	const struct llext_sect *t = &ld->sect[ld->elf.shdr[sec]->sh_info];
-	uint64_t got = got_base(ld);
-	char ctx[200];
+	enum llext_reloc_err (*apply)(const struct llext_reloc *r) = ld->arch->apply;
+	const struct llext_symval *sym = ld->sym;
+	/* Invariants of the loop in locals: the encoder's stores could alias anything else. */
+	uint8_t *base = ld->ie->map + t->offset;
+	uint64_t P0 = t->addr, got = got_base(ld);
+	struct llext_reloc rel = {.got = got};
 
 	for (size_t i = 0; i < tab->n; i++) {
 		const Elf64_Rela *r = &tab->r[i];
-		const struct llext_symval *v = &ld->sym[ELF64_R_SYM(r->r_info)];
-		struct llext_reloc rel = {
-		    /* Known: the scan looked every type up already. */
-		    .desc = llext_load_desc(ld, (uint32_t)ELF64_R_TYPE(r->r_info)),
-		    .loc = ld->ie->map + t->offset + r->r_offset,
-		    .P = t->addr + r->r_offset,
-		    .S = v->addr,
-		    .A = (uint64_t)r->r_addend,
-		    .got = got,
-		    .G = v->got ? got + (uint64_t)(v->got - 1) * 8 : 0,
-		    .L = stub_addr(ld, v),
-		};
-		enum llext_reloc_err err = ld->arch->apply(&rel);
+		const struct llext_symval *v = &sym[ELF64_R_SYM(r->r_info)];
+		enum llext_reloc_err err;
 
+		/* Known: the scan looked every type up already. */
+		rel.desc = llext_load_desc(ld, (uint32_t)ELF64_R_TYPE(r->r_info));
+		rel.loc = base + r->r_offset;
+		rel.P = P0 + r->r_offset;
+		rel.S = v->addr;
+		rel.A = (uint64_t)r->r_addend;
+		rel.G = v->G;
+		rel.L = v->L;
+		err = apply(&rel);
 		if (err != LLEXT_RELOC_OK) {
-			llext_elf_describe_rel(&ld->elf, ld->arch,
-			                       (struct llext_relpos){(uint32_t)sec, (uint32_t)i},
-			                       ctx, sizeof(ctx));
-			LOG_ERR("%s: %s (S 0x%llx, A %lld, P 0x%llx): %s", ld->name, ctx,
-			        (unsigned long long)rel.S, (long long)r->r_addend,
-			        (unsigned long long)rel.P, reloc_error(err));
-			return -ENOEXEC;
+			return refused(ld, (struct llext_relpos){(uint32_t)sec, (uint32_t)i}, &rel, err);
 		}
 	}
 	ld->ie->stats.relocs += tab->n;

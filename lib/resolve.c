@@ -267,6 +267,18 @@ static int resolve_defined(struct llext_load *ld, size_t i)
 	return 0;
 }
 
+/* Which symbols the relocation scan must look at closely (struct llext_symval's slow). */
+static void mark_slow(struct llext_load *ld)
+{
+	for (size_t i = 0; i < ld->elf.nsyms; i++) {
+		struct llext_symval *v = &ld->sym[i];
+
+		v->slow = v->unloadable || v->kind == LLEXT_SYM_NONE ||
+		          v->kind == LLEXT_SYM_EXTERNAL || v->kind == LLEXT_SYM_WEAK_NULL ||
+		          v->kind == LLEXT_SYM_ABS;
+	}
+}
+
 int llext_resolve_symbols(struct llext_load *ld)
 {
 	const struct llext_elf *e = &ld->elf;
@@ -307,6 +319,7 @@ int llext_resolve_symbols(struct llext_load *ld)
 			return ret;
 		}
 	}
+	mark_slow(ld);
 	if (missing) {
 		LOG_ERR("%s: %zu undefined symbol%s; export %s with EXPORT_SYMBOL() or load the "
 		        "extension defining %s first",

@@ -108,11 +108,32 @@ static void count_needs(struct llext_load *ld, const struct llext_reloc_desc *d,
 	}
 }
 
+/* A relocation the fast path left: checked, counted and turned into constraints in full. */
+static int scan_one(struct llext_load *ld, struct llext_relpos pos)
+{
+	const Elf64_Rela *r = &ld->elf.rela[pos.sec].r[pos.idx];
+	const struct llext_reloc_desc *d;
+	const char *why = refuse(ld, pos, &d);
+	char ctx[200];
+
+	if (why) {
+		/* Formatted only on failure: the scan runs for every relocation. */
+		llext_elf_describe_rel(&ld->elf, ld->arch, pos, ctx, sizeof(ctx));
+		LOG_ERR("%s: %s: %s", ld->name, ctx, why);
+		return -ENOEXEC;
+	}
+	count_needs(ld, d, &ld->sym[ELF64_R_SYM(r->r_info)]);
+	return constrain(ld, pos, d, r);
+}
+
 static int scan_section(struct llext_load *ld, uint32_t sec)
 {
 	const struct llext_elf *e = &ld->elf;
 	const struct llext_rela_tab *tab = &e->rela[sec];
-	char ctx[200];
+	const struct llext_reloc_desc *relocs = ld->arch->relocs;
+	const struct llext_symval *sym = ld->sym;
+	uint64_t size = e->shdr[e->shdr[sec]->sh_info]->sh_size;
+	size_t *counts = ld->ie->reloc_counts, nsyms = e->nsyms;
 
 	if (tab->n && e->shdr[e->shdr[sec]->sh_info]->sh_type == SHT_NOBITS) {
 		LOG_ERR("%s: relocation section %s patches %s, which has no contents", ld->name,
@@ -120,27 +141,29 @@ static int scan_section(struct llext_load *ld, uint32_t sec)
 		return -ENOEXEC;
 	}
 	for (size_t i = 0; i < tab->n; i++) {
-		struct llext_relpos pos = {sec, (uint32_t)i};
-		size_t symi = ELF64_R_SYM(tab->r[i].r_info);
+		const Elf64_Rela *r = &tab->r[i];
+		size_t symi = ELF64_R_SYM(r->r_info);
 		const struct llext_reloc_desc *d;
-		const char *why;
 		int ret;
 
-		if (symi >= e->nsyms) {
+		if (symi >= nsyms) {
 			LOG_ERR("%s: relocation %zu of %s: symbol index %zu is beyond the symbol "
 			        "table (%zu entries)",
-			        ld->name, i, llext_elf_sect_name(e, sec), symi, e->nsyms);
+			        ld->name, i, llext_elf_sect_name(e, sec), symi, nsyms);
 			return -ENOEXEC;
 		}
-		why = refuse(ld, pos, &d);
-		if (why) {
-			/* Formatted only on failure: this loop runs for every relocation. */
-			llext_elf_describe_rel(e, ld->arch, pos, ctx, sizeof(ctx));
-			LOG_ERR("%s: %s: %s", ld->name, ctx, why);
-			return -ENOEXEC;
+		/*
+		 * The common case, in a few instructions: a known type that needs no GOT entry
+		 * and reaches anywhere the extension is, against one of its own symbols, inside
+		 * the section. Anything else goes through scan_one().
+		 */
+		d = llext_load_desc(ld, (uint32_t)ELF64_R_TYPE(r->r_info));
+		if (d && !(d->flags & ~LLEXT_RF_STUB) && d->reach != LLEXT_REACH_ABS &&
+		    !sym[symi].slow && d->size <= size && r->r_offset <= size - d->size) {
+			counts[d - relocs]++;
+			continue;
 		}
-		count_needs(ld, d, &ld->sym[symi]);
-		ret = constrain(ld, pos, d, &tab->r[i]);
+		ret = scan_one(ld, (struct llext_relpos){sec, (uint32_t)i});
 		if (ret) {
 			return ret;
 		}
