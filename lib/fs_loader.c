@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * The file loader: holds the whole file in memory between prepare and finalize, so that peek can
- * hand out pointers and the object is parsed in place. Below MAP_THRESHOLD the file is read into
- * a buffer, which costs less than mapping it (mmap, its page faults and munmap); above, the
- * page cache is mapped read-only, which costs less than copying it.
+ * The file loader: holds a snapshot of the whole file in memory between prepare and finalize,
+ * so that peek can hand out pointers and the object is parsed in place.
+ *
+ * The file is read, never mapped: a mapped file that another process truncates raises SIGBUS
+ * in the loading process, and one rewritten in place would hand the load bytes of two versions.
+ * The snapshot is taken between two looks at the file's status: if anything changed meanwhile
+ * (size, modification or change time, which Linux updates with fine granularity once they have
+ * been looked at), the file is read again, and after a few tries the load fails. A large file
+ * goes into memory backed by transparent huge pages, which one fault fills, rather than into
+ * hundreds of small pages each faulted in on its own.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,17 +24,56 @@
 
 #include "llext_priv.h"
 
+/* From this size on, the snapshot lives in a mapping of its own, with huge pages. */
 #define MAP_THRESHOLD ((size_t)256 << 10)
+#define HUGE_PAGE ((size_t)2 << 20)
+/* Reads of a file that keeps changing before the load gives up. */
+#define TRIES 4
 
-/* Reads the whole file at @fd into a new buffer; 0 or -errno. */
-static int read_whole(int fd, size_t size, void **out)
+static size_t huge_round(size_t size)
 {
-	uint8_t *buf = llext_malloc(size);
+	return (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+}
+
+/* Memory for a snapshot of @size bytes; *@mapped says how release() frees it. */
+static void *grab(size_t size, bool *mapped)
+{
+	size_t len = huge_round(size);
+	uint8_t *p, *a;
+
+	*mapped = size >= MAP_THRESHOLD;
+	if (!*mapped) {
+		return llext_malloc(size ? size : 1);
+	}
+	/* Aligned to a huge page, so that the kernel can back it with them. */
+	p = llext_mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	               -1, 0);
+	if (p == MAP_FAILED) {
+		return NULL;
+	}
+	a = (uint8_t *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+	if (a > p) {
+		munmap(p, (size_t)(a - p));
+	}
+	munmap(a + len, (size_t)(p + HUGE_PAGE - a));
+	madvise(a, len, MADV_HUGEPAGE);
+	return a;
+}
+
+static void release(void *p, size_t size, bool mapped)
+{
+	if (mapped) {
+		munmap(p, huge_round(size));
+	} else {
+		free(p);
+	}
+}
+
+/* Reads @size bytes from @fd into @buf; -ESTALE if the file ends sooner (it shrank). */
+static int read_all(int fd, uint8_t *buf, size_t size)
+{
 	size_t done = 0;
 
-	if (!buf) {
-		return -ENOMEM;
-	}
 	while (done < size) {
 		ssize_t n = pread(fd, buf + done, size - done, (off_t)done);
 
@@ -36,15 +81,69 @@ static int read_whole(int fd, size_t size, void **out)
 			continue;
 		}
 		if (n <= 0) {
-			int err = n < 0 ? errno : EIO; /* the file shrank under us */
-
-			free(buf);
-			return -err;
+			return n < 0 ? -errno : -ESTALE;
 		}
 		done += (size_t)n;
 	}
-	*out = buf;
 	return 0;
+}
+
+static bool same_state(const struct stat *a, const struct stat *b)
+{
+	return a->st_size == b->st_size && a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* One attempt: the file as it is, if it did not change while it was read (else -ESTALE). */
+static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *before)
+{
+	struct stat after;
+	int err;
+
+	f->size = (size_t)before->st_size;
+	f->map = grab(f->size, &f->mapped);
+	if (!f->map) {
+		return -ENOMEM;
+	}
+	err = read_all(fd, f->map, f->size);
+	if (!err && fstat(fd, &after) != 0) {
+		err = -errno;
+	}
+	if (!err && !same_state(before, &after)) {
+		err = -ESTALE;
+	}
+	if (err) {
+		release(f->map, f->size, f->mapped);
+		f->map = NULL;
+	}
+	return err;
+}
+
+/* The whole file, read while it stayed the same; 0 or -errno, logged. */
+static int snapshot(struct llext_fs_loader *f, int fd)
+{
+	struct stat st;
+	int err = -ESTALE;
+
+	for (int i = 0; i < TRIES && err == -ESTALE; i++) {
+		if (fstat(fd, &st) != 0) {
+			err = -errno;
+			break;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			LOG_ERR("%s: not a regular file", f->name);
+			return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		}
+		err = try_snapshot(f, fd, &st);
+	}
+	if (err == -ESTALE) {
+		LOG_ERR("%s: the file changed while it was read, %d times in a row; not loaded",
+		        f->name, TRIES);
+	} else if (err) {
+		LOG_ERR("%s: cannot read the file: %s", f->name, strerror(-err));
+	}
+	return err;
 }
 
 static struct llext_fs_loader *to_fs(struct llext_loader *ldr)
@@ -55,7 +154,6 @@ static struct llext_fs_loader *to_fs(struct llext_loader *ldr)
 LLEXT_EXPORT int llext_fs_prepare(struct llext_loader *ldr)
 {
 	struct llext_fs_loader *f = to_fs(ldr);
-	struct stat st;
 	int fd, err;
 
 	if (f->is_open) {
@@ -70,38 +168,11 @@ LLEXT_EXPORT int llext_fs_prepare(struct llext_loader *ldr)
 		LOG_ERR("%s: %s", f->name, strerror(err));
 		return -err;
 	}
-	if (fstat(fd, &st) != 0) {
-		err = errno;
-		close(fd);
-		return -err;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		LOG_ERR("%s: not a regular file", f->name);
-		close(fd);
-		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-	}
-	f->size = (size_t)st.st_size;
-	f->map = NULL;
-	f->mapped = f->size > MAP_THRESHOLD;
-	if (f->mapped) {
-		f->map = llext_mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (f->map == MAP_FAILED) {
-			err = errno;
-			f->map = NULL;
-			close(fd);
-			LOG_ERR("%s: cannot map the file: %s", f->name, strerror(err));
-			return -err;
-		}
-	} else if (f->size) {
-		err = read_whole(fd, f->size, &f->map);
-		if (err) {
-			close(fd);
-			LOG_ERR("%s: cannot read the file: %s", f->name, strerror(-err));
-			return err;
-		}
-	}
-	/* The contents stay valid without the descriptor. */
+	err = snapshot(f, fd);
 	close(fd);
+	if (err) {
+		return err;
+	}
 	f->pos = 0;
 	f->is_open = true;
 	return 0;
@@ -147,10 +218,8 @@ LLEXT_EXPORT void llext_fs_finalize(struct llext_loader *ldr)
 	if (!f->is_open) {
 		return;
 	}
-	if (f->map && f->mapped) {
-		munmap(f->map, f->size);
-	} else {
-		free(f->map);
+	if (f->map) {
+		release(f->map, f->size, f->mapped);
 	}
 	f->map = NULL;
 	f->size = 0;

@@ -22,14 +22,11 @@ extern "C" {
  * @brief An extension loader from a file.
  *
  * The file is opened by the loader's @c prepare and closed by its @c finalize, so one
- * initialised loader can be used for several loads. While open, the whole file is in memory,
- * which lets @c peek hand out pointers into it: a small file is read into a buffer (two system
- * calls), a large one is mapped read-only (no copy).
- *
- * A mapped file must not change while it is loaded: bytes checked early could differ when used,
- * and a file truncated meanwhile raises SIGBUS. Load from a directory only trusted users can
- * write, or through the buffer loader from a copy (a sealed memfd, say). Whoever can rewrite an
- * extension's file can replace its code anyway.
+ * initialised loader can be used for several loads. @c prepare reads the whole file into memory,
+ * which lets @c peek hand out pointers into it, and checks that the file did not change while it
+ * was read (its size, modification and change times): a file that another process rewrites or
+ * truncates meanwhile is read again, and after a few tries the load fails with @c -ESTALE. The
+ * load never sees bytes of two versions of the file, and never faults on a file that shrank.
  */
 struct llext_fs_loader {
 	/** Extension loader. */
@@ -38,9 +35,9 @@ struct llext_fs_loader {
 	const char *name;
 	/** True between @c prepare and @c finalize. */
 	bool is_open;
-	/** The file's contents while open: a buffer or a read-only mapping. */
+	/** The file's contents while open. */
 	void *map;
-	/** True if @c map is a mapping rather than a buffer. */
+	/** True if @c map is a mapping of its own (large files) rather than a heap buffer. */
 	bool mapped;
 	/** Size of the file while open. */
 	size_t size;
@@ -48,7 +45,7 @@ struct llext_fs_loader {
 	size_t pos;
 };
 
-/** @brief File loader's @c prepare: opens and maps the file. */
+/** @brief File loader's @c prepare: reads the whole file into memory. */
 int llext_fs_prepare(struct llext_loader *ldr);
 /** @brief File loader's @c read. */
 int llext_fs_read(struct llext_loader *ldr, void *buf, size_t len);
@@ -56,7 +53,7 @@ int llext_fs_read(struct llext_loader *ldr, void *buf, size_t len);
 int llext_fs_seek(struct llext_loader *ldr, size_t pos);
 /** @brief File loader's @c peek. */
 void *llext_fs_peek(struct llext_loader *ldr, size_t pos);
-/** @brief File loader's @c finalize: unmaps and closes the file. */
+/** @brief File loader's @c finalize: frees the file's contents. */
 void llext_fs_finalize(struct llext_loader *ldr);
 
 /**
