@@ -119,6 +119,8 @@ void llext_free(struct llext_internal *ie)
 	if (!ie) {
 		return;
 	}
+	/* First: nothing may find its memory by address once that starts going. */
+	llext_addr_remove(ie);
 	llext_unwind_unregister(ie);
 	llext_mem_free(ie);
 	llext_symindex_free(&ie->pub.exp_tab);

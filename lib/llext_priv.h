@@ -101,6 +101,7 @@ struct llext_internal {
 	struct llext_stats stats;
 	uint64_t mark;   /* scratch for dependency de-duplication, under the registry lock */
 	void *eh_frame;  /* registered with the unwinder, or NULL */
+	struct llext_addr_table *addr; /* symbols by address, for llext_addr_info() (addr.c) */
 	bool dso_handle; /* uses __dso_handle: run __cxa_finalize() on teardown */
 
 	bool brought_up, torn_down;
@@ -285,5 +286,29 @@ int llext_mem_protect(struct llext_load *ld);
 int llext_mem_set_writable(struct llext_internal *ie, enum llext_mem region, uintptr_t addr,
                            size_t len, bool writable);
 void llext_mem_free(struct llext_internal *ie);
+
+/* ---- addr.c: addresses to extensions and symbols, for llext_addr_info() and profilers ---- */
+
+/* A function or object of an extension. */
+struct llext_addr_sym {
+	uint64_t addr, size; /* size cut to its section's end */
+	uint32_t name;       /* offset in llext_addr_table.names */
+	uint8_t type;        /* STT_FUNC or STT_OBJECT (untyped code counts as STT_FUNC) */
+	uint8_t region;      /* enum llext_mem */
+	uint8_t rank;        /* of several symbols at one address, the highest names it */
+};
+
+struct llext_addr_table {
+	struct llext_addr_sym *syms; /* by address, then rank */
+	size_t nsyms;
+	char *names;
+	uint64_t stubs, stubs_end, got, got_end; /* [start, end) of each, or 0, 0 */
+};
+
+/* Builds ie->addr from the load's symbols and publishes the extension to llext_addr_info(). */
+int llext_addr_add(struct llext_load *ld);
+/* Withdraws the extension from llext_addr_info() (before its memory goes) and frees ie->addr;
+ * does nothing for an extension that was never added. */
+void llext_addr_remove(struct llext_internal *ie);
 
 #endif /* LLEXT_PRIV_H */

@@ -697,6 +697,11 @@ int llext_do_load(struct llext_load *ld, struct llext_loader *ldr)
 		}
 		llext_unwind_register(ie, (void *)(uintptr_t)s->addr);
 	}
+	/* Last: from here on llext_addr_info() finds it. */
+	ret = llext_addr_add(ld);
+	if (ret) {
+		return ret;
+	}
 	ie->stats.parse_ns = t1 - t0;
 	ie->stats.place_ns = t2 - t1;
 	ie->stats.link_ns = now_ns() - t2;

@@ -16,8 +16,10 @@ for h in sorted(headers_dir.glob('*.h')):
         declared.add(m.group(1))
 
 script = re.sub(r'/\*.*?\*/', '', version_script.read_text(), flags=re.S)
-body = re.search(r'global:(.*?)local:', script, re.S).group(1)
-listed = set(re.findall(r'(\w+)\s*;', body))
+# One node per release: every node's global: list counts.
+listed = set()
+for body in re.findall(r'global:(.*?)(?:local:|\})', script, re.S):
+    listed |= set(re.findall(r'(\w+)\s*;', body))
 
 out = subprocess.run(['readelf', '--dyn-syms', '--wide', library], check=True,
                      capture_output=True, text=True).stdout
