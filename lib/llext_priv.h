@@ -101,6 +101,7 @@ struct llext_internal {
 	struct llext_stats stats;
 	uint64_t mark;   /* scratch for dependency de-duplication, under the registry lock */
 	void *eh_frame;  /* registered with the unwinder, or NULL */
+	uint32_t unwinders;            /* bit i: eh_frame registered with unwinder i (unwinder.c) */
 	struct llext_addr_table *addr; /* symbols by address, for llext_addr_info() (addr.c) */
 	bool dso_handle; /* uses __dso_handle: run __cxa_finalize() on teardown */
 
@@ -286,6 +287,13 @@ int llext_mem_protect(struct llext_load *ld);
 int llext_mem_set_writable(struct llext_internal *ie, enum llext_mem region, uintptr_t addr,
                            size_t len, bool writable);
 void llext_mem_free(struct llext_internal *ie);
+
+/* ---- unwinder.c: the unwinders that .eh_frame is registered with ---- */
+
+/* Registers @eh_frame with every unwinder that may unwind the extension; returns which (a mask
+ * for llext_unwinders_remove()), 0 if there is none in the process. */
+uint32_t llext_unwinders_add(void *eh_frame);
+void llext_unwinders_remove(void *eh_frame, uint32_t mask);
 
 /* ---- addr.c: addresses to extensions and symbols, for llext_addr_info() and profilers ---- */
 
