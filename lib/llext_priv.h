@@ -319,4 +319,9 @@ int llext_addr_add(struct llext_load *ld);
  * does nothing for an extension that was never added. */
 void llext_addr_remove(struct llext_internal *ie);
 
+/* ---- perf.c: perf's map and jitdump files, when the environment asks for them ---- */
+
+/* Describes the extension's functions to perf (LLEXT_PERF_MAP, LLEXT_PERF_JITDUMP). */
+void llext_perf_load(struct llext_load *ld);
+
 #endif /* LLEXT_PRIV_H */

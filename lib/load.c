@@ -702,6 +702,7 @@ int llext_do_load(struct llext_load *ld, struct llext_loader *ldr)
 	if (ret) {
 		return ret;
 	}
+	llext_perf_load(ld);
 	ie->stats.parse_ns = t1 - t0;
 	ie->stats.place_ns = t2 - t1;
 	ie->stats.link_ns = now_ns() - t2;
