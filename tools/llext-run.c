@@ -23,6 +23,8 @@
 #include <llext/log.h>
 #include <llext/mem_domain.h>
 
+#include "crash.h"
+
 #ifndef LLEXT_RUN_VERSION
 #define LLEXT_RUN_VERSION "unknown"
 #endif
@@ -34,7 +36,7 @@
 enum { EXIT_LOAD = 1, EXIT_USAGE = 2 };
 
 struct options {
-	bool list, strict, verbose, timing;
+	bool list, strict, verbose, timing, no_crash_report;
 	const char *call;
 };
 
@@ -156,11 +158,14 @@ static void usage(FILE *out)
 	    "\n"
 	    "  -c, --call=SYMBOL  call 'void SYMBOL(void)' of the last extension instead of\n"
 	    "                     main, and exit with status 0\n"
-	    "  -l, --list         print each extension's memory regions, exports and\n"
-	    "                     relocation counts, and run nothing (not even constructors)\n"
+	    "  -l, --list         print each extension's memory regions, exports, functions\n"
+	    "                     and relocation counts, and run nothing (not even\n"
+	    "                     constructors)\n"
 	    "  -s, --strict       resolve symbols only against exported tables (EXPORT_SYMBOL\n"
 	    "                     and other extensions), not the process's global symbols\n"
 	    "  -t, --time         print how long parsing, placement, linking and bringup took\n"
+	    "      --no-crash-report  on a fatal signal, do not print a backtrace that names\n"
+	    "                     extension functions; just die of the signal\n"
 	    "  -v, --verbose      show the loader's log (every level) on standard error\n"
 	    "  -h, --help         display this help and exit\n"
 	    "  -V, --version      output version information and exit\n"
@@ -316,6 +321,8 @@ static int list_one(const struct slot *s)
 		printf("    %-28s 0x%012jx\n", sym->name, (uintmax_t)(uintptr_t)sym->addr);
 	}
 
+	crash_list_functions(stdout, s->ext);
+
 	ntypes = llext_reloc_counts(s->ext, NULL, 0);
 	counts = calloc(ntypes ? ntypes : 1, sizeof(*counts));
 	if (!counts) {
@@ -371,7 +378,8 @@ int main(int argc, char **argv)
 	    {"call", required_argument, NULL, 'c'}, {"list", no_argument, NULL, 'l'},
 	    {"strict", no_argument, NULL, 's'},     {"time", no_argument, NULL, 't'},
 	    {"verbose", no_argument, NULL, 'v'},    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0},
+	    {"version", no_argument, NULL, 'V'},    {"no-crash-report", no_argument, NULL, 'R'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
 	struct log_capture lc = {0};
@@ -409,6 +417,9 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			opt.verbose = true;
+			break;
+		case 'R': /* --no-crash-report: long only, so not in the short option string */
+			opt.no_crash_report = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -451,6 +462,9 @@ int main(int argc, char **argv)
 	param.exports_only = opt.strict;
 	lc.verbose = opt.verbose;
 	llext_set_log(opt.verbose ? LLEXT_LOG_DBG : LLEXT_LOG_ERR, log_sink, &lc);
+	if (!opt.no_crash_report) {
+		crash_report_install(PROG); /* best effort: it says why if it cannot */
+	}
 
 	for (int i = 0; i < nfiles; i++) {
 		slots[i].path = argv[optind + i];
