@@ -831,10 +831,11 @@ static void test_crash_report(void **state)
 	            frame_of(r.err, "main", "cli-crash"));
 	result_free(&r);
 
-	/* Turned off: the same death, without a word. */
+	/* Turned off: the same death, without a word from llext-run (qemu-user says its own). */
 	llext_run(&r, "--no-crash-report", crash);
 	assert_int_equal(r.status, 128 + SIGSEGV);
-	assert_string_equal(r.err, "");
+	assert_lacks(r.err, "llext-run");
+	assert_lacks(r.err, "#0 ");
 	result_free(&r);
 }
 
