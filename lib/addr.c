@@ -230,7 +230,9 @@ int llext_addr_add(struct llext_load *ld)
 			LOG_ERR("%s: out of memory registering its address range", ld->name);
 			return -ENOMEM;
 		}
-		memcpy(grown, ranges, nranges * sizeof(*grown));
+		if (nranges) {
+			memcpy(grown, ranges, nranges * sizeof(*grown));
+		}
 		cap = ncap;
 	}
 	exclusive_begin();
