@@ -61,8 +61,10 @@ struct llext_internal {
 	uint64_t mark; /* scratch for dependency de-duplication, under the registry lock */
 	void **libs;   /* dlopen() handles of the libraries it needs (resolve.c) */
 	size_t nlibs;
-	void *eh_frame;                  /* registered with the unwinder, or NULL */
-	bool dso_handle;                 /* uses __dso_handle: run __cxa_finalize() on teardown */
+	void *eh_frame;                /* registered with the unwinder, or NULL */
+	uint32_t unwinders;            /* bit i: eh_frame registered with unwinder i (unwinder.c) */
+	struct llext_addr_table *addr; /* symbols by address, for llext_addr_info() (addr.c) */
+	bool dso_handle;               /* uses __dso_handle: run __cxa_finalize() on teardown */
 	struct llext_sections *sections; /* with keep_section_info, until freed */
 
 	bool brought_up, torn_down;
@@ -133,6 +135,8 @@ const struct llext_export_node *llext_exports_lookup(const char *name, uint32_t 
 
 /* The address of libgcc's @name, from the part linked into libllext or from libgcc_s.so.1. */
 bool llext_runtime_lookup(const char *name, void **addr);
+/* libgcc_s.so.1, opened once without adding it to the global namespace, or NULL. */
+void *llext_runtime_libgcc_s(void);
 
 /* ---- unwind.c: exception frames and C++ static destructors ---- */
 
@@ -143,6 +147,35 @@ void llext_unwind_register(struct llext_internal *ie, void *eh_frame);
 void llext_unwind_unregister(struct llext_internal *ie);
 /* Runs what the extension registered with __cxa_atexit() (C++ static destructors). */
 void llext_unwind_finalize(struct llext_internal *ie);
+
+/* ---- unwinder.c: the unwinders that .eh_frame is registered with ---- */
+
+/* Registers @eh_frame with every unwinder that may unwind the extension; returns which (a mask
+ * for llext_unwinders_remove()), 0 if there is none in the process. */
+uint32_t llext_unwinders_add(void *eh_frame);
+void llext_unwinders_remove(void *eh_frame, uint32_t mask);
+
+/* ---- addr.c: addresses to extensions and symbols, for llext_addr_info() and profilers ---- */
+
+/* A function or object of an extension. */
+struct llext_addr_sym {
+	uint64_t addr, size; /* size cut to its section's end */
+	uint32_t name;       /* offset in llext_addr_table.names */
+	uint8_t type;        /* STT_FUNC or STT_OBJECT (untyped code counts as STT_FUNC) */
+	uint8_t region;      /* enum llext_mem */
+	uint8_t rank;        /* of several symbols at one address, the highest names it */
+};
+
+struct llext_addr_table {
+	struct llext_addr_sym *syms; /* by address, then rank */
+	size_t nsyms;
+	char *names;
+	uint64_t stubs, stubs_end, got, got_end; /* [start, end) of each, or 0, 0 */
+};
+
+/* Withdraws the extension from llext_addr_info() (before its memory goes) and frees ie->addr;
+ * does nothing for an extension that was never added. */
+void llext_addr_remove(struct llext_internal *ie);
 
 /* ---- mem.c: the pages of a built extension ---- */
 

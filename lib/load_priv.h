@@ -254,4 +254,14 @@ int llext_tables_build(struct llext_load *ld);
 /* With the keep_section_info load parameter: ie->sections. */
 int llext_tables_keep(struct llext_load *ld);
 
+/* ---- addr.c ---- */
+
+/* Builds ie->addr from the load's symbols and publishes the extension to llext_addr_info(). */
+int llext_addr_add(struct llext_load *ld);
+
+/* ---- perf.c: perf's map and jitdump files, when the environment asks for them ---- */
+
+/* Describes the extension's functions to perf (LLEXT_PERF_MAP, LLEXT_PERF_JITDUMP). */
+void llext_perf_load(struct llext_load *ld);
+
 #endif /* LLEXT_LOAD_PRIV_H */

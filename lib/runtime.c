@@ -52,7 +52,10 @@ static void open_libgcc_s(void)
 {
 	struct link_map *lm;
 
-	/* Kept for the process's lifetime, as glibc keeps the copy it opens for itself. */
+	/*
+	 * Kept for the process's lifetime, as glibc keeps the copy it opens for itself; which is
+	 * the copy this returns when glibc has one (one soname, one namespace).
+	 */
 	libgcc_s = dlopen("libgcc_s.so.1", RTLD_NOW | RTLD_LOCAL);
 	if (!libgcc_s) {
 		LOG_DBG("libgcc_s.so.1: %s", dlerror());
@@ -61,14 +64,19 @@ static void open_libgcc_s(void)
 	}
 }
 
+void *llext_runtime_libgcc_s(void)
+{
+	pthread_once(&libgcc_s_once, open_libgcc_s);
+	return libgcc_s;
+}
+
 /* @name from libgcc_s itself: dlsym() on its handle also searches its dependencies (libc). */
 static void *from_libgcc_s(const char *name)
 {
 	void *p;
 	Dl_info info;
 
-	pthread_once(&libgcc_s_once, open_libgcc_s);
-	p = libgcc_s ? dlsym(libgcc_s, name) : NULL;
+	p = llext_runtime_libgcc_s() ? dlsym(libgcc_s, name) : NULL;
 	if (!p || !dladdr(p, &info) || info.dli_fbase != libgcc_s_base) {
 		return NULL;
 	}

@@ -4,8 +4,8 @@
  * the unwinder, so that exceptions can pass through their code, and the destructors they
  * registered with __cxa_atexit() run when they go away rather than at exit().
  *
- * The runtime functions come from the process (libgcc_s, libc) when present: a process without
- * libgcc_s cannot throw exceptions anyway, and its extensions do not need registering.
+ * The runtime functions come from the process (libgcc_s, libc) when present; unwinder.c finds
+ * the unwinders, libgcc_s included when glibc opened it privately for backtrace().
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -343,26 +343,24 @@ static frame_fn lookup(_Atomic(frame_fn) *cache, const char *name)
 	return fn;
 }
 
-static _Atomic(frame_fn) register_frame, deregister_frame, cxa_finalize;
+static _Atomic(frame_fn) cxa_finalize;
 
 void llext_unwind_register(struct llext_internal *ie, void *eh_frame)
 {
-	frame_fn reg = lookup(&register_frame, "__register_frame");
-	frame_fn dereg = lookup(&deregister_frame, "__deregister_frame");
-
-	if (!reg || !dereg) {
+	/* With every unwinder that may walk its frames (unwinder.c). */
+	ie->unwinders = llext_unwinders_add(eh_frame);
+	if (!ie->unwinders) {
 		LOG_DBG("%s: no unwinder in the process: exception frames not registered",
 		        ie->pub.name);
 		return;
 	}
-	reg(eh_frame);
 	ie->eh_frame = eh_frame;
 }
 
 void llext_unwind_unregister(struct llext_internal *ie)
 {
 	if (ie->eh_frame) {
-		atomic_load (&deregister_frame)(ie->eh_frame);
+		llext_unwinders_remove(ie->eh_frame, ie->unwinders);
 		ie->eh_frame = NULL;
 	}
 }

@@ -23,6 +23,8 @@
 #include <llext/log.h>
 #include <llext/mem_domain.h>
 
+#include "crash.h"
+
 #ifndef LLEXT_RUN_VERSION
 #define LLEXT_RUN_VERSION "unknown"
 #endif
@@ -35,7 +37,7 @@ enum { EXIT_LOAD = 1, EXIT_USAGE = 2 };
 
 /* What the command line asks for. */
 struct options {
-	bool list, strict, verbose, timing;
+	bool list, strict, verbose, timing, no_crash_report;
 	const char *call;
 	/* --library names as dlopen() takes them, NULL-terminated (room for one per argument). */
 	char **libs;
@@ -157,6 +159,8 @@ static void usage(FILE *out)
 	    "  -s, --strict       resolve symbols only against exported tables (EXPORT_SYMBOL\n"
 	    "                     and other extensions), not the process's global symbols\n"
 	    "  -t, --time         print how long parsing, placement, linking and bringup took\n"
+	    "      --no-crash-report  on a fatal signal, do not print a backtrace that names\n"
+	    "                     extension functions; just die of the signal\n"
 	    "  -v, --verbose      show the loader's log (every level) on standard error\n"
 	    "  -h, --help         display this help and exit\n"
 	    "  -V, --version      output version information and exit\n"
@@ -354,6 +358,7 @@ static int list_all(const struct slot *slots, size_t n)
 			return EXIT_LOAD;
 		}
 		list_exports(&slots[i]);
+		crash_list_functions(stdout, slots[i].ext);
 		if (list_relocs(&slots[i]) != 0) {
 			return EXIT_LOAD;
 		}
@@ -501,15 +506,11 @@ static int add_library(struct options *opt, const char *name)
 static int parse_args(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
-	    {"call", required_argument, NULL, 'c'},
-	    {"list", no_argument, NULL, 'l'},
-	    {"strict", no_argument, NULL, 's'},
-	    {"time", no_argument, NULL, 't'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {"library", required_argument, NULL, 'N'},
-	    {NULL, 0, NULL, 0},
+	    {"call", required_argument, NULL, 'c'},      {"list", no_argument, NULL, 'l'},
+	    {"strict", no_argument, NULL, 's'},          {"time", no_argument, NULL, 't'},
+	    {"verbose", no_argument, NULL, 'v'},         {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},         {"library", required_argument, NULL, 'N'},
+	    {"no-crash-report", no_argument, NULL, 'R'}, {NULL, 0, NULL, 0},
 	};
 	int nopt = argc, c;
 
@@ -543,6 +544,9 @@ static int parse_args(int argc, char **argv, struct options *opt)
 			break;
 		case 'v':
 			opt->verbose = true;
+			break;
+		case 'R': /* --no-crash-report: long only, so not in the short option string */
+			opt->no_crash_report = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -596,6 +600,9 @@ static int run(const struct options *opt)
 	param.libraries = (const char *const *)opt->libs;
 	lc.verbose = opt->verbose;
 	llext_set_log(opt->verbose ? LLEXT_LOG_DBG : LLEXT_LOG_ERR, log_sink, &lc);
+	if (!opt->no_crash_report) {
+		crash_report_install(PROG); /* best effort: it says why if it cannot */
+	}
 
 	status = load_all(slots, opt, &param, &lc);
 	if (status == 0) {

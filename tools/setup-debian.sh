@@ -13,7 +13,7 @@ native="meson ninja-build pkgconf cmake gcc g++ clang lld llvm binutils valgrind
 	libelf-dev libcmocka-dev
 	zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libexpat1-dev libsqlite3-dev
 	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
-	qemu-user"
+	qemu-user linux-perf"
 cross="libelf-dev:arm64 libcmocka-dev:arm64
 	zlib1g-dev:arm64 libbz2-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64 libexpat1-dev:arm64
 	libsqlite3-dev:arm64 libstdc++6:arm64"

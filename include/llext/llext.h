@@ -59,6 +59,16 @@ enum llext_mem {
 
 	/** Number of regions. */
 	LLEXT_MEM_COUNT,
+
+	/*
+	 * Values llext_addr_info() reports besides the regions above. They come after
+	 * LLEXT_MEM_COUNT so that it keeps counting the regions of struct llext (and Zephyr's
+	 * values stay as they are): stubs lie at the end of text, the GOT at the end of rodata.
+	 */
+	/** Stubs (x86_64) or veneers (AArch64) that reach far targets; read+execute. */
+	LLEXT_MEM_STUBS = LLEXT_MEM_COUNT + 1,
+	/** The extension's global offset table; read-only. */
+	LLEXT_MEM_GOT,
 };
 
 /** @brief Number of regions that are memory partitions (text, data, rodata, bss). */
@@ -430,6 +440,54 @@ struct llext_reloc_count {
  * @return Number of distinct relocation types the extension had, which may exceed @p max
  */
 size_t llext_reloc_counts(const struct llext *ext, struct llext_reloc_count *out, size_t max);
+
+/** @brief What llext_addr_info() knows about an address. */
+struct llext_addr_info {
+	/** The extension whose memory holds the address. */
+	struct llext *ext;
+	/**
+	 * Where in it: LLEXT_MEM_TEXT, LLEXT_MEM_RODATA, LLEXT_MEM_DATA or LLEXT_MEM_BSS;
+	 * LLEXT_MEM_STUBS or LLEXT_MEM_GOT inside text or rodata; LLEXT_MEM_COUNT for the
+	 * padding between regions.
+	 */
+	enum llext_mem region;
+	/**
+	 * The symbol of the same region (a function or an object, local ones included) with the
+	 * highest address at or below the address, or NULL if there is none. It may end before the
+	 * address: compare with @c sym_size. Valid while the extension stays loaded.
+	 */
+	const char *sym_name;
+	/** That symbol's address, or NULL. */
+	const void *sym_addr;
+	/** That symbol's size in bytes (0 if the object file gave none). */
+	size_t sym_size;
+	/** The symbol's ELF type: STT_FUNC or STT_OBJECT; STT_NOTYPE when there is none. */
+	unsigned char sym_type;
+	/**
+	 * The lowest symbol address above the address in the same extension, or NULL: starting
+	 * from the region's start and following it visits every symbol.
+	 */
+	const void *next_sym_addr;
+};
+
+/**
+ * @brief Find the extension, region and symbol of an address.
+ *
+ * For crash handlers, profilers and debugging aids: it allocates nothing and never waits, so it
+ * may be called from any thread and from a signal handler (it is async-signal-safe). The symbols
+ * are the object's function and object symbols, sorted when the extension was loaded; a lookup
+ * costs O(log n).
+ *
+ * @param addr Any address
+ * @param info Filled in on success
+ * @retval 0 @p addr lies in a loaded extension's memory
+ * @retval -ENOENT @p addr lies in no loaded extension
+ * @retval -EBUSY an extension is being added to or removed from the table of extensions at this
+ *         moment (by another thread, or by the thread this signal handler interrupted); try
+ *         again, or report the address without a name
+ * @retval -EINVAL @p info is NULL
+ */
+int llext_addr_info(const void *addr, struct llext_addr_info *info);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -711,8 +712,9 @@ static void test_list(void **state)
 	llext_run(&r, "--list", path_of("cli-lib.o"), args);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.err, "");
-	/* Nothing ran: no constructor, no main. */
-	assert_lacks(r.out, "ctor");
+	/* Nothing ran: no constructor (its line; the list names args_ctor), no main. */
+	assert_lacks(r.out, "\nctor\n");
+	assert_true(strncmp(r.out, "ctor\n", 5) != 0);
 	assert_lacks(r.out, "argc=");
 
 	snprintf(head, sizeof(head), "cli-args: %s\n", args);
@@ -852,6 +854,89 @@ static void test_plugind(void **state)
 	result_free(&r);
 }
 
+/* ---- the crash report ---- */
+
+/* Where the frame line naming @func in extension @ext starts ("#N 0xADDR func+0xOFF [ext]"). */
+static size_t frame_of(const char *err, const char *func, const char *ext)
+{
+	char want[128], tail[64];
+	const char *p, *start, *end;
+
+	snprintf(want, sizeof(want), " %s+0x", func);
+	p = strstr(err, want);
+	if (!p) {
+		fail_msg("no frame in %s in:\n%s", func, err);
+	}
+	for (start = p; start > err && start[-1] != '\n'; start--) {
+	}
+	end = strchr(p, '\n');
+	snprintf(tail, sizeof(tail), " [%s]", ext);
+	assert_true(start[0] == '#' && end && (size_t)(end - start) > strlen(tail));
+	assert_memory_equal(end - strlen(tail), tail, strlen(tail));
+	return (size_t)(start - err);
+}
+
+static void test_crash_report(void **state)
+{
+	const char *crash = path_of("cli-crash.o");
+	struct result r;
+
+	(void)state;
+	/* A null pointer store in crash_deep, called by crash_middle, called by main. */
+	llext_run(&r, crash);
+	assert_int_equal(r.status, 128 + SIGSEGV);
+	assert_contains(r.err, "llext-run: fatal signal 11 (SIGSEGV) accessing 0x0; backtrace:\n#0 0x");
+	assert_true(frame_of(r.err, "crash_deep", "cli-crash") <
+	            frame_of(r.err, "crash_middle", "cli-crash"));
+	assert_true(frame_of(r.err, "crash_middle", "cli-crash") <
+	            frame_of(r.err, "main", "cli-crash"));
+	/* Frames beyond the extension: llext-run and the C library. */
+	assert_contains(r.err, "(libc.so.6");
+	result_free(&r);
+
+	/* abort(): the frames of libc first, then the extension's. */
+	llext_run(&r, crash, "--", "abort");
+	assert_int_equal(r.status, 128 + SIGABRT);
+	assert_contains(r.err, "llext-run: fatal signal 6 (SIGABRT); backtrace:\n");
+	assert_true(frame_of(r.err, "crash_middle", "cli-crash") <
+	            frame_of(r.err, "main", "cli-crash"));
+	result_free(&r);
+
+	/* Turned off: the death it would die without the handler, without a word from llext-run
+	 * (qemu-user says its own; AddressSanitizer's handler reports and aborts). */
+	llext_run(&r, "--no-crash-report", crash);
+	if (strstr(r.err, "AddressSanitizer")) {
+		assert_int_equal(r.status, 128 + SIGABRT);
+	} else {
+		assert_int_equal(r.status, 128 + SIGSEGV);
+	}
+	assert_lacks(r.err, "llext-run: ");
+	assert_lacks(r.err, "[cli-crash]");
+	result_free(&r);
+}
+
+static void test_list_functions(void **state)
+{
+	struct result r;
+	const char *p;
+
+	(void)state;
+	llext_run(&r, "--list", path_of("cli-crash.o"));
+	assert_int_equal(r.status, 0);
+	p = strstr(r.out, "  functions (");
+	assert_non_null(p);
+	/* The static one too, each with its address and size; in address order. */
+	assert_true(strncmp(line_of(p, "crash_deep "), "crash_deep ", 11) == 0);
+	assert_contains(line_of(p, "crash_deep "), " 0x");
+	assert_contains(line_of(p, "crash_middle "), " 0x");
+	assert_true(strstr(p, "    crash_middle ") < strstr(p, "    main "));
+	result_free(&r);
+
+	llext_run(&r, "--help");
+	assert_contains(r.out, "--no-crash-report");
+	result_free(&r);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -865,7 +950,8 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_library),      cmocka_unit_test(test_cxx_objects),
 	    cmocka_unit_test(test_names),        cmocka_unit_test(test_list),
 	    cmocka_unit_test(test_time),         cmocka_unit_test(test_verbose),
-	    cmocka_unit_test(test_plugind),
+	    cmocka_unit_test(test_plugind),      cmocka_unit_test(test_crash_report),
+	    cmocka_unit_test(test_list_functions),
 	};
 
 	inputs = argv + 1;

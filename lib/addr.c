@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: MIT
+/*
+ * From an address to the extension, region and symbol holding it: llext_addr_info(), for crash
+ * handlers, profilers and debugging aids.
+ *
+ * Each extension keeps its function and object symbols sorted by address, built once at load
+ * time from the object's symbol table (the object itself is gone after the load). A table of
+ * the extensions' address ranges, sorted too, finds the extension.
+ *
+ * Lookups run in signal handlers, so they may neither allocate nor wait. The registry's lock
+ * cannot serve: it is recursive, so a handler interrupting its own thread in the middle of an
+ * unload would take it and read a half-changed registry. The range table has its own guard, an
+ * atomic word: readers count themselves in unless a writer has raised its flag, and then give
+ * up with -EBUSY rather than wait. A writer raises the flag, waits for readers to leave (they
+ * never wait for anything, so they do leave), changes the table and lowers the flag. Readers
+ * look at an extension's symbols only while counted in, and an extension is removed from the
+ * table before its memory is freed, so what a reader looks at stays there while it looks.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load_priv.h"
+
+/* ---- the per-extension symbol table ---- */
+
+/* Which symbols name code or data: not sections, files, or the assembler's mapping symbols. */
+static bool wanted(const struct llext_load *ld, size_t i, uint8_t *type)
+{
+	const struct llext_elf *e = &ld->elf;
+	const Elf64_Sym *s = &e->syms[i];
+	const struct llext_symval *v = &ld->sym[i];
+	const char *name = llext_elf_sym_name(e, i);
+	size_t shndx;
+
+	if (!((v->kind == LLEXT_SYM_DEFINED && !v->unloadable) || v->kind == LLEXT_SYM_COMMON)) {
+		return false;
+	}
+	if (!name[0] || name[0] == '$' || strncmp(name, ".L", 2) == 0) {
+		return false;
+	}
+	switch (ELF64_ST_TYPE(s->st_info)) {
+	case STT_FUNC:
+	case STT_OBJECT:
+		*type = ELF64_ST_TYPE(s->st_info);
+		return true;
+	case STT_NOTYPE:
+		/* Assembly functions often have no .type. */
+		shndx = llext_elf_sym_shndx(e, i);
+		if (v->kind == LLEXT_SYM_DEFINED && (e->shdr[shndx]->sh_flags & SHF_EXECINSTR)) {
+			*type = STT_FUNC;
+			return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+static struct llext_addr_sym make_sym(const struct llext_load *ld, size_t i, uint8_t type,
+                                      uint32_t name)
+{
+	const struct llext_elf *e = &ld->elf;
+	const Elf64_Sym *s = &e->syms[i];
+	struct llext_addr_sym as = {.addr = ld->sym[i].addr, .size = s->st_size, .name = name};
+	uint8_t bind = ELF64_ST_BIND(s->st_info);
+
+	if (ld->sym[i].kind == LLEXT_SYM_DEFINED) {
+		size_t shndx = llext_elf_sym_shndx(e, i);
+		/* st_size is untrusted: never let a symbol reach past its section. */
+		uint64_t room = e->shdr[shndx]->sh_size - s->st_value;
+
+		as.region = (uint8_t)ld->sect[shndx].region;
+		if (as.size > room) {
+			as.size = room;
+		}
+	} else {
+		as.region = LLEXT_MEM_BSS; /* SHN_COMMON */
+	}
+	as.type = type;
+	as.rank = (uint8_t)((as.size ? 4 : 0) + (bind != STB_LOCAL ? 2 : 0) +
+	                    (ELF64_ST_TYPE(s->st_info) != STT_NOTYPE ? 1 : 0));
+	return as;
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct llext_addr_sym *x = a, *y = b;
+
+	if (x->addr != y->addr) {
+		return x->addr < y->addr ? -1 : 1;
+	}
+	return (int)x->rank - (int)y->rank;
+}
+
+static int build_table(struct llext_load *ld, struct llext_addr_table *t)
+{
+	const struct llext_elf *e = &ld->elf;
+	size_t n = 0, names = 0;
+	uint8_t type;
+
+	for (size_t i = 1; i < e->nsyms; i++) {
+		if (wanted(ld, i, &type)) {
+			n++;
+			names += strlen(llext_elf_sym_name(e, i)) + 1;
+		}
+	}
+	if (names > UINT32_MAX) {
+		LOG_ERR("%s: symbol names take more than 4 GiB", ld->name);
+		return -ENOEXEC;
+	}
+	t->syms = llext_calloc(n ? n : 1, sizeof(*t->syms));
+	t->names = llext_malloc(names ? names : 1);
+	if (!t->syms || !t->names) {
+		LOG_ERR("%s: out of memory for its symbols by address", ld->name);
+		return -ENOMEM;
+	}
+	names = 0;
+	for (size_t i = 1; i < e->nsyms; i++) {
+		const char *name = llext_elf_sym_name(e, i);
+		size_t len = strlen(name) + 1;
+
+		if (!wanted(ld, i, &type)) {
+			continue;
+		}
+		memcpy(t->names + names, name, len);
+		t->syms[t->nsyms++] = make_sym(ld, i, type, (uint32_t)names);
+		names += len;
+	}
+	qsort(t->syms, t->nsyms, sizeof(*t->syms), cmp_sym);
+	return 0;
+}
+
+/* ---- the table of extensions, and its guard ---- */
+
+struct range {
+	uintptr_t start, end;
+	struct llext_internal *ie;
+};
+
+#define WRITER 0x80000000u
+
+static _Atomic unsigned int guard; /* WRITER | number of readers */
+static pthread_mutex_t writers = PTHREAD_MUTEX_INITIALIZER;
+static struct range *ranges;
+static size_t nranges, cap;
+
+/* Keeps readers out; the caller holds the writers' mutex. */
+static void exclusive_begin(void)
+{
+	atomic_fetch_or(&guard, WRITER);
+	while (atomic_load(&guard) != WRITER) {
+		sched_yield();
+	}
+}
+
+static void exclusive_end(void)
+{
+	atomic_fetch_and(&guard, ~WRITER);
+}
+
+static bool read_begin(void)
+{
+	if (atomic_fetch_add(&guard, 1) & WRITER) {
+		atomic_fetch_sub(&guard, 1);
+		return false;
+	}
+	return true;
+}
+
+static void read_end(void)
+{
+	atomic_fetch_sub(&guard, 1);
+}
+
+/* Index of the first range starting above @a. */
+static size_t upper_range(uintptr_t a)
+{
+	size_t lo = 0, hi = nranges;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ranges[mid].start <= a) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+int llext_addr_add(struct llext_load *ld)
+{
+	struct llext_internal *ie = ld->ie;
+	struct llext_addr_table *t;
+	struct range *grown = NULL;
+	size_t at;
+	int ret;
+
+	t = llext_calloc(1, sizeof(*t));
+	if (!t) {
+		LOG_ERR("%s: out of memory for its symbols by address", ld->name);
+		return -ENOMEM;
+	}
+	ie->addr = t;
+	ret = build_table(ld, t);
+	if (ret) {
+		return ret;
+	}
+	if (ld->nstub) {
+		t->stubs = (uintptr_t)ie->map + ld->stub_off;
+		t->stubs_end = t->stubs + ld->nstub * ld->arch->stub_size;
+	}
+	if (ld->ngot || ld->need_got) {
+		t->got = (uintptr_t)ie->map + ld->got_off;
+		t->got_end = t->got + (ld->ngot ? ld->ngot : 1) * 8;
+	}
+
+	pthread_mutex_lock(&writers);
+	if (nranges == cap) {
+		/* Grown before readers are kept out, so that they are kept out only briefly. */
+		size_t ncap = cap ? cap * 2 : 16;
+
+		grown = llext_calloc(ncap, sizeof(*grown));
+		if (!grown) {
+			pthread_mutex_unlock(&writers);
+			LOG_ERR("%s: out of memory registering its address range", ld->name);
+			return -ENOMEM;
+		}
+		if (nranges) {
+			memcpy(grown, ranges, nranges * sizeof(*grown));
+		}
+		cap = ncap;
+	}
+	exclusive_begin();
+	if (grown) {
+		/* Swapped in while no reader can be looking at the old array. */
+		struct range *old = ranges;
+
+		ranges = grown;
+		grown = old;
+	}
+	at = upper_range((uintptr_t)ie->map);
+	memmove(&ranges[at + 1], &ranges[at], (nranges - at) * sizeof(*ranges));
+	ranges[at] = (struct range){(uintptr_t)ie->map, (uintptr_t)ie->map + ie->map_size, ie};
+	nranges++;
+	exclusive_end();
+	pthread_mutex_unlock(&writers);
+	free(grown);
+	return 0;
+}
+
+void llext_addr_remove(struct llext_internal *ie)
+{
+	struct llext_addr_table *t = ie->addr;
+	struct range *old = NULL;
+	size_t at;
+
+	if (!t) {
+		return;
+	}
+	pthread_mutex_lock(&writers);
+	at = upper_range((uintptr_t)ie->map);
+	if (at > 0 && ranges[at - 1].ie == ie) {
+		exclusive_begin();
+		memmove(&ranges[at - 1], &ranges[at], (nranges - at) * sizeof(*ranges));
+		if (--nranges == 0) {
+			/* Nothing stays allocated once the last extension goes. */
+			old = ranges;
+			ranges = NULL;
+			cap = 0;
+		}
+		exclusive_end();
+	}
+	pthread_mutex_unlock(&writers);
+	free(old);
+	free(t->syms);
+	free(t->names);
+	free(t);
+	ie->addr = NULL;
+}
+
+/* ---- lookups ---- */
+
+static enum llext_mem region_of(const struct llext_internal *ie, uintptr_t a)
+{
+	const struct llext_addr_table *t = ie->addr;
+
+	if (a >= t->stubs && a < t->stubs_end) {
+		return LLEXT_MEM_STUBS;
+	}
+	if (a >= t->got && a < t->got_end) {
+		return LLEXT_MEM_GOT;
+	}
+	for (int r = 0; r < LLEXT_MEM_PARTITIONS; r++) {
+		uintptr_t start = (uintptr_t)ie->pub.mem[r];
+
+		if (start && a >= start && a - start < ie->pub.mem_size[r]) {
+			return (enum llext_mem)r;
+		}
+	}
+	return LLEXT_MEM_COUNT;
+}
+
+/* Index of the first symbol above @a. */
+static size_t upper_sym(const struct llext_addr_table *t, uintptr_t a)
+{
+	size_t lo = 0, hi = t->nsyms;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->syms[mid].addr <= a) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+static void describe(const struct llext_internal *ie, uintptr_t a, struct llext_addr_info *info)
+{
+	const struct llext_addr_table *t = ie->addr;
+	size_t at = upper_sym(t, a);
+
+	*info = (struct llext_addr_info){.ext = (struct llext *)&ie->pub, .region = region_of(ie, a)};
+	if (at < t->nsyms) {
+		info->next_sym_addr = (const void *)(uintptr_t)t->syms[at].addr;
+	}
+	/* Regions do not overlap, so if the symbol just below is in another region, so are all
+	 * those below it. Of several at one address the last, the highest ranked, names it. */
+	if (at > 0 && t->syms[at - 1].region == info->region) {
+		const struct llext_addr_sym *s = &t->syms[at - 1];
+
+		info->sym_name = t->names + s->name;
+		info->sym_addr = (const void *)(uintptr_t)s->addr;
+		info->sym_size = s->size;
+		info->sym_type = s->type;
+	}
+}
+
+LLEXT_EXPORT int llext_addr_info(const void *addr, struct llext_addr_info *info)
+{
+	uintptr_t a = (uintptr_t)addr;
+	size_t at;
+	int ret = -ENOENT;
+
+	if (!info) {
+		return -EINVAL;
+	}
+	if (!read_begin()) {
+		return -EBUSY;
+	}
+	at = upper_range(a);
+	if (at > 0 && a < ranges[at - 1].end) {
+		describe(ranges[at - 1].ie, a, info);
+		ret = 0;
+	}
+	read_end();
+	return ret;
+}
