@@ -120,6 +120,7 @@ void llext_free(struct llext_internal *ie)
 		return;
 	}
 	llext_unwind_unregister(ie);
+	llext_debug_unregister(ie);
 	llext_mem_free(ie);
 	llext_symindex_free(&ie->pub.exp_tab);
 	free(ie->pub.exp_tab.syms);

@@ -101,6 +101,7 @@ struct llext_internal {
 	struct llext_stats stats;
 	uint64_t mark;   /* scratch for dependency de-duplication, under the registry lock */
 	void *eh_frame;  /* registered with the unwinder, or NULL */
+	struct llext_debug *debug; /* registered with debuggers (debug.c), or NULL */
 	bool dso_handle; /* uses __dso_handle: run __cxa_finalize() on teardown */
 
 	bool brought_up, torn_down;
@@ -272,6 +273,37 @@ void llext_unwind_register(struct llext_internal *ie, void *eh_frame);
 void llext_unwind_unregister(struct llext_internal *ie);
 /* Runs what the extension registered with __cxa_atexit() (C++ static destructors). */
 void llext_unwind_finalize(struct llext_internal *ie);
+
+/* ---- debug.c: the GDB JIT interface, and the object debuggers read ---- */
+
+/* Layout fixed by the GDB manual ("JIT Compilation Interface"); gdb and lldb read these. */
+struct jit_code_entry {
+	struct jit_code_entry *next, *prev;
+	const char *symfile_addr;
+	uint64_t symfile_size;
+};
+
+struct jit_descriptor {
+	uint32_t version; /* 1 */
+	uint32_t action_flag;
+	struct jit_code_entry *relevant_entry, *first_entry;
+};
+
+extern struct jit_descriptor __jit_debug_descriptor;
+void __jit_debug_register_code(void);
+
+/* One extension's registration: its list entry and the ELF object the entry points at. */
+struct llext_debug;
+
+/* Builds the debuggers' copy of a loaded object (relocated, every section placed). */
+int llext_debug_build(const struct llext_load *ld, struct llext_debug **out);
+/* At the end of a load: builds the copy and registers it, unless turned off. A failure is
+ * logged and leaves the extension loaded, unregistered. */
+void llext_debug_register(struct llext_load *ld);
+/* Before the extension's memory goes; does nothing if it was not registered. */
+void llext_debug_unregister(struct llext_internal *ie);
+/* Heap bytes the registration keeps (0 if not registered). */
+size_t llext_debug_size(const struct llext_internal *ie);
 
 /* ---- mem.c ---- */
 

@@ -697,6 +697,7 @@ int llext_do_load(struct llext_load *ld, struct llext_loader *ldr)
 		}
 		llext_unwind_register(ie, (void *)(uintptr_t)s->addr);
 	}
+	llext_debug_register(ld);
 	ie->stats.parse_ns = t1 - t0;
 	ie->stats.place_ns = t2 - t1;
 	ie->stats.link_ns = now_ns() - t2;

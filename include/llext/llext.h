@@ -97,6 +97,14 @@ struct llext_load_param {
 	 * dlsym(RTLD_DEFAULT) sees) are searched last.
 	 */
 	bool exports_only;
+	/**
+	 * Do not register the extension with debuggers. By default every extension is announced
+	 * through the GDB JIT Compilation Interface, so that gdb and lldb show its functions,
+	 * source lines and variables; that keeps a copy of its symbol table, .eh_frame and
+	 * debug information on the heap. The environment variable LLEXT_DEBUG_REGISTER=0 turns
+	 * registration off for the whole process.
+	 */
+	bool no_debug_register;
 };
 
 /** @brief Default loader parameters. */
