@@ -234,7 +234,7 @@ static bool fits(uint64_t v, unsigned int size, bool is_signed)
 		return s >= -((int64_t)1 << (size * 8 - 1)) && s < ((int64_t)1 << (size * 8 - 1));
 	}
 	/* Unsigned fields also take negative values that wrap, as ld accepts for ABS32. */
-	return v < ((uint64_t)1 << (size * 8)) || s >= -((int64_t)1 << (size * 8 - 1));
+	return v < ((uint64_t)1 << (size * 8)) || (s < 0 && s >= -((int64_t)1 << (size * 8 - 1)));
 }
 
 /* Applies one relocation section of debug information to its copy at @out; every entry is

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs everything libllext needs to build, test and cross-test on a fresh Debian 12 machine:
 # the native toolchain and libraries, the AArch64 cross compiler, Debian's arm64 multiarch builds
-# of the libraries, qemu user emulation, and the debuggers the debugger tests drive. Safe to run again; does nothing already done.
+# of the libraries, qemu user emulation, and the debuggers that tests/debug drives. Safe to run
+# again; does nothing already done.
 set -eu
 
 SUDO=

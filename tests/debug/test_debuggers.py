@@ -188,6 +188,20 @@ def scenario_crash(v):
                    r'SIGSEGV|Segmentation fault')] + crash_checks('bt')
 
 
+def scenario_env_off(v):
+    """LLEXT_DEBUG_REGISTER=0: the same crash, and gdb knows nothing of the extension."""
+    host = ['load', 'a', fixture(v), 'call', 'a', 'dbg_crash', '5']
+    r = run_gdb(f'gdb {v} LLEXT_DEBUG_REGISTER=0', host,
+                ['@@bt', 'run', 'bt', '@@sym', 'info symbol $pc', JIT_COUNT],
+                env={'LLEXT_DEBUG_REGISTER': '0'})
+    return r, [
+        has('the crash is seen', 'bt', r'SIGSEGV'),
+        hasnt('no extension function is named', 'bt', r' in dbg_crash'),
+        has('no symbol at the crash address', 'sym', r'No symbol matches \$pc'),
+        has('no JIT object', 'sym', r'jit-objfiles 0\n'),
+    ]
+
+
 def scenario_nodebug(comp):
     """No -g: names from the symbol table (static functions too), unwinding from .eh_frame."""
     v = f'dbg_ext-{comp}-nodebug'
@@ -381,6 +395,7 @@ def main():
     jobs = []
     for v in variants:
         jobs += [(scenario_break, v), (scenario_crash, v)]
+    jobs.append((scenario_env_off, f'dbg_ext-{compilers[0]}-O2-dwarf5'))
     for c in compilers:
         jobs += [(scenario_nodebug, c), (scenario_two, f'dbg_ext-{c}-O0-dwarf5'),
                  (scenario_twice, f'dbg_ext-{c}-O2-dwarf5'),
