@@ -66,6 +66,10 @@ static void read_env(void)
 	env_off = v && strcmp(v, "0") == 0;
 }
 
+/* Every section starts 8-aligned in the copy: the symbol table is rewritten in place, and the
+ * file's sh_addralign, which may be anything, says nothing about where the bytes are. */
+#define COPY_ALIGN 8
+
 /* What the copy holds of a section. */
 enum how {
 	H_DROP,    /* SHT_NULL */
@@ -112,12 +116,6 @@ static enum how how_of(const struct llext_load *ld, size_t i, size_t shstrndx)
 static uint64_t bytes_of(const struct llext_elf *e, size_t i, enum how how)
 {
 	return how == H_DROP || how == H_NOBITS ? 0 : e->shdr[i]->sh_size;
-}
-
-static uint64_t file_align(const Elf64_Shdr *sh)
-{
-	/* Contents only need their natural alignment in the copy, never a page. */
-	return sh->sh_addralign > 8 ? 8 : sh->sh_addralign ? sh->sh_addralign : 1;
 }
 
 static uint64_t align_up(uint64_t v, uint64_t a)
@@ -227,8 +225,8 @@ static bool fits(uint64_t v, unsigned int size, bool is_signed)
 {
 	int64_t s = (int64_t)v;
 
-	if (size == 8) {
-		return true;
+	if (size == 0 || size == 8) {
+		return true; /* nothing written, or every value fits */
 	}
 	if (is_signed) {
 		return s >= -((int64_t)1 << (size * 8 - 1)) && s < ((int64_t)1 << (size * 8 - 1));
@@ -302,22 +300,26 @@ static uint64_t layout(const struct llext_load *ld, size_t shstrndx, uint64_t *s
 	const struct llext_elf *e = &ld->elf;
 	uint64_t off = sizeof(Elf64_Ehdr), limit;
 
+	/* Sections of a well-formed object do not overlap in the file: the copy is never larger
+	 * than the object, .eh_frame, the header table and padding. Overlapping sections could
+	 * otherwise make it as large as shnum times the file. Checked as it grows, so that the
+	 * sum cannot overflow either. */
+	limit = e->size + sizeof(Elf64_Ehdr) + COPY_ALIGN * e->shnum;
+	if (e->eh_frame) {
+		limit += e->shdr[e->eh_frame]->sh_size;
+	}
 	for (size_t i = 1; i < e->shnum; i++) {
 		uint64_t n = bytes_of(e, i, how_of(ld, i, shstrndx));
 
 		if (n) {
-			off = align_up(off, file_align(e->shdr[i])) + n;
+			off = align_up(off, COPY_ALIGN) + n;
+		}
+		if (off > limit) {
+			return 0;
 		}
 	}
-	*shoff = align_up(off, 8);
-	/* Sections of a well-formed object do not overlap in the file: the copy is never larger
-	 * than the object, .eh_frame, the header table and padding. Overlapping sections could
-	 * otherwise make it as large as shnum times the file. */
-	limit = e->size + sizeof(Elf64_Ehdr) + 8 * e->shnum + 8;
-	if (e->eh_frame) {
-		limit += e->shdr[e->eh_frame]->sh_size;
-	}
-	return off > limit ? 0 : *shoff + e->shnum * sizeof(Elf64_Shdr);
+	*shoff = align_up(off, COPY_ALIGN);
+	return *shoff + e->shnum * sizeof(Elf64_Shdr);
 }
 
 /* The header of section @i in the copy, and its contents at @out + @off. */
@@ -383,7 +385,7 @@ static int fill(const struct llext_load *ld, size_t shstrndx, uint8_t *out, uint
 		Elf64_Shdr h;
 
 		if (n) {
-			off = align_up(off, file_align(e->shdr[i]));
+			off = align_up(off, COPY_ALIGN);
 		}
 		h = copy_section(ld, i, how, out, off);
 		memcpy(out + shoff + i * sizeof(h), &h, sizeof(h));
