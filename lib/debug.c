@@ -97,7 +97,8 @@ static enum how how_of(const struct llext_load *ld, size_t i, size_t shstrndx)
 		return H_DROP;
 	}
 	if (sh->sh_flags & SHF_ALLOC) {
-		return ld->sect[i].region != LLEXT_MEM_COUNT && i == e->eh_frame ? H_MEMORY : H_NOBITS;
+		return ld->sect[i].region != LLEXT_MEM_COUNT && i == e->eh_frame ? H_MEMORY
+		                                                                 : H_NOBITS;
 	}
 	if (e->discarded && e->discarded[i]) {
 		return H_DROP; /* debug information of a dropped COMDAT group, as a linker does */
@@ -202,7 +203,7 @@ static const struct dbg_reloc x86_64_relocs[] = {
     {R_X86_64_PC32, 4, true, true},   {R_X86_64_PC64, 8, true, true},
 };
 static const struct dbg_reloc aarch64_relocs[] = {
-    {R_AARCH64_NONE, 0, false, false}, {256 /* R_AARCH64_NONE, old number */, 0, false, false},
+    {R_AARCH64_NONE, 0, false, false},  {256 /* R_AARCH64_NONE, old number */, 0, false, false},
     {R_AARCH64_ABS64, 8, false, false}, {R_AARCH64_ABS32, 4, false, false},
     {R_AARCH64_ABS16, 2, false, false}, {R_AARCH64_PREL64, 8, true, true},
     {R_AARCH64_PREL32, 4, true, true},  {R_AARCH64_PREL16, 2, true, true},
@@ -265,10 +266,11 @@ static int apply_relocs(const struct llext_load *ld, size_t r, uint8_t *out)
 			return -EINVAL;
 		}
 		if (!d) {
-			LOG_ERR("%s: %s entry %llu: relocation type %u is not one debug information "
-			        "uses",
-			        ld->name, name, (unsigned long long)k,
-			        (unsigned)ELF64_R_TYPE(rel.r_info));
+			LOG_ERR(
+			    "%s: %s entry %llu: relocation type %u is not one debug information "
+			    "uses",
+			    ld->name, name, (unsigned long long)k,
+			    (unsigned)ELF64_R_TYPE(rel.r_info));
 			return -ENOEXEC;
 		}
 		if (rel.r_offset > tsize || d->size > tsize - rel.r_offset) {
@@ -398,7 +400,8 @@ static int fill(const struct llext_load *ld, size_t shstrndx, uint8_t *out, uint
 		    sh->sh_info >= e->shnum || how_of(ld, sh->sh_info, shstrndx) != H_DEBUG) {
 			continue;
 		}
-		ret = apply_relocs(ld, r, out + ((Elf64_Shdr *)(out + shoff))[sh->sh_info].sh_offset);
+		ret =
+		    apply_relocs(ld, r, out + ((Elf64_Shdr *)(out + shoff))[sh->sh_info].sh_offset);
 		if (ret) {
 			return ret;
 		}
@@ -461,17 +464,17 @@ static const struct {
 	char names[12];
 } flush_obj = {
     .eh =
-        {
-            .e_ident = {ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB, EV_CURRENT},
-            .e_type = ET_REL,
-            .e_machine = HOST_MACHINE,
-            .e_version = EV_CURRENT,
-            .e_shoff = sizeof(Elf64_Ehdr),
-            .e_ehsize = sizeof(Elf64_Ehdr),
-            .e_shentsize = sizeof(Elf64_Shdr),
-            .e_shnum = 2,
-            .e_shstrndx = 1,
-        },
+	{
+	    .e_ident = {ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB, EV_CURRENT},
+	    .e_type = ET_REL,
+	    .e_machine = HOST_MACHINE,
+	    .e_version = EV_CURRENT,
+	    .e_shoff = sizeof(Elf64_Ehdr),
+	    .e_ehsize = sizeof(Elf64_Ehdr),
+	    .e_shentsize = sizeof(Elf64_Shdr),
+	    .e_shnum = 2,
+	    .e_shstrndx = 1,
+	},
     .sh = {{0},
            {.sh_name = 1,
             .sh_type = SHT_STRTAB,
@@ -481,7 +484,8 @@ static const struct {
     .names = "\0.shstrtab",
 };
 
-static struct jit_code_entry flush_entry = {NULL, NULL, (const char *)&flush_obj, sizeof(flush_obj)};
+static struct jit_code_entry flush_entry = {NULL, NULL, (const char *)&flush_obj,
+                                            sizeof(flush_obj)};
 
 /* Announces @en (already linked in or out) to a debugger; jit_lock held. */
 static void announce(struct jit_code_entry *en, uint32_t action)

@@ -101,10 +101,12 @@ struct llext_internal {
 	struct llext_stats stats;
 	uint64_t mark;   /* scratch for dependency de-duplication, under the registry lock */
 	void *eh_frame;  /* registered with the unwinder, or NULL */
-	struct llext_debug *debug; /* registered with debuggers (debug.c), or NULL */
 	bool dso_handle; /* uses __dso_handle: run __cxa_finalize() on teardown */
 
 	bool brought_up, torn_down;
+
+	/* Registered with debuggers (debug.c), or NULL. */
+	struct llext_debug *debug;
 };
 
 static inline struct llext_internal *to_internal(const struct llext *ext)

@@ -218,10 +218,8 @@ static void test_list_order(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_copy_layout),
-	    cmocka_unit_test(test_common_absolute),
-	    cmocka_unit_test(test_unloaded_section),
-	    cmocka_unit_test(test_param_off),
+	    cmocka_unit_test(test_copy_layout),      cmocka_unit_test(test_common_absolute),
+	    cmocka_unit_test(test_unloaded_section), cmocka_unit_test(test_param_off),
 	    cmocka_unit_test(test_list_order),
 	};
 

@@ -403,8 +403,10 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--debug-obj") == 0 && i + 1 < argc) {
 			debug_obj = argv[++i];
 		} else {
-			dprintf(2, "usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o] SMALL.o "
-			           "SMALL.so LARGE.o LARGE.so [OBJ.o LIB.so]...\n");
+			dprintf(
+			    2,
+			    "usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o] SMALL.o "
+			    "SMALL.so LARGE.o LARGE.so [OBJ.o LIB.so]...\n");
 			return 2;
 		}
 	}
