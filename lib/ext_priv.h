@@ -66,6 +66,7 @@ struct llext_internal {
 	struct llext_addr_table *addr; /* symbols by address, for llext_addr_info() (addr.c) */
 	bool dso_handle;               /* uses __dso_handle: run __cxa_finalize() on teardown */
 	struct llext_sections *sections; /* with keep_section_info, until freed */
+	struct llext_debug *debug;       /* registered with debuggers (debug.c), or NULL */
 
 	bool brought_up, torn_down;
 };
@@ -176,6 +177,32 @@ struct llext_addr_table {
 /* Withdraws the extension from llext_addr_info() (before its memory goes) and frees ie->addr;
  * does nothing for an extension that was never added. */
 void llext_addr_remove(struct llext_internal *ie);
+
+/* ---- debug.c: the GDB JIT interface ---- */
+
+/* Layout fixed by the GDB manual ("JIT Compilation Interface"); gdb and lldb read these. */
+struct jit_code_entry {
+	struct jit_code_entry *next, *prev;
+	const char *symfile_addr;
+	uint64_t symfile_size;
+};
+
+struct jit_descriptor {
+	uint32_t version; /* 1 */
+	uint32_t action_flag;
+	struct jit_code_entry *relevant_entry, *first_entry;
+};
+
+extern struct jit_descriptor __jit_debug_descriptor;
+void __jit_debug_register_code(void);
+
+/* One extension's registration: its list entry and the ELF object the entry points at. */
+struct llext_debug;
+
+/* Before the extension's memory goes; does nothing if it was not registered. */
+void llext_debug_unregister(struct llext_internal *ie);
+/* Heap bytes the registration keeps (0 if not registered). */
+size_t llext_debug_size(const struct llext_internal *ie);
 
 /* ---- mem.c: the pages of a built extension ---- */
 

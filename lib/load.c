@@ -72,9 +72,10 @@ static int register_eh_frame(struct llext_load *ld)
 	return ret;
 }
 
-/* Profilers learn of the extension last, once nothing can fail any more. */
-static int tell_profilers(struct llext_load *ld)
+/* Debuggers and profilers learn of the extension last, once nothing can fail any more. */
+static int tell_tools(struct llext_load *ld)
 {
+	llext_debug_register(ld);
 	llext_perf_load(ld);
 	return 0;
 }
@@ -90,7 +91,7 @@ static const stage_fn place_stages[] = {
 /* Fill the mapping, link it, and make it what it will stay. */
 static const stage_fn link_stages[] = {
     llext_mem_copy,    llext_reloc_apply, llext_tables_build, llext_tables_keep,
-    llext_mem_protect, register_eh_frame, llext_addr_add,     tell_profilers,
+    llext_mem_protect, register_eh_frame, llext_addr_add,     tell_tools,
 };
 
 static int run_stages(struct llext_load *ld, struct llext_loader *ldr)
@@ -171,6 +172,7 @@ void llext_free(struct llext_internal *ie)
 	/* First: nothing may find its memory by address once that starts going. */
 	llext_addr_remove(ie);
 	llext_unwind_unregister(ie);
+	llext_debug_unregister(ie);
 	llext_mem_free(ie);
 	llext_symindex_free(&ie->pub.exp_tab);
 	free(ie->pub.exp_tab.syms);

@@ -259,6 +259,13 @@ int llext_tables_keep(struct llext_load *ld);
 /* Builds ie->addr from the load's symbols and publishes the extension to llext_addr_info(). */
 int llext_addr_add(struct llext_load *ld);
 
+/* ---- debug.c: the GDB JIT interface, and the object debuggers read ---- */
+
+/* Builds the debuggers' copy of a loaded object (relocated, every section placed). */
+int llext_debug_build(const struct llext_load *ld, struct llext_debug **out);
+/* At the end of a load: builds the copy and registers it, unless turned off. A failure is
+ * logged and leaves the extension loaded, unregistered. */
+void llext_debug_register(struct llext_load *ld);
 /* ---- perf.c: perf's map and jitdump files, when the environment asks for them ---- */
 
 /* Describes the extension's functions to perf (LLEXT_PERF_MAP, LLEXT_PERF_JITDUMP). */

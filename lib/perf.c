@@ -6,7 +6,7 @@
  * LLEXT_PERF_MAP=1 appends each function to /tmp/perf-PID.map, "START SIZE NAME" in hex without
  * 0x, the file perf reads for any anonymous executable memory. It is read whole when perf
  * reports, without times: an extension unloaded and another loaded at its address leave two
- * overlapping entries, and perf keeps one of them (docs/debugging-profilers.md).
+ * overlapping entries, and perf keeps one of them (docs/debugging.md).
  *
  * LLEXT_PERF_JITDUMP=1 (or =DIR) writes /tmp/jit-PID.dump (or DIR/jit-PID.dump) in the format of
  * the Linux kernel's tools/perf/Documentation/jitdump-specification.txt: a header, then a

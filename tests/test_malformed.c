@@ -15,6 +15,7 @@
 
 #include "common.h"
 #include "logcap.h"
+#include "ext_priv.h"
 
 #if defined(__x86_64__)
 #define TLS_TYPE R_X86_64_TPOFF32
@@ -26,6 +27,11 @@
 #define OTHER_MACHINE EM_X86_64
 #endif
 #define UNKNOWN_TYPE 250
+#if defined(__x86_64__)
+#define DEBUG_ABS32 R_X86_64_32
+#else
+#define DEBUG_ABS32 R_AARCH64_ABS32
+#endif
 
 #define BASE "basic-gcc-default.o"
 
@@ -212,7 +218,89 @@ static void bad_needs_unterminated(struct obj *o)
 	o->b[n->sh_offset + n->sh_size - 1] = 'x';
 }
 static void bad_needs_twice(struct obj *o) { o->sh[sect(o, ".comment")].sh_name = o->sh[sect(o, ".llext.needs")].sh_name; }
+
+/* Debug information the loader does not read, but the debuggers' copy does (lib/debug.c). */
+static void bad_dbg_rela_sym(struct obj *o) { rela(o, ".rela.debug_info")->r_info = ELF64_R_INFO(1u << 30, DEBUG_ABS32); }
+static void bad_dbg_rela_offset(struct obj *o) { rela(o, ".rela.debug_info")->r_offset = o->sh[sect(o, ".debug_info")].sh_size - 2; }
+static void bad_dbg_rela_offset_huge(struct obj *o) { rela(o, ".rela.debug_info")->r_offset = UINT64_MAX - 1; }
+static void bad_dbg_rela_type(struct obj *o) { rela(o, ".rela.debug_info")->r_info = ELF64_R_INFO(ELF64_R_SYM(rela(o, ".rela.debug_info")->r_info), UNKNOWN_TYPE); }
+static void bad_dbg_rela_entsize(struct obj *o) { o->sh[sect(o, ".rela.debug_info")].sh_entsize = 16; }
+static void bad_dbg_rela_size(struct obj *o) { o->sh[sect(o, ".rela.debug_info")].sh_size -= 5; }
+static void bad_dbg_rela_link(struct obj *o) { o->sh[sect(o, ".rela.debug_info")].sh_link = 0; }
+static void bad_dbg_rela_rel(struct obj *o) { o->sh[sect(o, ".rela.debug_info")].sh_type = SHT_REL; }
+/* A 32-bit field given a code address plus 4 GiB (the address alone may be low, under valgrind). */
+static void bad_dbg_rela_overflow(struct obj *o)
+{
+	Elf64_Rela *r = rela(o, ".rela.debug_info");
+	const Elf64_Sym *s = sym(o, "basic_ops");
+	int st = sect_of_type(o, SHT_SYMTAB);
+
+	r->r_info = ELF64_R_INFO((uint64_t)(s - (Elf64_Sym *)(o->b + o->sh[st].sh_offset)), DEBUG_ABS32);
+	r->r_addend = (int64_t)1 << 32;
+}
+/* Every debug section spans the whole file: together far more than the file. */
+static void bad_dbg_overlap(struct obj *o)
+{
+	const char *names = (const char *)o->b + o->sh[o->eh->e_shstrndx].sh_offset;
+
+	for (int i = 0; i < o->eh->e_shnum; i++) {
+		if (strncmp(names + o->sh[i].sh_name, ".debug_", 7) == 0) {
+			o->sh[i].sh_offset = 0;
+			o->sh[i].sh_size = o->len;
+		}
+	}
+}
 /* clang-format on */
+
+/* These load (debug information is not needed to run), unregistered, with an error saying why. */
+static const struct bad debug_cases[] = {
+    {"debug relocation symbol index", bad_dbg_rela_sym, 0, "beyond the symbol table", NULL},
+    {"debug relocation offset", bad_dbg_rela_offset, 0, "is outside .debug_info", NULL},
+    {"debug relocation offset overflow", bad_dbg_rela_offset_huge, 0, "is outside", NULL},
+    {"debug relocation type", bad_dbg_rela_type, 0, "type 250 is not one debug", NULL},
+    {"debug relocation entry size", bad_dbg_rela_entsize, 0, "entry size 16 is invalid", NULL},
+    {"debug relocation table size", bad_dbg_rela_size, 0, "is invalid", NULL},
+    {"debug relocation symbol table", bad_dbg_rela_link, 0, "symbol table 0", NULL},
+    {"debug SHT_REL relocations", bad_dbg_rela_rel, 0, "type 9", NULL},
+    {"debug relocation overflow", bad_dbg_rela_overflow, 0, "does not fit in 4 bytes", NULL},
+    {"debug sections overlapping", bad_dbg_overlap, 0, "sections overlap", NULL},
+};
+
+static size_t jit_count(void)
+{
+	size_t n = 0;
+
+	for (struct jit_code_entry *e = __jit_debug_descriptor.first_entry; e; e = e->next) {
+		n++;
+	}
+	return n;
+}
+
+static void run_debug_case(void **state)
+{
+	const struct bad *c = *state;
+	struct obj o = obj_open(c->file ? c->file : BASE);
+	struct llext *ext;
+	int ret;
+
+	size_t registered;
+
+	c->mutate(&o);
+	log_capture_start();
+	ret = load_buffer(o.b, o.len, "baddebug", &ext, NULL);
+	log_capture_stop();
+	free(o.b);
+	if (ret != 0 || !log_contains(c->says)) {
+		print_message("log: %s", log_text());
+	}
+	assert_int_equal(ret, 0);
+	/* Counted and unloaded before the checks, so that a failure does not spill over. */
+	registered = jit_count();
+	assert_int_equal(llext_unload(&ext), 0);
+	assert_true(log_contains(c->says));
+	assert_int_equal(registered, 0);
+	assert_int_equal(registry_count(), 0);
+}
 
 static const struct bad cases[] = {
     {"magic", bad_magic, -EINVAL, "not an ELF file", NULL},
@@ -399,14 +487,21 @@ static void test_file_loader_errors(void **state)
 int main(void)
 {
 	size_t n = ARRAY_SIZE(cases);
-	struct CMUnitTest *t = calloc(n + 4, sizeof(*t));
-	char(*names)[80] = calloc(n, sizeof(*names));
+	size_t nd = ARRAY_SIZE(debug_cases);
+	struct CMUnitTest *t = calloc(n + nd + 4, sizeof(*t));
+	char(*names)[80] = calloc(n + nd, sizeof(*names));
 
 	for (size_t i = 0; i < n; i++) {
 		snprintf(names[i], sizeof(names[i]), "bad %s", cases[i].name);
 		t[i].name = names[i];
 		t[i].test_func = run_case;
 		t[i].initial_state = (void *)&cases[i];
+	}
+	for (size_t i = 0; i < nd; i++, n++) {
+		snprintf(names[n], sizeof(names[n]), "bad %s", debug_cases[i].name);
+		t[n].name = names[n];
+		t[n].test_func = run_debug_case;
+		t[n].initial_state = (void *)&debug_cases[i];
 	}
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_intact_loads);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_truncated_everywhere);

@@ -22,6 +22,7 @@ for l in libsqlite3.so.0 libz.so.1 libbz2.so.1.0 libexpat.so.1 liblzma.so.5 libz
 done
 real="$dir/tests/real"
 "$dir/tools/bench/llext-bench" "$@" --plot "$dir/bench.dat" \
+	--debug-obj "$dir/tools/bench/debug-g.o" \
 	"$dir/tools/bench/small.o" "$dir/tools/bench/small.so" \
 	"$real/sqlite3.o" "$so/libsqlite3.so.0" \
 	"$real/zlib.o" "$so/libz.so.1" \

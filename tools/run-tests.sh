@@ -32,7 +32,9 @@ for b in ${*:-native asan tsan aarch64 dist fuzz}; do
 		setup build/native -Ddocs=enabled
 		ninja -C build/native
 		meson test -C build/native --print-errorlogs
-		meson test -C build/native --print-errorlogs --setup valgrind --no-suite soak
+		# The debugger tests run gdb and lldb, which valgrind has no business tracing.
+		meson test -C build/native --print-errorlogs --setup valgrind --no-suite soak \
+			--no-suite debug
 		tools/check-install.sh build/native
 		tools/check-buildsys.sh
 		;;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs everything libllext needs to build, test and cross-test on a fresh Debian 12 machine:
 # the native toolchain and libraries, the AArch64 cross compiler, Debian's arm64 multiarch builds
-# of the libraries, and qemu user emulation. Safe to run again; does nothing already done.
+# of the libraries, qemu user emulation, and the debuggers that tests/debug drives. Safe to run
+# again; does nothing already done.
 set -eu
 
 SUDO=
@@ -13,7 +14,7 @@ native="meson ninja-build pkgconf cmake gcc g++ clang lld llvm binutils valgrind
 	libelf-dev libcmocka-dev
 	zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libexpat1-dev libsqlite3-dev
 	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
-	qemu-user linux-perf"
+	qemu-user linux-perf gdb gdb-multiarch lldb-14"
 cross="libelf-dev:arm64 libcmocka-dev:arm64
 	zlib1g-dev:arm64 libbz2-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64 libexpat1-dev:arm64
 	libsqlite3-dev:arm64 libstdc++6:arm64"

@@ -132,6 +132,14 @@ struct llext_load_param {
 	 * no index, is searched in order).
 	 */
 	const struct llext_symtable *overrides;
+	/**
+	 * Do not register the extension with debuggers. By default every extension is announced
+	 * through the GDB JIT Compilation Interface, so that gdb and lldb show its functions,
+	 * source lines and variables; that keeps a copy of its symbol table, .eh_frame and
+	 * debug information on the heap. The environment variable LLEXT_DEBUG_REGISTER=0 turns
+	 * registration off for the whole process.
+	 */
+	bool no_debug_register;
 };
 
 /** @brief Default loader parameters. */

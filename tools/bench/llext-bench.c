@@ -4,7 +4,7 @@
  * that whatever the machine does affects both alike. Prints medians and ratios; asserts nothing
  * (docs/performance.md holds the figures and how to read them).
  *
- * Usage: llext-bench [--quick] [--plot FILE] SMALL.o SMALL.so LARGE.o LARGE.so
+ * Usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o] SMALL.o SMALL.so LARGE.o LARGE.so
  *                    [OBJ.o LIB.so]...
  *   a. load + find + call + unload of SMALL.o, against dlopen + dlsym + call + dlclose of SMALL.so
  *   b. the same for LARGE (sqlite3: calls sqlite3_libversion_number)
@@ -12,6 +12,8 @@
  *   d. relocations per second in the link phase of b
  *   e. bytes mapped and resident per extension, against the sum of its section sizes
  *   f. one more load with 1, 100, 1000 and 10000 extensions already loaded
+ *   g. registration with debuggers (on by default) against no_debug_register: the load cycle
+ *      and the heap bytes kept, for SMALL, LARGE and G.o (an object built with -g)
  * With --plot, the load cost of every OBJ.o/LIB.so pair (and SMALL, LARGE) against object size
  * goes to FILE, for tools/bench/plot.gp.
  */
@@ -31,6 +33,8 @@
 #include <llext/mem_domain.h>
 
 static int iterations = 2000, large_iterations = 200, many = 10000;
+/* Parameters of llext_cycle()'s loads: NULL for the defaults. */
+static struct llext_load_param *cycle_param;
 
 static uint64_t now_ns(void)
 {
@@ -73,7 +77,7 @@ static uint64_t llext_cycle(const char *path, const char *sym, int (*call)(void 
 	uint64_t t0 = now_ns(), t;
 	void *fn;
 
-	if (llext_load(&fl.loader, "bench", &ext, NULL) != 0) {
+	if (llext_load(&fl.loader, "bench", &ext, cycle_param) != 0) {
 		die(path, "llext_load failed");
 	}
 	fn = (void *)llext_find_sym(&ext->exp_tab, sym);
@@ -363,9 +367,47 @@ static void write_plot(const char *path, char **files, int nfiles)
 	fclose(out);
 }
 
+/* g: the same cycle with registration on (the default) and off, interleaved; bytes kept. */
+static void debug_cost(const char *label, const char *obj, const char *sym, int (*call)(void *),
+                       int n)
+{
+	struct llext_load_param off = LLEXT_LOAD_PARAM_DEFAULT;
+	uint64_t *a = calloc((size_t)n, sizeof(*a)), *b = calloc((size_t)n, sizeof(*b));
+	struct llext_fs_loader fl = LLEXT_FS_LOADER(obj), fl2 = LLEXT_FS_LOADER(obj);
+	struct llext *on_ext, *off_ext;
+	size_t kept;
+
+	off.no_debug_register = true;
+	for (int i = -1; i < n; i++) {
+		uint64_t x, y;
+
+		cycle_param = i % 2 ? &off : NULL;
+		x = llext_cycle(obj, sym, call, NULL);
+		cycle_param = i % 2 ? NULL : &off;
+		y = llext_cycle(obj, sym, call, NULL);
+		if (i >= 0) { /* round -1 warms both */
+			a[i] = i % 2 ? y : x;
+			b[i] = i % 2 ? x : y;
+		}
+	}
+	cycle_param = NULL;
+	if (llext_load(&fl.loader, "debug-on", &on_ext, NULL) != 0 ||
+	    llext_load(&fl2.loader, "debug-off", &off_ext, &off) != 0) {
+		die(obj, "cannot load for the registration figures");
+	}
+	kept = on_ext->alloc_size - off_ext->alloc_size;
+	printf("g. %-41s %10.1f us %10.1f us %8.3f   kept %zu B of a %zu B object\n", label,
+	       median(a, (size_t)n) / 1e3, median(b, (size_t)n) / 1e3,
+	       median(a, (size_t)n) / median(b, (size_t)n), kept, file_size(obj));
+	llext_unload(&on_ext);
+	llext_unload(&off_ext);
+	free(a);
+	free(b);
+}
+
 int main(int argc, char **argv)
 {
-	const char *plot = NULL;
+	const char *plot = NULL, *debug_obj = NULL;
 	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -375,9 +417,13 @@ int main(int argc, char **argv)
 			many = 100;
 		} else if (strcmp(argv[i], "--plot") == 0 && i + 1 < argc) {
 			plot = argv[++i];
+		} else if (strcmp(argv[i], "--debug-obj") == 0 && i + 1 < argc) {
+			debug_obj = argv[++i];
 		} else {
-			dprintf(2, "usage: llext-bench [--quick] [--plot FILE] SMALL.o SMALL.so "
-			           "LARGE.o LARGE.so [OBJ.o LIB.so]...\n");
+			dprintf(
+			    2,
+			    "usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o] SMALL.o "
+			    "SMALL.so LARGE.o LARGE.so [OBJ.o LIB.so]...\n");
 			return 2;
 		}
 	}
@@ -414,6 +460,16 @@ int main(int argc, char **argv)
 	memory("small extension", small_o);
 	memory("sqlite3", large_o);
 	growth(small_o);
+
+	printf("\n%-44s %13s %13s %8s\n", "registration with debuggers", "on", "off", "ratio");
+	debug_cost("small", small_o, "small_entry", call_small, iterations);
+	debug_cost("sqlite3 (no -g)", large_o, "sqlite3_libversion_number", call_version,
+	           large_iterations);
+	if (debug_obj) {
+		/* libllext's own code: llext_by_name is one of its exports; nothing is called. */
+		debug_cost("libllext built with -g", debug_obj, "llext_by_name", never,
+		           large_iterations);
+	}
 
 	if (plot) {
 		write_plot(plot, argv + i, argc - i);
