@@ -6,16 +6,20 @@
  *
  * Usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o] SMALL.o SMALL.so LARGE.o LARGE.so
  *                    [OBJ.o LIB.so]...
- *   a. load + find + call + unload of SMALL.o, against dlopen + dlsym + call + dlclose of SMALL.so
+ *   a. load + find + call + unload of SMALL.o, against dlopen + dlsym + call + dlclose of SMALL.so,
+ *      with the floor (floor.c: map, copy, protect, unmap, nothing else) measured alongside
  *   b. the same for LARGE (sqlite3: calls sqlite3_libversion_number)
+ *   i. the same for every further OBJ.o/LIB.so pair (nothing called)
  *   c. lookup of every LARGE export, against dlsym on LARGE.so
  *   d. relocations per second in the link phase of b
  *   e. bytes mapped and resident per extension, against the sum of its section sizes
  *   f. one more load with 1, 100, 1000 and 10000 extensions already loaded
  *   g. registration with debuggers (on by default) against no_debug_register: the load cycle
  *      and the heap bytes kept, for SMALL, LARGE and G.o (an object built with -g)
+ *   h. how fast the code runs (workloads.c), extension against shared object, when a pair's
+ *      object is zlib: a zlib round trip and a sqlite3 workload on LARGE
  * With --plot, the load cost of every OBJ.o/LIB.so pair (and SMALL, LARGE) against object size
- * goes to FILE, for tools/bench/plot.gp.
+ * goes to FILE, with the floor, for tools/bench/plot.gp.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -32,11 +36,13 @@
 #include <llext/log.h>
 #include <llext/mem_domain.h>
 
+#include "bench.h"
+
 static int iterations = 2000, large_iterations = 200, many = 10000;
 /* Parameters of llext_cycle()'s loads: NULL for the defaults. */
 static struct llext_load_param *cycle_param;
 
-static uint64_t now_ns(void)
+uint64_t now_ns(void)
 {
 	struct timespec ts;
 
@@ -51,7 +57,7 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median(uint64_t *v, size_t n)
+double median(uint64_t *v, size_t n)
 {
 	qsort(v, n, sizeof(*v), cmp_u64);
 	return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
@@ -62,7 +68,7 @@ static double median(uint64_t *v, size_t n)
  * its own copy of it (a copy relocation), far from libc's other data, and an extension that
  * reaches both with 32-bit PC-relative loads (Debian's bzip2 and zstd do) could not be placed.
  */
-static void die(const char *what, const char *detail)
+void die(const char *what, const char *detail)
 {
 	dprintf(2, "llext-bench: %s: %s\n", what, detail);
 	exit(1);
@@ -122,33 +128,43 @@ static int call_version(void *fn)
 }
 
 struct pair {
-	double llext_us, dl_us;
+	double llext_us, dl_us, floor_us;
 	struct llext_stats st;
 };
 
-/* Interleaved: llext then dlopen on even rounds, dlopen then llext on odd ones. */
+/* Interleaved: llext, dlopen and the floor, in an order that turns every round. */
 static struct pair compare(const char *obj, const char *so, const char *sym, int (*call)(void *),
                            int n)
 {
 	uint64_t *a = calloc((size_t)n, sizeof(*a)), *b = calloc((size_t)n, sizeof(*b));
+	uint64_t *c = calloc((size_t)n, sizeof(*c));
 	struct pair p = {0};
 
-	/* Warm both: page cache, libllext's process-wide tables, ld.so's caches. */
+	/* Warm all three: page cache, libllext's process-wide tables, ld.so's caches. */
 	llext_cycle(obj, sym, call, NULL);
 	dlopen_cycle(so, sym, call);
+	floor_cycle(obj);
 	for (int i = 0; i < n; i++) {
-		if (i % 2) {
-			b[i] = dlopen_cycle(so, sym, call);
-			a[i] = llext_cycle(obj, sym, call, i == n - 1 ? &p.st : NULL);
-		} else {
-			a[i] = llext_cycle(obj, sym, call, i == n - 1 ? &p.st : NULL);
-			b[i] = dlopen_cycle(so, sym, call);
+		for (int k = 0; k < 3; k++) {
+			switch ((i + k) % 3) {
+			case 0:
+				a[i] = llext_cycle(obj, sym, call, i == n - 1 ? &p.st : NULL);
+				break;
+			case 1:
+				b[i] = dlopen_cycle(so, sym, call);
+				break;
+			default:
+				c[i] = floor_cycle(obj);
+				break;
+			}
 		}
 	}
 	p.llext_us = median(a, (size_t)n) / 1e3;
 	p.dl_us = median(b, (size_t)n) / 1e3;
+	p.floor_us = median(c, (size_t)n) / 1e3;
 	free(a);
 	free(b);
+	free(c);
 	return p;
 }
 
@@ -156,8 +172,10 @@ static void print_pair(const char *label, struct pair p, const char *target)
 {
 	printf("%-44s %10.1f us %10.1f us %8.2f   %s\n", label, p.llext_us, p.dl_us,
 	       p.llext_us / p.dl_us, target);
-	printf("%-44s parse %.1f us, placement %.1f us, linking %.1f us, %zu relocations\n", "",
-	       p.st.parse_ns / 1e3, p.st.place_ns / 1e3, p.st.link_ns / 1e3, p.st.relocs);
+	printf("%-44s floor %.1f us (load / floor %.2f); parse %.1f us, placement %.1f us, "
+	       "linking %.1f us, %zu relocations\n",
+	       "", p.floor_us, p.llext_us / p.floor_us, p.st.parse_ns / 1e3, p.st.place_ns / 1e3,
+	       p.st.link_ns / 1e3, p.st.relocs);
 }
 
 /* c: every export of the large extension that the shared library also has. */
@@ -193,7 +211,8 @@ static void lookups(const char *obj, const char *so)
 		}
 		b[r] = now_ns() - t0;
 	}
-	struct pair p = {median(a, rounds) / (double)n, median(b, rounds) / (double)n, {0}};
+	struct pair p = {.llext_us = median(a, rounds) / (double)n,
+	                 .dl_us = median(b, rounds) / (double)n};
 
 	printf("%-44s %10.1f ns %10.1f ns %8.2f   %s\n",
 	       "c. lookup, per symbol (llext_find_sym / dlsym)", p.llext_us, p.dl_us,
@@ -320,17 +339,18 @@ static int never(void *fn)
 	return 0;
 }
 
-/* Load cost against object size, for the plot: the first exported function is looked up. */
-static void plot_point(FILE *out, const char *obj, const char *so)
+/* Load cost of an OBJ.o/LIB.so pair: the first export both have is looked up, nothing called. */
+static struct pair library_pair(const char *obj, const char *so)
 {
 	struct llext_fs_loader fl = LLEXT_FS_LOADER(obj);
 	struct llext *ext;
 	const char *sym = NULL;
 	char *name;
 	void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+	struct pair p;
 
-	if (!h || llext_load(&fl.loader, "plot", &ext, NULL) != 0) {
-		die(obj, "cannot load for the plot");
+	if (!h || llext_load(&fl.loader, "pair", &ext, NULL) != 0) {
+		die(obj, "cannot load");
 	}
 	for (size_t i = 0; i < ext->exp_tab.sym_cnt && !sym; i++) {
 		if (dlsym(h, ext->exp_tab.syms[i].name)) {
@@ -344,26 +364,47 @@ static void plot_point(FILE *out, const char *obj, const char *so)
 		die(obj, "no export in common with the library");
 	}
 	/* Nothing is called: any function's arguments are unknown here. */
-	struct pair p = compare(obj, so, name, never, large_iterations);
-
-	fprintf(out, "%zu %.2f %.2f %s\n", file_size(obj), p.llext_us, p.dl_us, obj);
+	p = compare(obj, so, name, never, large_iterations);
 	free(name);
+	return p;
 }
 
-/* --plot: SMALL, then each OBJ.o/LIB.so pair, then LARGE, from @files (SMALL.o SMALL.so ...). */
-static void write_plot(const char *path, char **files, int nfiles)
+/* i: every further OBJ.o/LIB.so pair of @files (SMALL.o SMALL.so LARGE.o LARGE.so ...). */
+static struct pair *library_rows(char **files, int nfiles)
+{
+	struct pair *p = calloc((size_t)nfiles / 2 + 1, sizeof(*p));
+	char label[64];
+
+	for (int k = 4; k + 1 < nfiles; k += 2) {
+		const char *base = strrchr(files[k], '/') ? strrchr(files[k], '/') + 1 : files[k];
+
+		p[k / 2] = library_pair(files[k], files[k + 1]);
+		snprintf(label, sizeof(label), "i. %s: load+find+unload / dlopen", base);
+		print_pair(label, p[k / 2], "<= 2.00");
+	}
+	return p;
+}
+
+static void plot_row(FILE *out, const char *obj, struct pair p)
+{
+	fprintf(out, "%zu %.2f %.2f %.2f %s\n", file_size(obj), p.llext_us, p.dl_us, p.floor_us,
+	        obj);
+}
+
+/* --plot: SMALL, then each further pair, then LARGE; @p[k / 2] is the pair of files[k]. */
+static void write_plot(const char *path, char **files, int nfiles, const struct pair *p)
 {
 	FILE *out = fopen(path, "w");
 
 	if (!out) {
 		die(path, strerror(errno));
 	}
-	fprintf(out, "# bytes libllext_us dlopen_us object\n");
-	plot_point(out, files[0], files[1]);
+	fprintf(out, "# bytes libllext_us dlopen_us floor_us object\n");
+	plot_row(out, files[0], p[0]);
 	for (int k = 4; k + 1 < nfiles; k += 2) {
-		plot_point(out, files[k], files[k + 1]);
+		plot_row(out, files[k], p[k / 2]);
 	}
-	plot_point(out, files[2], files[3]);
+	plot_row(out, files[2], p[1]);
 	fclose(out);
 }
 
@@ -447,14 +488,19 @@ int main(int argc, char **argv)
 
 	struct pair a = compare(small_o, small_so, "small_entry", call_small, iterations);
 
-	print_pair("a. small: load+find+call+unload / dlopen", a, "<= 0.20");
+	print_pair("a. small: load+find+call+unload / dlopen", a, "<= 0.50");
 
 	struct pair b =
 	    compare(large_o, large_so, "sqlite3_libversion_number", call_version, large_iterations);
 
-	print_pair("b. sqlite3: load+find+call+unload / dlopen", b, "<= 1.00");
+	print_pair("b. sqlite3: load+find+call+unload / dlopen", b, "<= 1.50 (1.00)");
+
+	struct pair *rows = library_rows(argv + i, argc - i);
+
+	rows[0] = a;
+	rows[1] = b;
 	lookups(large_o, large_so);
-	printf("d. %-41s %10.2f M/s   (%zu relocations in %.1f us of linking)\n",
+	printf("d. %-41s %10.2f M/s   (%zu relocations in %.1f us of linking)   >= 150\n",
 	       "relocations applied per second, b", (double)b.st.relocs / (b.st.link_ns / 1e3),
 	       b.st.relocs, b.st.link_ns / 1e3);
 	memory("small extension", small_o);
@@ -472,7 +518,16 @@ int main(int argc, char **argv)
 	}
 
 	if (plot) {
-		write_plot(plot, argv + i, argc - i);
+		write_plot(plot, argv + i, argc - i, rows);
 	}
+	for (int k = i + 4; k + 1 < argc; k += 2) {
+		if (strstr(argv[k], "zlib")) {
+			printf("\n%-44s %13s %13s %8s\n", "code speed (extension / shared object)",
+			       "libllext", "dlopen", "ratio");
+			workloads(argv[k], argv[k + 1], large_o, large_so,
+			          iterations > 100 ? 9 : 1);
+		}
+	}
+	free(rows);
 	return 0;
 }
