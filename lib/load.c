@@ -80,12 +80,23 @@ static int tell_tools(struct llext_load *ld)
 	return 0;
 }
 
+/*
+ * An object with exception frames will have them registered with libgcc_s at the end of the
+ * load (unwinder.c), which opens it the first time. Opened before resolution instead, it is in
+ * the module list this load's host export table is built from, so that the next load does not
+ * find the list changed and rebuild the table.
+ */
+static int open_unwinder(struct llext_load *ld)
+{
+	if (ld->elf.eh_frame) {
+		llext_runtime_libgcc_s();
+	}
+	return 0;
+}
+
 /* Decide where everything goes: nothing is mapped until every symbol and relocation passed. */
 static const stage_fn place_stages[] = {
-    llext_resolve_symbols,
-    llext_scan_relocs,
-    llext_mem_layout,
-    llext_mem_place,
+    open_unwinder, llext_resolve_symbols, llext_scan_relocs, llext_mem_layout, llext_mem_place,
 };
 
 /* Fill the mapping, link it, and make it what it will stay. */

@@ -37,9 +37,15 @@ static void test_soak(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/zlib.o", REAL_DIR);
-	/* The first load builds the process-wide tables that stay. */
-	assert_int_equal(llext_load(&fl.loader, "soak", &ext, NULL), 0);
-	assert_int_equal(llext_unload(&ext), 0);
+	/*
+	 * The first loads build the process-wide state that stays: libllext's tables, and glibc's
+	 * (the dynamic linker keeps the message of the last failed dlsym() until the next one, and
+	 * a load looks up names a host may lack, such as a global __register_frame).
+	 */
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(llext_load(&fl.loader, "soak", &ext, NULL), 0);
+		assert_int_equal(llext_unload(&ext), 0);
+	}
 
 	maps_before = mapping_count();
 	heap_before = mallinfo2().uordblks;
