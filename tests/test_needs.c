@@ -292,6 +292,13 @@ static void test_lto_objects(void **state)
 		assert_true(log_contains("without -flto"));
 	}
 	log_capture_stop();
+
+	/* With its machine code kept beside the intermediate language, it loads and runs. */
+	assert_int_equal(load_fixture("lto-fat.o", "ltofat", &ext, NULL), 0);
+	int (*ops)(int, int, int) = ext_sym(ext, "basic_ops");
+
+	assert_int_equal(ops(0, 2, 3), 5);
+	assert_int_equal(llext_unload(&ext), 0);
 }
 
 int main(void)
