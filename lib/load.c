@@ -74,6 +74,7 @@ static int register_eh_frame(struct llext_load *ld)
 
 /* Decide where everything goes: nothing is mapped until every symbol and relocation passed. */
 static const stage_fn place_stages[] = {
+    llext_tls_layout,
     llext_resolve_symbols,
     llext_scan_relocs,
     llext_mem_layout,
@@ -162,6 +163,7 @@ void llext_free(struct llext_internal *ie)
 		return;
 	}
 	llext_unwind_unregister(ie);
+	llext_tls_module_free(ie); /* before the mapping: its images are there */
 	llext_mem_free(ie);
 	llext_symindex_free(&ie->pub.exp_tab);
 	free(ie->pub.exp_tab.syms);

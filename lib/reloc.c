@@ -105,8 +105,12 @@ static int apply_section(struct llext_load *ld, size_t sec)
 		    .G = v->got ? got + (uint64_t)(v->got - 1) * 8 : 0,
 		    .L = stub_addr(ld, v),
 		};
-		enum llext_reloc_err err = ld->arch->apply(&rel);
+		enum llext_reloc_err err;
 
+		if (rel.desc->flags & LLEXT_RF_TLS) {
+			rel.G = llext_tls_got_item(ld, rel.desc, v);
+		}
+		err = ld->arch->apply(&rel);
 		if (err != LLEXT_RELOC_OK) {
 			llext_elf_describe_rel(&ld->elf, ld->arch,
 			                       (struct llext_relpos){(uint32_t)sec, (uint32_t)i},
@@ -127,6 +131,7 @@ int llext_reloc_apply(struct llext_load *ld)
 	int ret;
 
 	set_symbols(ld);
+	llext_tls_write_got(ld);
 	for (size_t sec = 1; sec < e->shnum; sec++) {
 		if (!e->rela[sec].r || ld->sect[e->shdr[sec]->sh_info].region == LLEXT_MEM_COUNT) {
 			continue;

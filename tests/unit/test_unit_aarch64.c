@@ -36,7 +36,8 @@ static enum llext_reloc_err apply(uint32_t type, uint32_t *insn, uint64_t P, uin
 #define LISTED(name, size, flags, reach, min, max) {name, size, flags},
 static const struct {
 	uint32_t type;
-	uint8_t size, flags;
+	uint8_t size;
+	uint16_t flags;
 } listed[] = {LLEXT_AARCH64_RELOCS(LISTED)};
 #undef LISTED
 
