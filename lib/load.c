@@ -74,11 +74,7 @@ static int register_eh_frame(struct llext_load *ld)
 
 /* Decide where everything goes: nothing is mapped until every symbol and relocation passed. */
 static const stage_fn place_stages[] = {
-    llext_tls_layout,
-    llext_resolve_symbols,
-    llext_scan_relocs,
-    llext_mem_layout,
-    llext_mem_place,
+    llext_tls_layout, llext_resolve_symbols, llext_scan_relocs, llext_mem_layout, llext_mem_place,
 };
 
 /* Fill the mapping, link it, and make it what it will stay. */

@@ -348,7 +348,8 @@ static double first_call(int (*fn)(void))
 		struct first_access f = {fn, 0};
 		pthread_t th;
 
-		if (pthread_create(&th, NULL, first_access, &f) != 0 || pthread_join(th, NULL) != 0) {
+		if (pthread_create(&th, NULL, first_access, &f) != 0 ||
+		    pthread_join(th, NULL) != 0) {
 			die("pthread", "cannot run a thread");
 		}
 		t[r] = f.ns;
@@ -464,8 +465,9 @@ int main(int argc, char **argv)
 			tls[ntls++] = argv[++i];
 			tls[ntls++] = argv[++i];
 		} else {
-			dprintf(2, "usage: llext-bench [--quick] [--plot FILE] [--tls TLS.o TLS.so]... "
-			           "SMALL.o SMALL.so LARGE.o LARGE.so [OBJ.o LIB.so]...\n");
+			dprintf(
+			    2, "usage: llext-bench [--quick] [--plot FILE] [--tls TLS.o TLS.so]... "
+			       "SMALL.o SMALL.so LARGE.o LARGE.so [OBJ.o LIB.so]...\n");
 			return 2;
 		}
 	}
