@@ -23,10 +23,24 @@ enum {
 	LLEXT_RF_STUB = 1 << 1,
 	/* Uses the GOT's base address. */
 	LLEXT_RF_GOTBASE = 1 << 2,
-	/* Thread-local storage: rejected, libllext gives extensions no TLS block. */
+	/*
+	 * Thread-local storage. S is then the symbol's offset in the extension's TLS block (the
+	 * psABI's DTPOFF or DTPREL of S), and G, if one of the three below is set, the address of
+	 * the GOT item that relocation names.
+	 */
 	LLEXT_RF_TLS = 1 << 3,
 	/* Dynamic-linking relocation (COPY, JUMP_SLOT, ...): never valid in ET_REL. */
 	LLEXT_RF_DYNAMIC = 1 << 4,
+	/* Initial-exec or local-exec: needs the variable at one fixed offset from the thread
+	 * pointer in every thread, which a loaded object cannot have. Refused. */
+	LLEXT_RF_TLS_FIXED = 1 << 5,
+	/* General dynamic: G is S's pair {module, offset} (the psABI's GTLSIDX, x86-64's
+	 * tls_index), the argument of __tls_get_addr(). */
+	LLEXT_RF_TLS_GD = 1 << 6,
+	/* Local dynamic: G is the extension's pair {module, 0} (GLDM). */
+	LLEXT_RF_TLS_LD = 1 << 7,
+	/* TLS descriptor: G is S's descriptor {resolver, argument} (GTLSDESC). */
+	LLEXT_RF_TLS_DESC = 1 << 8,
 };
 
 /*
@@ -53,7 +67,7 @@ struct llext_reloc_desc {
 	/* Bytes read and written at P; the place must fit in its section. */
 	uint8_t size;
 	/* LLEXT_RF_* */
-	uint8_t flags;
+	uint16_t flags;
 	/* enum llext_reach and the range of the constrained value. */
 	uint8_t reach;
 	int64_t min, max;
@@ -68,7 +82,8 @@ struct llext_reloc {
 	uint64_t P, S, A;
 	/* Base of the extension's GOT (0 if it has none). */
 	uint64_t got;
-	/* Address of the GOT entry for S (0 if none was allocated). */
+	/* Address of the GOT entry for S (0 if none was allocated); for the TLS types, of the GOT
+	 * item the type names (LLEXT_RF_TLS_GD, _LD, _DESC). */
 	uint64_t G;
 	/* Address of the stub for S (0 if none was allocated). */
 	uint64_t L;

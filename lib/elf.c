@@ -251,7 +251,8 @@ static int check_unloaded(struct llext_elf *e, size_t i, const char *what, size_
 	}
 }
 
-/* A section that is loaded: never writable and executable, no TLS, no linker tables. */
+/* A section that is loaded: never writable and executable, no linker tables. (A thread-local
+ * one is checked further by tls_link.c.) */
 static int check_loaded(const struct llext_elf *e, size_t i, const char *what)
 {
 	const Elf64_Shdr *sh = e->shdr[i];
@@ -259,11 +260,6 @@ static int check_loaded(const struct llext_elf *e, size_t i, const char *what)
 
 	if ((sh->sh_flags & SHF_WRITE) && (sh->sh_flags & SHF_EXECINSTR)) {
 		LOG_ERR("%s: section %s is writable and executable; W^X forbids it", what, name);
-		return -ENOEXEC;
-	}
-	if (sh->sh_flags & SHF_TLS) {
-		LOG_ERR("%s: section %s holds thread-local storage, which extensions cannot have",
-		        what, name);
 		return -ENOEXEC;
 	}
 	switch (sh->sh_type) {

@@ -19,6 +19,7 @@
 
 struct llext_arch;
 struct llext_export_node;
+struct llext_tls_module;
 
 /* What the keep_section_info load parameter keeps: tables.c fills it, inspect.c reads it. */
 struct llext_sections {
@@ -67,8 +68,10 @@ struct llext_internal {
 	bool dso_handle;               /* uses __dso_handle: run __cxa_finalize() on teardown */
 	struct llext_sections *sections; /* with keep_section_info, until freed */
 	struct llext_debug *debug;       /* registered with debuggers (debug.c), or NULL */
+	struct llext_tls_module *tls;    /* its thread-local storage, or NULL (tls.c) */
 
 	bool brought_up, torn_down;
+	bool dtors_due; /* unloaded after a bringup: its destructors must still run */
 };
 
 static inline struct llext_internal *to_internal(const struct llext *ext)
@@ -211,6 +214,38 @@ size_t llext_debug_size(const struct llext_internal *ie);
 int llext_mem_set_writable(struct llext_internal *ie, enum llext_mem region, uintptr_t addr,
                            size_t len, bool writable);
 void llext_mem_free(struct llext_internal *ie);
+
+/* ---- tls.c: thread-local storage, at run time ---- */
+
+/* One .tdata section: copied to @off of every new block (the rest of the block is zero). */
+struct llext_tls_init {
+	uint64_t off;
+	const void *src;
+	size_t size;
+};
+
+/*
+ * Creates the extension's TLS module, whose blocks are @size bytes aligned to @align, with room
+ * for @ninit images (filled in once the extension is placed), and sets ie->tls.
+ */
+int llext_tls_module_new(struct llext_internal *ie, size_t size, size_t align, size_t ninit);
+/* Once the extension is placed: records its __dso_handle; returns the image table to fill in. */
+struct llext_tls_init *llext_tls_module_place(struct llext_internal *ie);
+/* Frees ie->tls and every thread's block of it; the extension's code must not run again. */
+void llext_tls_module_free(struct llext_internal *ie);
+/* The address of the host's TLS descriptor resolver (arch/<name>/tlsdesc.S). */
+uint64_t llext_tls_resolver(void);
+
+/*
+ * At the last unload: runs the calling thread's pending thread_local destructors of the
+ * extension, then returns false if no other thread has any, or true after arranging for
+ * @finish(ie) to be called by the thread that runs the last of them.
+ */
+bool llext_tls_unload(struct llext_internal *ie, void (*finish)(struct llext_internal *ie));
+
+/* What extensions call in place of the C library's (bound to them by llext.c). */
+void *llext_tls_get_addr(void *ti);
+int llext_tls_thread_atexit(void (*fn)(void *), void *obj, void *dso);
 
 /* ---- reloc.c: one relocation outside a load, for the seed's arch_elf_relocate*() ---- */
 

@@ -215,10 +215,18 @@ static int ext_pthread_atfork(void (*prepare)(void), void (*parent)(void), void 
 	return __register_atfork(prepare, parent, child, dso);
 }
 
+/*
+ * Thread-local storage (tls.c): an extension's variables are in blocks of libllext's, not in the
+ * C library's dynamic thread vector, so its __tls_get_addr() is libllext's; and its C++
+ * thread_local destructors are kept by libllext, which knows when its code goes away.
+ */
 static const struct llext_symbol libc_static_syms[] = {
     {"at_quick_exit", (void *)ext_at_quick_exit},
     {"atexit", (void *)ext_atexit},
     {"pthread_atfork", (void *)ext_pthread_atfork},
+    {"__tls_get_addr", (void *)llext_tls_get_addr},
+    {"__cxa_thread_atexit", (void *)llext_tls_thread_atexit},
+    {"__cxa_thread_atexit_impl", (void *)llext_tls_thread_atexit},
 };
 static const struct llext_symtable libc_static = {
     .sym_cnt = ARRAY_SIZE(libc_static_syms),
@@ -293,32 +301,11 @@ static void run_dtors(struct llext_internal *ie)
 	llext_unwind_finalize(ie);
 }
 
-LLEXT_EXPORT int llext_unload(struct llext **ext)
+/* The end of the last unload: destructors, the references it holds, its memory. */
+static void finish_unload(struct llext_internal *ie)
 {
-	struct llext_internal *ie;
-	bool teardown;
-
-	if (!ext || !*ext) {
-		return -EINVAL;
-	}
-	ie = to_internal(*ext);
-	llext_registry_lock();
-	if (ie->pub.use_count > 1) {
-		int left = (int)--ie->pub.use_count;
-
-		llext_registry_unlock();
-		return left;
-	}
-	ie->pub.use_count = 0;
-	unregister_locked(ie);
-	llext_exports_remove(ie);
-	teardown = ie->brought_up && !ie->torn_down;
-	ie->torn_down = true;
-	*ext = NULL;
-	llext_registry_unlock();
-
-	/* Nothing can find it any more; its destructors may still use what it links to. */
-	if (teardown) {
+	/* Its destructors may still use what it links to. */
+	if (ie->dtors_due) {
 		run_dtors(ie);
 	}
 	/*
@@ -334,6 +321,43 @@ LLEXT_EXPORT int llext_unload(struct llext **ext)
 	}
 	LOG_INF("%s: unloaded", ie->pub.name);
 	llext_free(ie);
+}
+
+LLEXT_EXPORT int llext_unload(struct llext **ext)
+{
+	struct llext_internal *ie;
+
+	if (!ext || !*ext) {
+		return -EINVAL;
+	}
+	ie = to_internal(*ext);
+	llext_registry_lock();
+	if (ie->pub.use_count > 1) {
+		int left = (int)--ie->pub.use_count;
+
+		llext_registry_unlock();
+		return left;
+	}
+	ie->pub.use_count = 0;
+	unregister_locked(ie);
+	llext_exports_remove(ie);
+	ie->dtors_due = ie->brought_up && !ie->torn_down;
+	ie->torn_down = true;
+	*ext = NULL;
+	llext_registry_unlock();
+
+	/*
+	 * Nothing can find it any more. C++ thread_local objects go before static ones, as at a
+	 * thread's exit: this thread's now; if other threads still have some, the rest of the
+	 * unload waits for the last of them (as dlclose() does), which finishes it.
+	 */
+	if (llext_tls_unload(ie, finish_unload)) {
+		LOG_INF("%s: unloaded; it stays mapped until the threads holding its thread_local "
+		        "objects have destroyed them",
+		        ie->pub.name);
+		return 0;
+	}
+	finish_unload(ie);
 	return 0;
 }
 

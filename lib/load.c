@@ -96,7 +96,8 @@ static int open_unwinder(struct llext_load *ld)
 
 /* Decide where everything goes: nothing is mapped until every symbol and relocation passed. */
 static const stage_fn place_stages[] = {
-    open_unwinder, llext_resolve_symbols, llext_scan_relocs, llext_mem_layout, llext_mem_place,
+    open_unwinder,     llext_tls_layout, llext_resolve_symbols,
+    llext_scan_relocs, llext_mem_layout, llext_mem_place,
 };
 
 /* Fill the mapping, link it, and make it what it will stay. */
@@ -183,6 +184,7 @@ void llext_free(struct llext_internal *ie)
 	/* First: nothing may find its memory by address once that starts going. */
 	llext_addr_remove(ie);
 	llext_unwind_unregister(ie);
+	llext_tls_module_free(ie); /* before the mapping: its images are there */
 	llext_debug_unregister(ie);
 	llext_mem_free(ie);
 	llext_symindex_free(&ie->pub.exp_tab);

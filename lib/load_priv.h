@@ -155,6 +155,7 @@ struct llext_sect {
 	uint32_t region;            /* enum llext_mem, or LLEXT_MEM_COUNT when not loaded */
 	uint64_t offset;            /* from the start of the reservation */
 	uint64_t addr;              /* run-time address, once placed */
+	uint64_t tls_off;           /* SHF_TLS: its offset in the extension's TLS block */
 	struct llext_window window; /* on this section's address */
 };
 
@@ -169,6 +170,7 @@ enum llext_symkind {
 	LLEXT_SYM_GOTBASE,   /* _GLOBAL_OFFSET_TABLE_ */
 	LLEXT_SYM_DSO,       /* __dso_handle: an address unique to the extension */
 	LLEXT_SYM_ALIAS,     /* defined in a dropped COMDAT group: the kept definition */
+	LLEXT_SYM_TLS,       /* in a SHF_TLS section: addr is its offset in the TLS block */
 };
 
 struct llext_symval {
@@ -177,6 +179,9 @@ struct llext_symval {
 	uint32_t got;   /* GOT entry index + 1, 0 if none */
 	uint32_t stub;  /* stub index + 1, 0 if none */
 	uint32_t alias; /* for LLEXT_SYM_ALIAS: the index of the kept definition */
+	/* TLS: GOT index + 1 of its descriptor {resolver, module, offset}, whose last two
+	 * entries are its general dynamic pair; 0 if none */
+	uint32_t tls_got;
 	uint8_t kind;
 	uint8_t unloadable; /* defined in a section that is not loaded */
 	/* Its value is fixed before placement (outside the extension, or absolute), or it cannot
@@ -202,6 +207,8 @@ struct llext_load {
 	struct llext_region region[LLEXT_MEM_PARTITIONS];
 	size_t ngot, nstub;
 	bool need_got;
+	uint32_t tls_ld_got; /* GOT index + 1 of the local dynamic pair {module, 0}, 0 if none */
+	char why[256];       /* a refusal's reason, when it names something */
 	uint64_t got_off, stub_off; /* offsets in the reservation */
 	uint64_t map_align;
 	bool huge; /* backed by transparent huge pages */
@@ -227,6 +234,24 @@ static inline const struct llext_reloc_desc *llext_load_desc(struct llext_load *
 	}
 	return *slot;
 }
+
+/* ---- tls_link.c: thread-local storage, while loading ---- */
+
+/* Stage: the offset of every SHF_TLS section in the TLS block, and the extension's module. */
+int llext_tls_layout(struct llext_load *ld);
+/* True if symbol value @v is thread-local (an alias of a thread-local one included). */
+bool llext_tls_sym(const struct llext_load *ld, const struct llext_symval *v);
+/* Why the relocation @r (descriptor @d) cannot be applied as far as TLS goes, or NULL. */
+const char *llext_tls_refuse(struct llext_load *ld, const struct llext_reloc_desc *d,
+                             const Elf64_Rela *r);
+/* Counts the GOT entries a relocation of type @d against @v needs (LLEXT_RF_TLS_GD, _LD, _DESC). */
+void llext_tls_count(struct llext_load *ld, const struct llext_reloc_desc *d,
+                     struct llext_symval *v);
+/* Once placed and symbols set: the images of the module and the TLS GOT entries. */
+void llext_tls_write_got(struct llext_load *ld);
+/* The GOT item a TLS relocation of type @d against @v uses (its G), 0 if none. */
+uint64_t llext_tls_got_item(const struct llext_load *ld, const struct llext_reloc_desc *d,
+                            const struct llext_symval *v);
 
 /* ---- resolve.c ---- */
 

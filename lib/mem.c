@@ -6,7 +6,7 @@
  * its largest section alignment, if bigger):
  *
  *   text   (sections with SHF_EXECINSTR, then stubs)        r-x
- *   rodata (other read-only sections, then the GOT)         r--
+ *   rodata (other read-only sections, .tdata images, GOT)   r--
  *   data   (writable sections with contents)                rw-
  *   bss    (writable NOBITS sections, then SHN_COMMON)       rw-
  *
@@ -67,6 +67,11 @@ static uint32_t classify(const Elf64_Shdr *sh)
 	}
 	if (sh->sh_flags & SHF_EXECINSTR) {
 		return LLEXT_MEM_TEXT;
+	}
+	if (sh->sh_flags & SHF_TLS) {
+		/* Every thread gets its own copy (tls.c): .tdata is only the image copies start
+		 * from, and .tbss takes no room here at all. */
+		return sh->sh_type == SHT_NOBITS ? LLEXT_MEM_COUNT : LLEXT_MEM_RODATA;
 	}
 	if (sh->sh_flags & SHF_WRITE) {
 		return sh->sh_type == SHT_NOBITS ? LLEXT_MEM_BSS : LLEXT_MEM_DATA;

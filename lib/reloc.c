@@ -120,9 +120,13 @@ static int apply_section(struct llext_load *ld, size_t sec)
 		rel.A = (uint64_t)r->r_addend;
 		rel.G = v->G;
 		rel.L = v->L;
+		if (rel.desc->flags & LLEXT_RF_TLS) {
+			rel.G = llext_tls_got_item(ld, rel.desc, v);
+		}
 		err = apply(&rel);
 		if (err != LLEXT_RELOC_OK) {
-			return refused(ld, (struct llext_relpos){(uint32_t)sec, (uint32_t)i}, &rel, err);
+			return refused(ld, (struct llext_relpos){(uint32_t)sec, (uint32_t)i}, &rel,
+			               err);
 		}
 	}
 	ld->ie->stats.relocs += tab->n;
@@ -135,6 +139,7 @@ int llext_reloc_apply(struct llext_load *ld)
 	int ret;
 
 	set_symbols(ld);
+	llext_tls_write_got(ld);
 	for (size_t sec = 1; sec < e->shnum; sec++) {
 		if (!e->rela[sec].r || ld->sect[e->shdr[sec]->sh_info].region == LLEXT_MEM_COUNT) {
 			continue;

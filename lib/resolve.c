@@ -140,6 +140,12 @@ static int open_libraries(struct llext_load *ld)
 	return ret;
 }
 
+/* Defined in a section of the object, thread-local or not. */
+static bool defines(const struct llext_symval *v)
+{
+	return v->kind == LLEXT_SYM_DEFINED || v->kind == LLEXT_SYM_TLS;
+}
+
 /*
  * Global symbols defined in a dropped COMDAT group stand for the definition of the same name in
  * the group that was kept: alias them to it.
@@ -160,7 +166,7 @@ static int resolve_dropped(struct llext_load *ld)
 		return -ENOMEM;
 	}
 	for (size_t i = 1; i < e->nsyms; i++) {
-		if (ld->sym[i].kind == LLEXT_SYM_DEFINED && !ld->sym[i].unloadable &&
+		if (defines(&ld->sym[i]) && !ld->sym[i].unloadable &&
 		    ELF64_ST_BIND(e->syms[i].st_info) != STB_LOCAL) {
 			kept.syms[n].name = e->str + e->syms[i].st_name;
 			idx[n++] = (uint32_t)i;
@@ -173,8 +179,8 @@ static int resolve_dropped(struct llext_load *ld)
 		const struct llext_symbol *k;
 		size_t shndx = llext_elf_sym_shndx(e, i);
 
-		if (ld->sym[i].kind != LLEXT_SYM_DEFINED || shndx >= e->shnum ||
-		    !e->discarded[shndx] || ELF64_ST_BIND(e->syms[i].st_info) == STB_LOCAL) {
+		if (!defines(&ld->sym[i]) || shndx >= e->shnum || !e->discarded[shndx] ||
+		    ELF64_ST_BIND(e->syms[i].st_info) == STB_LOCAL) {
 			continue;
 		}
 		k = llext_symtable_lookup(&kept, name, llext_hash(name));
@@ -199,8 +205,15 @@ static int resolve_undefined(struct llext_load *ld, size_t i)
 	unsigned int bind = ELF64_ST_BIND(s->st_info);
 	int ret;
 
+	if (strcmp(name, "_TLS_MODULE_BASE_") == 0) {
+		/* The start of the module's TLS block, which a linker defines (local dynamic
+		 * through descriptors): offset 0 in ours. */
+		v->kind = LLEXT_SYM_TLS;
+		v->addr = 0;
+		return 0;
+	}
 	if (ELF64_ST_TYPE(s->st_info) == STT_TLS) {
-		return 0; /* its TLS relocations are refused with a clearer message */
+		return 0; /* another module's variable: its relocations are refused, by name */
 	}
 	if (bind == STB_LOCAL || !*name) {
 		LOG_ERR("%s: symbol %zu is undefined but not global", ld->name, i);
@@ -231,6 +244,28 @@ static int resolve_undefined(struct llext_load *ld, size_t i)
 	return ret;
 }
 
+/*
+ * A symbol in a thread-local section (a variable, or the section's own symbol): its value is its
+ * offset in the extension's TLS block (tls_link.c laid the block out). STT_TLS elsewhere is
+ * malformed.
+ */
+static int resolve_tls(struct llext_load *ld, size_t i, size_t shndx)
+{
+	const struct llext_elf *e = &ld->elf;
+	struct llext_symval *v = &ld->sym[i];
+
+	if (!(e->shdr[shndx]->sh_flags & SHF_TLS) || !(e->shdr[shndx]->sh_flags & SHF_ALLOC)) {
+		LOG_ERR("%s: symbol '%s' is thread-local but its section %s is not", ld->name,
+		        llext_elf_sym_name(e, i), llext_elf_sect_name(e, shndx));
+		return -EINVAL;
+	}
+	v->kind = LLEXT_SYM_TLS;
+	v->addr = ld->sect[shndx].tls_off + e->syms[i].st_value;
+	/* .tbss takes no room in the reservation, yet its variables are there. */
+	v->unloadable = e->discarded && e->discarded[shndx];
+	return 0;
+}
+
 /* A symbol with a section index: absolute, common, or in a section of the object. */
 static int resolve_defined(struct llext_load *ld, size_t i)
 {
@@ -241,6 +276,13 @@ static int resolve_defined(struct llext_load *ld, size_t i)
 	 * are always real section indexes (0xfff1 there is a section, not ABS). */
 	size_t shndx = llext_elf_sym_shndx(e, i);
 
+	if (ELF64_ST_TYPE(s->st_info) == STT_TLS &&
+	    (s->st_shndx == SHN_ABS || s->st_shndx == SHN_COMMON)) {
+		LOG_ERR("%s: thread-local symbol '%s' is absolute or common, which no compiler "
+		        "emits and libllext does not support",
+		        ld->name, e->str + s->st_name);
+		return -ENOEXEC;
+	}
 	if (s->st_shndx == SHN_ABS) {
 		v->kind = LLEXT_SYM_ABS;
 		v->addr = s->st_value;
@@ -262,12 +304,17 @@ static int resolve_defined(struct llext_load *ld, size_t i)
 		        llext_elf_sect_name(e, shndx), (unsigned long long)e->shdr[shndx]->sh_size);
 		return -EINVAL;
 	}
+	if ((e->shdr[shndx]->sh_flags & SHF_TLS) || ELF64_ST_TYPE(s->st_info) == STT_TLS) {
+		return resolve_tls(ld, i, shndx);
+	}
 	v->kind = LLEXT_SYM_DEFINED;
 	v->unloadable = ld->sect[shndx].region == LLEXT_MEM_COUNT;
 	return 0;
 }
 
-/* Which symbols the relocation scan must look at closely (struct llext_symval's slow). */
+/* Which symbols the relocation scan must look at closely (struct llext_symval's slow): those
+ * with a value fixed before placement, those it refuses, and thread-local ones, whose value is
+ * an offset in a TLS block that only thread-local relocations may use. */
 static void mark_slow(struct llext_load *ld)
 {
 	for (size_t i = 0; i < ld->elf.nsyms; i++) {
@@ -275,7 +322,7 @@ static void mark_slow(struct llext_load *ld)
 
 		v->slow = v->unloadable || v->kind == LLEXT_SYM_NONE ||
 		          v->kind == LLEXT_SYM_EXTERNAL || v->kind == LLEXT_SYM_WEAK_NULL ||
-		          v->kind == LLEXT_SYM_ABS;
+		          v->kind == LLEXT_SYM_ABS || llext_tls_sym(ld, v);
 	}
 }
 

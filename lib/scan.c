@@ -69,18 +69,19 @@ static const char *refuse(struct llext_load *ld, struct llext_relpos pos,
 	const Elf64_Shdr *target = ld->elf.shdr[ld->elf.shdr[pos.sec]->sh_info];
 	size_t symi = ELF64_R_SYM(r->r_info);
 	const struct llext_symval *v = &ld->sym[symi];
+	const char *why;
 	uint64_t end;
 
 	*d = llext_load_desc(ld, (uint32_t)ELF64_R_TYPE(r->r_info));
 	if (!*d) {
 		return "unknown relocation type";
 	}
-	if (((*d)->flags & LLEXT_RF_TLS) || (v->kind == LLEXT_SYM_NONE && symi != 0)) {
-		/* The second case: an undefined TLS symbol, left unresolved. */
-		return "thread-local storage is not supported in extensions";
-	}
 	if ((*d)->flags & LLEXT_RF_DYNAMIC) {
 		return "a dynamic relocation has no place in a relocatable object";
+	}
+	why = llext_tls_refuse(ld, *d, r);
+	if (why) {
+		return why;
 	}
 	if (__builtin_add_overflow(r->r_offset, (*d)->size, &end) || end > target->sh_size) {
 		return "the bytes it patches lie outside the section";
@@ -91,11 +92,15 @@ static const char *refuse(struct llext_load *ld, struct llext_relpos pos,
 	return NULL;
 }
 
-/* Counts what the relocation at @pos needs: a GOT entry, a stub, the GOT's base. */
+/* Counts what the relocation at @pos needs: a GOT entry, a stub, the GOT's base, TLS items. */
 static void count_needs(struct llext_load *ld, const struct llext_reloc_desc *d,
                         struct llext_symval *v)
 {
 	ld->ie->reloc_counts[d - ld->arch->relocs]++;
+	if (d->flags & LLEXT_RF_TLS) {
+		llext_tls_count(ld, d, v); /* its own GOT items, no entry holding S */
+		return;
+	}
 	if (d->flags & LLEXT_RF_GOTBASE) {
 		ld->need_got = true;
 	}

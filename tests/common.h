@@ -39,6 +39,16 @@ void *ext_sym(struct llext *ext, const char *name);
 /* Number of registered extensions. */
 int registry_count(void);
 
+/* A check that any thread may make: counts a failure in @count (an atomic_int) and says where;
+ * the test asserts the count once its threads are joined. */
+#define THREAD_CHECK(count, cond)                                                                  \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			atomic_fetch_add(&(count), 1);                                             \
+			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);                 \
+		}                                                                                  \
+	} while (0)
+
 /* Run a test group whose tests are built at run time (one per fixture variant, say). */
 int run_dynamic_tests(const char *group, struct CMUnitTest *tests, size_t n);
 

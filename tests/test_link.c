@@ -141,13 +141,14 @@ static void test_weak_undefined_resolve_to_null(void **state)
 	}
 }
 
+/* Local-exec TLS (the default model) and another module's variable; tests/test_tls.c has more. */
 static void test_tls_refused(void **state)
 {
 	struct llext *ext;
 
 	(void)state;
 	log_capture_start();
-	assert_int_equal(load_fixture("tls.o", "tls", &ext, NULL), -ENOEXEC);
+	assert_int_equal(load_fixture("tls-gcc-default.o", "tls", &ext, NULL), -ENOEXEC);
 	assert_true(log_contains("thread-local"));
 	log_capture_start();
 	assert_int_equal(load_fixture("tls-extern.o", "tls", &ext, NULL), -ENOEXEC);

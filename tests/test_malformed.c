@@ -18,10 +18,12 @@
 #include "ext_priv.h"
 
 #if defined(__x86_64__)
+#define TLS_GD_TYPE R_X86_64_TLSGD
 #define TLS_TYPE R_X86_64_TPOFF32
 #define DYN_TYPE R_X86_64_JUMP_SLOT
 #define OTHER_MACHINE EM_AARCH64
 #else
+#define TLS_GD_TYPE R_AARCH64_TLSDESC_ADR_PAGE21
 #define TLS_TYPE R_AARCH64_TLSLE_ADD_TPREL_HI12
 #define DYN_TYPE R_AARCH64_JUMP_SLOT
 #define OTHER_MACHINE EM_X86_64
@@ -34,6 +36,7 @@
 #endif
 
 #define BASE "basic-gcc-default.o"
+#define TLS "tls-gcc-pic.o"
 
 /* A writable copy of a fixture, with pointers into its headers. */
 struct obj {
@@ -217,6 +220,20 @@ static void bad_needs_unterminated(struct obj *o)
 
 	o->b[n->sh_offset + n->sh_size - 1] = 'x';
 }
+static void bad_tls_readonly(struct obj *o) { o->sh[sect(o, ".tdata")].sh_flags &= ~(uint64_t)SHF_WRITE; }
+static void bad_tls_type(struct obj *o) { o->sh[sect(o, ".tbss")].sh_type = SHT_NOTE; }
+static void bad_tls_size(struct obj *o) { o->sh[sect(o, ".tbss")].sh_size = 1ULL << 40; }
+static void bad_tls_align(struct obj *o) { o->sh[sect(o, ".tbss")].sh_addralign = 1ULL << 20; }
+static void bad_tls_total(struct obj *o) { o->sh[sect(o, ".tbss")].sh_size = 64ULL << 20; }
+static void bad_tls_sym_section(struct obj *o)
+{
+	Elf64_Sym *s = sym(o, "tls_counter");
+
+	s->st_shndx = (uint16_t)sect(o, ".text");
+	s->st_value = 0;
+}
+static void bad_tls_sym_common(struct obj *o) { sym(o, "tls_counter")->st_shndx = SHN_COMMON; }
+static void bad_rela_gd_plain(struct obj *o) { rela(o, ".rela.text")->r_info = ELF64_R_INFO(ELF64_R_SYM(rela(o, ".rela.text")->r_info), TLS_GD_TYPE); }
 static void bad_needs_twice(struct obj *o) { o->sh[sect(o, ".comment")].sh_name = o->sh[sect(o, ".llext.needs")].sh_name; }
 
 /* Debug information the loader does not read, but the debuggers' copy does (lib/debug.c). */
@@ -362,6 +379,14 @@ static const struct bad cases[] = {
     {"constructor outside code", bad_init_entry, -ENOEXEC, "not in the extension's code",
      "ctors-gcc-default.o"},
     {"export table size", bad_exported_sym_size, -EINVAL, "whole number", "exports.o"},
+    {"read-only TLS section", bad_tls_readonly, -EINVAL, "must be writable data", TLS},
+    {"TLS section type", bad_tls_type, -EINVAL, "must be writable data", TLS},
+    {"TLS section size", bad_tls_size, -EINVAL, "thread-local block may have", TLS},
+    {"TLS section alignment", bad_tls_align, -EINVAL, "thread-local block may have", TLS},
+    {"TLS block size", bad_tls_total, -ENOEXEC, "bytes of thread-local storage", TLS},
+    {"TLS symbol outside TLS", bad_tls_sym_section, -EINVAL, "thread-local but its section", TLS},
+    {"TLS common symbol", bad_tls_sym_common, -ENOEXEC, "absolute or common", TLS},
+    {"TLS relocation, no TLS", bad_rela_gd_plain, -ENOEXEC, "without thread-local sections", NULL},
 };
 
 static void run_case(void **state)
@@ -388,10 +413,10 @@ static void run_case(void **state)
 /* The same object, intact, loads: the cases above fail because of their one change. */
 static void test_intact_loads(void **state)
 {
-	static const char *const files[] = {BASE, "ctors-gcc-default.o", "exports.o"};
+	static const char *const files[] = {BASE, "ctors-gcc-default.o", "exports.o", TLS};
 
 	(void)state;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		struct obj o = obj_open(files[i]);
 		struct llext *ext;
 

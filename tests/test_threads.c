@@ -18,13 +18,7 @@
 
 static atomic_int failures;
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			atomic_fetch_add(&failures, 1);                                            \
-			fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, #cond);                 \
-		}                                                                                  \
-	} while (0)
+#define CHECK(cond) THREAD_CHECK(failures, cond)
 
 static int count_cb(struct llext *ext, void *arg)
 {

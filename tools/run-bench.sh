@@ -21,7 +21,12 @@ for l in libsqlite3.so.0 libz.so.1 libbz2.so.1.0 libexpat.so.1 liblzma.so.5 libz
 	cp "$libdir/$l" "$so/$l"
 done
 real="$dir/tests/real"
-"$dir/tools/bench/llext-bench" "$@" --plot "$dir/bench.dat" \
+tls=""
+for t in tls tls-desc; do
+	[ -f "$dir/tools/bench/$t.o" ] && tls="$tls --tls $dir/tools/bench/$t.o $dir/tools/bench/$t.so"
+done
+# shellcheck disable=SC2086 # $tls is a list of arguments
+"$dir/tools/bench/llext-bench" "$@" --plot "$dir/bench.dat" $tls \
 	--debug-obj "$dir/tools/bench/debug-g.o" \
 	"$dir/tools/bench/small.o" "$dir/tools/bench/small.so" \
 	"$real/sqlite3.o" "$so/libsqlite3.so.0" \

@@ -244,6 +244,123 @@ static int got_entry(const struct llext_reloc *r, uint64_t *G)
 	return 1;
 }
 
+/* The low 12 bits of DTPREL(S+A): checked 0 <= X < 2^12 unless @nc, scaled by 2^@scale. */
+static enum llext_reloc_err put_dtprel_lo12(uint8_t *loc, const struct insn_class *c, uint64_t X,
+                                            unsigned int scale, int nc)
+{
+	if (!nc && X >= 0x1000) {
+		return LLEXT_RELOC_RANGE;
+	}
+	return put_lo12(loc, c, X, scale);
+}
+
+/*
+ * Thread-local storage, dynamic models only (the generic code refuses TLSIE and TLSLE). S is the
+ * symbol's offset in the extension's TLS block, so DTPREL(S+A) = S + A; G is the GOT item the
+ * type names: GTLSIDX(S,A) for TLSGD, GLDM(S) for TLSLD, GTLSDESC(S+A) for TLSDESC. The generic
+ * code makes one GTLSIDX and one GTLSDESC per symbol, holding S: A must be 0 for those (as for
+ * the GOT, see got_entry()). The large-model MOVW forms (G - GOT) are not emitted by GCC or Clang
+ * and not supported.
+ */
+static enum llext_reloc_err aarch64_apply_tls(const struct llext_reloc *r)
+{
+	uint64_t X = r->S + r->A, P = r->P, G = r->G;
+	uint32_t type = r->desc->type, insn;
+	uint16_t fl = r->desc->flags;
+
+	if ((fl & LLEXT_RF_TLS_LD) && !G) {
+		return LLEXT_RELOC_NOGOT;
+	}
+	if ((fl & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_DESC)) && !got_entry(r, &G)) {
+		return LLEXT_RELOC_NOGOT;
+	}
+	switch (type) {
+	case R_AARCH64_TLSGD_ADR_PREL21:
+	case R_AARCH64_TLSLD_ADR_PREL21:
+	case R_AARCH64_TLSDESC_ADR_PREL21:
+		/* ADR: G - P, check -2^20 <= X < 2^20. */
+		if (!get_insn(r->loc, &cls_adr, &insn)) {
+			return LLEXT_RELOC_INSN;
+		}
+		if (!llext_fits_signed((int64_t)(G - P), 21)) {
+			return LLEXT_RELOC_RANGE;
+		}
+		return put_adr(r->loc, &cls_adr, G - P);
+	case R_AARCH64_TLSGD_ADR_PAGE21:
+	case R_AARCH64_TLSLD_ADR_PAGE21:
+	case R_AARCH64_TLSDESC_ADR_PAGE21:
+		/* ADRP: Page(G) - Page(P), check -2^32 <= X < 2^32. */
+		return put_adrp(r->loc, G, P, 0);
+	case R_AARCH64_TLSGD_ADD_LO12_NC:
+	case R_AARCH64_TLSLD_ADD_LO12_NC:
+	case R_AARCH64_TLSDESC_ADD_LO12:
+		return put_lo12(r->loc, &cls_add, G, 0);
+	case R_AARCH64_TLSDESC_LD64_LO12:
+		return put_lo12(r->loc, &cls_ldst, G, 3);
+	case R_AARCH64_TLSLD_LD_PREL19:
+	case R_AARCH64_TLSDESC_LD_PREL19:
+		/* LDR literal: G - P, check -2^20 <= X < 2^20. */
+		return put_pcrel_words(r->loc, &cls_ldr_lit, (int64_t)(G - P), 21, 5);
+	case R_AARCH64_TLSDESC_LDR:
+	case R_AARCH64_TLSDESC_ADD:
+	case R_AARCH64_TLSDESC_CALL:
+		/* Mark the sequence for relaxation, which we never do. */
+		return LLEXT_RELOC_OK;
+	case R_AARCH64_TLSLD_MOVW_DTPREL_G2:
+		return put_movw_s(r->loc, (int64_t)X, 32, 48);
+	case R_AARCH64_TLSLD_MOVW_DTPREL_G1:
+		return put_movw_s(r->loc, (int64_t)X, 16, 32);
+	case R_AARCH64_TLSLD_MOVW_DTPREL_G1_NC:
+		return put_movw_u(r->loc, X, 16, 0);
+	case R_AARCH64_TLSLD_MOVW_DTPREL_G0:
+		return put_movw_s(r->loc, (int64_t)X, 0, 16);
+	case R_AARCH64_TLSLD_MOVW_DTPREL_G0_NC:
+		return put_movw_u(r->loc, X, 0, 0);
+	case R_AARCH64_TLSLD_ADD_DTPREL_HI12:
+		/* ADD (LSL #12): X[23:12], check 0 <= X < 2^24. */
+		if (!get_insn(r->loc, &cls_add, &insn)) {
+			return LLEXT_RELOC_INSN;
+		}
+		if (X >= 0x1000000) {
+			return LLEXT_RELOC_RANGE;
+		}
+		return put_field(r->loc, insn, 0xfffu << 10, (uint32_t)((X >> 12) & 0xfff) << 10);
+	default:
+		return LLEXT_RELOC_UNSUPPORTED;
+	}
+}
+
+/* The DTPREL low-12 forms, ADD and loads/stores, in a table: (type, class, scale, _NC). */
+static const struct {
+	uint32_t type;
+	const struct insn_class *c;
+	uint8_t scale, nc;
+} dtprel_lo12[] = {
+    {R_AARCH64_TLSLD_ADD_DTPREL_LO12, &cls_add, 0, 0},
+    {R_AARCH64_TLSLD_ADD_DTPREL_LO12_NC, &cls_add, 0, 1},
+    {R_AARCH64_TLSLD_LDST8_DTPREL_LO12, &cls_ldst, 0, 0},
+    {R_AARCH64_TLSLD_LDST8_DTPREL_LO12_NC, &cls_ldst, 0, 1},
+    {R_AARCH64_TLSLD_LDST16_DTPREL_LO12, &cls_ldst, 1, 0},
+    {R_AARCH64_TLSLD_LDST16_DTPREL_LO12_NC, &cls_ldst, 1, 1},
+    {R_AARCH64_TLSLD_LDST32_DTPREL_LO12, &cls_ldst, 2, 0},
+    {R_AARCH64_TLSLD_LDST32_DTPREL_LO12_NC, &cls_ldst, 2, 1},
+    {R_AARCH64_TLSLD_LDST64_DTPREL_LO12, &cls_ldst, 3, 0},
+    {R_AARCH64_TLSLD_LDST64_DTPREL_LO12_NC, &cls_ldst, 3, 1},
+    {R_AARCH64_TLSLD_LDST128_DTPREL_LO12, &cls_ldst, 4, 0},
+    {R_AARCH64_TLSLD_LDST128_DTPREL_LO12_NC, &cls_ldst, 4, 1},
+};
+
+static enum llext_reloc_err apply_tls(const struct llext_reloc *r)
+{
+	for (size_t i = 0; i < sizeof(dtprel_lo12) / sizeof(dtprel_lo12[0]); i++) {
+		if (dtprel_lo12[i].type == r->desc->type) {
+			return put_dtprel_lo12(r->loc, dtprel_lo12[i].c, r->S + r->A,
+			                       dtprel_lo12[i].scale, dtprel_lo12[i].nc);
+		}
+	}
+	return aarch64_apply_tls(r);
+}
+
 /*
  * One case per relocation type, each a line or two of psABI formula and encoding: longer than a
  * screen, but a flat switch keeps every type's formula next to its name, as the psABI lists them.
@@ -255,6 +372,9 @@ static enum llext_reloc_err aarch64_apply(const struct llext_reloc *r)
 	uint32_t insn;
 	int64_t X;
 
+	if (r->desc->flags & LLEXT_RF_TLS) {
+		return apply_tls(r);
+	}
 	switch (r->desc->type) {
 	case R_AARCH64_NONE:
 		return LLEXT_RELOC_OK;

@@ -19,6 +19,9 @@
 #define A64_LT(b) (((int64_t)1 << (b)) - 1)
 #define A64_LT4(b) (((int64_t)1 << (b)) - 4)
 
+/* Initial-exec and local-exec: refused (see LLEXT_RF_TLS_FIXED). */
+#define TLS_FIXED (LLEXT_RF_TLS | LLEXT_RF_TLS_FIXED)
+
 /* clang-format off */
 #define LLEXT_AARCH64_RELOCS(X)                                                                                             \
 	X(R_AARCH64_NONE,                         0, 0,                               ANY,   0, 0)                          \
@@ -67,18 +70,18 @@
 	X(R_AARCH64_ADR_GOT_PAGE,                 4, LLEXT_RF_GOT,                    ANY,   0, 0)                          \
 	X(R_AARCH64_LD64_GOT_LO12_NC,             4, LLEXT_RF_GOT,                    ANY,   0, 0)                          \
 	X(R_AARCH64_LD64_GOTPAGE_LO15,            4, LLEXT_RF_GOT | LLEXT_RF_GOTBASE, ANY,   0, 0)                          \
-	/* Thread-local storage: refused, an extension has no TLS block. */                                                 \
-	X(R_AARCH64_TLSGD_ADR_PREL21,             4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSGD_ADR_PAGE21,             4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSGD_ADD_LO12_NC,            4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
+	/* Thread-local storage: the dynamic models; initial- and local-exec (TLSIE, TLSLE) refused. */                     \
+	X(R_AARCH64_TLSGD_ADR_PREL21,             4, LLEXT_RF_TLS | LLEXT_RF_TLS_GD,  ANY,   0, 0)                          \
+	X(R_AARCH64_TLSGD_ADR_PAGE21,             4, LLEXT_RF_TLS | LLEXT_RF_TLS_GD,  ANY,   0, 0)                          \
+	X(R_AARCH64_TLSGD_ADD_LO12_NC,            4, LLEXT_RF_TLS | LLEXT_RF_TLS_GD,  ANY,   0, 0)                          \
 	X(R_AARCH64_TLSGD_MOVW_G1,                4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
 	X(R_AARCH64_TLSGD_MOVW_G0_NC,             4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLD_ADR_PREL21,             4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLD_ADR_PAGE21,             4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLD_ADD_LO12_NC,            4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLD_ADR_PREL21,             4, LLEXT_RF_TLS | LLEXT_RF_TLS_LD,  ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLD_ADR_PAGE21,             4, LLEXT_RF_TLS | LLEXT_RF_TLS_LD,  ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLD_ADD_LO12_NC,            4, LLEXT_RF_TLS | LLEXT_RF_TLS_LD,  ANY,   0, 0)                          \
 	X(R_AARCH64_TLSLD_MOVW_G1,                4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
 	X(R_AARCH64_TLSLD_MOVW_G0_NC,             4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLD_LD_PREL19,              4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLD_LD_PREL19,              4, LLEXT_RF_TLS | LLEXT_RF_TLS_LD,  ANY,   0, 0)                          \
 	X(R_AARCH64_TLSLD_MOVW_DTPREL_G2,         4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
 	X(R_AARCH64_TLSLD_MOVW_DTPREL_G1,         4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
 	X(R_AARCH64_TLSLD_MOVW_DTPREL_G1_NC,      4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
@@ -95,39 +98,39 @@
 	X(R_AARCH64_TLSLD_LDST32_DTPREL_LO12_NC,  4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
 	X(R_AARCH64_TLSLD_LDST64_DTPREL_LO12,     4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
 	X(R_AARCH64_TLSLD_LDST64_DTPREL_LO12_NC,  4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSIE_MOVW_GOTTPREL_G1,       4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSIE_MOVW_GOTTPREL_G0_NC,    4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21,    4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC,  4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSIE_LD_GOTTPREL_PREL19,     4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_MOVW_TPREL_G2,          4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_MOVW_TPREL_G1,          4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_MOVW_TPREL_G1_NC,       4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_MOVW_TPREL_G0,          4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_MOVW_TPREL_G0_NC,       4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_ADD_TPREL_HI12,         4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_ADD_TPREL_LO12,         4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_ADD_TPREL_LO12_NC,      4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_LDST8_TPREL_LO12,       4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_LDST8_TPREL_LO12_NC,    4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_LDST16_TPREL_LO12,      4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_LDST16_TPREL_LO12_NC,   4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_LDST32_TPREL_LO12,      4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_LDST32_TPREL_LO12_NC,   4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_LDST64_TPREL_LO12,      4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_LDST64_TPREL_LO12_NC,   4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSDESC_LD_PREL19,            4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSDESC_ADR_PREL21,           4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSDESC_ADR_PAGE21,           4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSDESC_LD64_LO12,            4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSDESC_ADD_LO12,             4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
+	X(R_AARCH64_TLSIE_MOVW_GOTTPREL_G1,       4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSIE_MOVW_GOTTPREL_G0_NC,    4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21,    4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC,  4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSIE_LD_GOTTPREL_PREL19,     4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_MOVW_TPREL_G2,          4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_MOVW_TPREL_G1,          4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_MOVW_TPREL_G1_NC,       4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_MOVW_TPREL_G0,          4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_MOVW_TPREL_G0_NC,       4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_ADD_TPREL_HI12,         4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_ADD_TPREL_LO12,         4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_ADD_TPREL_LO12_NC,      4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_LDST8_TPREL_LO12,       4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_LDST8_TPREL_LO12_NC,    4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_LDST16_TPREL_LO12,      4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_LDST16_TPREL_LO12_NC,   4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_LDST32_TPREL_LO12,      4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_LDST32_TPREL_LO12_NC,   4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_LDST64_TPREL_LO12,      4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_LDST64_TPREL_LO12_NC,   4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSDESC_LD_PREL19,            4, LLEXT_RF_TLS | LLEXT_RF_TLS_DESC, ANY,   0, 0)                         \
+	X(R_AARCH64_TLSDESC_ADR_PREL21,           4, LLEXT_RF_TLS | LLEXT_RF_TLS_DESC, ANY,   0, 0)                         \
+	X(R_AARCH64_TLSDESC_ADR_PAGE21,           4, LLEXT_RF_TLS | LLEXT_RF_TLS_DESC, ANY,   0, 0)                         \
+	X(R_AARCH64_TLSDESC_LD64_LO12,            4, LLEXT_RF_TLS | LLEXT_RF_TLS_DESC, ANY,   0, 0)                         \
+	X(R_AARCH64_TLSDESC_ADD_LO12,             4, LLEXT_RF_TLS | LLEXT_RF_TLS_DESC, ANY,   0, 0)                         \
 	X(R_AARCH64_TLSDESC_OFF_G1,               4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
 	X(R_AARCH64_TLSDESC_OFF_G0_NC,            4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
 	X(R_AARCH64_TLSDESC_LDR,                  0, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
 	X(R_AARCH64_TLSDESC_ADD,                  0, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
 	X(R_AARCH64_TLSDESC_CALL,                 0, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_LDST128_TPREL_LO12,     4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
-	X(R_AARCH64_TLSLE_LDST128_TPREL_LO12_NC,  4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_LDST128_TPREL_LO12,     4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSLE_LDST128_TPREL_LO12_NC,  4, TLS_FIXED,                       ANY,   0, 0)                          \
 	X(R_AARCH64_TLSLD_LDST128_DTPREL_LO12,    4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
 	X(R_AARCH64_TLSLD_LDST128_DTPREL_LO12_NC, 4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
 	/* Dynamic relocations: a dynamic linker's input, never found in ET_REL. */                                         \

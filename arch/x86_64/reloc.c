@@ -8,6 +8,12 @@
  *
  * GOTPCRELX and REX_GOTPCRELX are never relaxed: the GOT entry always exists, which the psABI
  * allows, and leaves the instruction bytes as the compiler wrote them.
+ *
+ * Thread-local storage, after Drepper's "ELF Handling For Thread-Local Storage" and the TLSDESC
+ * proposal: S is the symbol's offset in the extension's TLS block, G the address of the GOT item
+ * the type names (a {module, offset} pair, the module's pair, or a descriptor). No sequence is
+ * relaxed: the general dynamic `data16 lea; call __tls_get_addr` pair stays a call, and the call
+ * is an ordinary PLT32 or GOTPCRELX relocation against __tls_get_addr.
  */
 #include <elf.h>
 
@@ -87,7 +93,11 @@ static enum llext_reloc_err x86_64_apply(const struct llext_reloc *r)
 	case R_X86_64_GOTPCREL:
 	case R_X86_64_GOTPCRELX:
 	case R_X86_64_REX_GOTPCRELX:
-		/* G + GOT + A - P in the psABI's terms. */
+	case R_X86_64_TLSGD:
+	case R_X86_64_TLSLD:
+	case R_X86_64_GOTPC32_TLSDESC:
+		/* G + GOT + A - P in the psABI's terms; for the TLS types G is their GOT item:
+		 * `lea x@tlsgd(%rip), %rdi`, `x@tlsld(%rip)`, `x@tlsdesc(%rip), %rax`. */
 		if (!r->G) {
 			return LLEXT_RELOC_NOGOT;
 		}
@@ -124,6 +134,15 @@ static enum llext_reloc_err x86_64_apply(const struct llext_reloc *r)
 			return LLEXT_RELOC_NOGOT;
 		}
 		llext_put_le(r->loc, r->G - r->got + A, 8);
+		return LLEXT_RELOC_OK;
+	case R_X86_64_DTPOFF32:
+		/* S + A, the offset in the block: a sign-extended displacement or immediate. */
+		return put_signed(r->loc, (int64_t)(S + A), 32);
+	case R_X86_64_DTPOFF64:
+		llext_put_le(r->loc, S + A, 8);
+		return LLEXT_RELOC_OK;
+	case R_X86_64_TLSDESC_CALL:
+		/* Marks `call *x@tlscall(%rax)` for relaxation, which we never do. */
 		return LLEXT_RELOC_OK;
 	case R_X86_64_PLTOFF64:
 		/*

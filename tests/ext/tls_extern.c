@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* A reference to thread-local storage elsewhere (errno-like): refused as well. */
+/* A thread-local variable defined outside the extension (errno-like): refused, by name. */
 extern __thread int some_tls_var;
 
 int tls_extern_read(void)

@@ -333,6 +333,122 @@ def x86_64_vectors():
     return v
 
 
+# ---- thread-local storage ----
+#
+# TLS sequences as the compilers emit them, assembled and linked into a shared object, where a
+# linker keeps the dynamic models as they are. Every TLS relocation in them is a vector: S is the
+# variable's offset in the TLS block (a linked STT_TLS symbol's value), G the GOT item the linker
+# made for it, found through the dynamic relocation that fills it (DTPMOD for a general or local
+# dynamic pair, TLSDESC for a descriptor). x86-64 is linked by LLD; AArch64 by GNU ld, since LLD
+# 14 lacks TLSGD and the DTPREL types. The TLS variables: (name, offset in .tbss).
+
+TLS_SYMS = [('t0', 0x10), ('t1', 0x123438), ('t2', 0x7ff8), ('t3', 0x18)]
+
+# Relocation type -> which GOT item is its G ('gd', 'ld', 'desc'), or None; skipped: the call.
+TLS_TYPES = {
+    'x86_64': {17: None, 19: 'gd', 20: 'ld', 21: None, 34: 'desc', 35: None},
+    'aarch64': dict([(512, 'gd'), (513, 'gd'), (514, 'gd'), (560, 'desc'), (561, 'desc'),
+                     (562, 'desc'), (563, 'desc'), (564, 'desc'), (569, None)] +
+                    # TLSLD_MOVW_DTPREL_G2 .. TLSLD_LDST64_DTPREL_LO12_NC
+                    [(t, None) for t in range(523, 539)]),
+}
+# Bytes at P, where not 4: DTPOFF64, and the call markers, which patch nothing.
+TLS_FIELD = {'x86_64': {17: 8, 35: 0}, 'aarch64': {569: 0}}
+# The dynamic relocations that fill a pair or a descriptor.
+TLS_DYN = {'x86_64': {'mod': 16, 'desc': 36}, 'aarch64': {'mod': 1028, 'desc': 1031}}
+
+
+def tls_vectors(arch):
+    """(name, asm): `tN` are the TLS variables."""
+    if arch == 'x86_64':
+        return [
+            ('tlsgd', 'data16 leaq t0@tlsgd(%rip), %rdi\n.byte 0x66, 0x66, 0x48\n'
+                      'call __tls_get_addr@PLT'),
+            ('tlsld', 'leaq t1@tlsld(%rip), %rdi\ncall __tls_get_addr@PLT\n'
+                      'movl t1@dtpoff(%rax), %eax\naddq $t2@dtpoff, %rax'),
+            ('tlsdesc', 'leaq t1@tlsdesc(%rip), %rax\ncall *t1@tlscall(%rax)'),
+            ('dtpoff64', '.quad t1@dtpoff + 4'),
+        ]
+    return [
+        ('tlsdesc', 'adrp x0, :tlsdesc:t1\nldr x1, [x0, #:tlsdesc_lo12:t1]\n'
+                    'add x0, x0, #:tlsdesc_lo12:t1\n.tlsdesccall t1\nblr x1'),
+        ('tlsgd', 'adrp x0, :tlsgd:t0\nadd x0, x0, #:tlsgd_lo12:t0\nbl __tls_get_addr\nnop'),
+        ('dtprel add', 'add x0, x0, #:dtprel_hi12:t1, lsl #12\nadd x0, x0, #:dtprel_lo12_nc:t1\n'
+                       'add x2, x2, #:dtprel_lo12:t3'),
+        ('dtprel ldst', 'ldr x1, [x0, #:dtprel_lo12_nc:t1]\nldrb w1, [x0, #:dtprel_lo12:t3]\n'
+                        'ldrh w1, [x0, #:dtprel_lo12:t3]\nldr w1, [x0, #:dtprel_lo12_nc:t3]\n'
+                        'str x1, [x0, #:dtprel_lo12:t0]'),
+        ('dtprel movw', 'movz x0, #:dtprel_g2:t1\nmovk x0, #:dtprel_g1_nc:t1\n'
+                        'movk x0, #:dtprel_g0_nc:t1\nmovz x3, #:dtprel_g1:t1\n'
+                        'movz x4, #:dtprel_g0:t2'),
+    ]
+
+
+def dyn_relocs(elf):
+    """[(offset, type, symbol name)] of every dynamic relocation section."""
+    out = []
+    for s in elf.sections:
+        if s['type'] != 4 or s['flags'] & 2 == 0:  # SHT_RELA, SHF_ALLOC
+            continue
+        dynsym = elf.sections[s['link']]
+        dynstr = elf.sections[dynsym['link']]
+        for k in range(s['size'] // 24):
+            off, info, _ = struct.unpack_from('<QQq', elf.data, s['off'] + k * 24)
+            name, = struct.unpack_from('<I', elf.data, dynsym['off'] + (info >> 32) * 24)
+            out.append((off, info & 0xffffffff, elf.cstr(dynstr['off'] + name) if info >> 32
+                        else ''))
+    return out
+
+
+def generate_tls(b, arch):
+    vecs = tls_vectors(arch)
+    text = ''
+    for i, (name, asm) in enumerate(vecs):
+        text += '\t.section .t%d,"ax",%%progbits\n\t%s\n\t.byte %s\n' % (
+            i, asm.replace('\n', '\n\t'), ', '.join(['0x5a'] * NBYTES))
+    text += '\t.section .tbss,"awT",%nobits\n'
+    at = 0
+    for sym, off in sorted(TLS_SYMS, key=lambda x: x[1]):
+        text += '\t.globl %s\n%s%s:\t.skip 8\n' % (
+            sym, '\t.skip %d\n' % (off - at) if off > at else '', sym)
+        at = off + 8
+    stem = 'tls-%s' % arch
+    obj = b.assemble(stem, text)
+    src = Elf(obj)
+    # Low, so that the GOT the linker puts after them stays within ADRP's reach.
+    starts = [('.t%d' % i, 0x100000 + i * 0x10000) for i in range(len(vecs))]
+    img = b.link(stem, obj, starts, [], alt=arch == 'aarch64', shared=True)
+    value = {n: v for n, v, _ in img.symbols()}
+    dyn = dyn_relocs(img)
+    rows = []
+    for i, (name, asm) in enumerate(vecs):
+        sec = src.section('.t%d' % i)
+        syms = src.symbols()
+        for k, (off, rtype, symi, addend) in enumerate(src.relas('.t%d' % i)):
+            if rtype not in TLS_TYPES[arch]:
+                continue  # the call to __tls_get_addr
+            sym = syms[symi][0]
+            kind = TLS_TYPES[arch][rtype]
+            G = 0
+            for doff, dtype, dsym in dyn:
+                if (kind == 'gd' and dtype == TLS_DYN[arch]['mod'] and dsym == sym) or \
+                   (kind == 'ld' and dtype == TLS_DYN[arch]['mod'] and not dsym) or \
+                   (kind == 'desc' and dtype == TLS_DYN[arch]['desc'] and dsym == sym):
+                    G = doff
+            if kind and not G:
+                raise SystemExit('%s: no GOT item of kind %s for %s' % (name, kind, sym))
+            place = starts[i][1] + off
+            # The field from the object; what follows it from the image, where the linker
+            # relocated the rest of the sequence (the call, the next TLS field).
+            size = TLS_FIELD[arch].get(rtype, 4)
+            after = img.read(place, NBYTES)
+            before = src.data[sec['off'] + off:sec['off'] + off + size] + after[size:]
+            rows.append(dict(name='tls %s %d' % (name, k), type=rtype, P=place, S=value[sym],
+                             A=addend & M64, got=0, G=G, L=0, before=before,
+                             after=after, expect='ok'))
+    return rows
+
+
 def stub_vectors(arch):
     """(addr, slot, asm): the veneer libllext writes, as the assembler writes it."""
     if arch == 'aarch64':
@@ -360,11 +476,14 @@ class Builder:
         subprocess.run(self.as_ + list(flags) + [src, '-o', obj], check=True)
         return obj
 
-    def link(self, name, obj, starts, syms, must_fail=False, alt=False):
+    def link(self, name, obj, starts, syms, must_fail=False, alt=False, shared=False):
         out = os.path.join(self.work, name + '.out')
-        cmd = (self.ld_alt if alt else self.ld) + self.emul + ['--no-relax', '-static', '-e', '0', '-o', out, obj]
-        # The linker's GOT near the places, within reach of 32-bit offsets.
-        starts = list(starts) + [('.got', 0x310000000), ('.got.plt', 0x310100000)]
+        kind = ['-shared'] if shared else ['--no-relax', '-static', '-e', '0']
+        cmd = (self.ld_alt if alt else self.ld) + self.emul + kind + ['-o', out, obj]
+        # The linker's GOT near the places, within reach of 32-bit offsets (a shared object's
+        # follows its sections).
+        if not shared:
+            starts = list(starts) + [('.got', 0x310000000), ('.got.plt', 0x310100000)]
         cmd += ['--section-start=%s=0x%x' % (s, a) for s, a in starts]
         cmd += ['--defsym=%s=0x%x' % (s, v) for s, v in syms]
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -486,7 +605,7 @@ def generate(b, arch):
 def main():
     arch, as_, ld, ld_alt, out, work = sys.argv[1:7]
     b = Builder(arch, as_, ld, ld_alt, work)
-    rows = generate(b, arch)
+    rows = generate(b, arch) + generate_tls(b, arch)
     stubs = []
     for k, (addr, slot, asm) in enumerate(stub_vectors(arch)):
         obj = b.assemble('stub-%s-%d' % (arch, k), source([('stub', asm, 0, 0, 'ok', {})]))

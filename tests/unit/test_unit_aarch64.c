@@ -36,7 +36,8 @@ static enum llext_reloc_err apply(uint32_t type, uint32_t *insn, uint64_t P, uin
 #define LISTED(name, size, flags, reach, min, max) {name, size, flags},
 static const struct {
 	uint32_t type;
-	uint8_t size, flags;
+	uint8_t size;
+	uint16_t flags;
 } listed[] = {LLEXT_AARCH64_RELOCS(LISTED)};
 #undef LISTED
 
@@ -209,6 +210,48 @@ static void test_unsupported(void **state)
 	assert_int_equal(insn, 0x91000000);
 }
 
+/*
+ * TLS: the GOT item forms need their item (and, for GTLSIDX and GTLSDESC, A = 0: one item per
+ * symbol holds S); the checked DTPREL forms their range; the unsupported large-model forms are
+ * refused; the initial- and local-exec ones never reach the encoder (tests/test_tls.c).
+ */
+static void test_tls(void **state)
+{
+	uint32_t adrp = 0x90000000, add = 0x91000000, add12 = 0x91400000, movz = 0xd2a00000;
+
+	(void)state;
+	assert_int_equal(apply(R_AARCH64_TLSDESC_ADR_PAGE21, &adrp, 0x10000, 0x10, 0, 0, 0, 0),
+	                 LLEXT_RELOC_NOGOT);
+	assert_int_equal(apply(R_AARCH64_TLSGD_ADD_LO12_NC, &add, 0x10000, 0x10, 8, 0, 0x20000, 0),
+	                 LLEXT_RELOC_NOGOT);
+	assert_int_equal(apply(R_AARCH64_TLSLD_ADR_PAGE21, &adrp, 0x10000, 0x10, 0, 0, 0, 0),
+	                 LLEXT_RELOC_NOGOT);
+	assert_int_equal(adrp, 0x90000000);
+	assert_int_equal(add, 0x91000000);
+	/* DTPREL(S+A): 0 <= X < 2^24 for HI12, < 2^12 for the checked LO12; _NC wraps. */
+	assert_int_equal(apply(R_AARCH64_TLSLD_ADD_DTPREL_HI12, &add12, 0, 0xfff000, 0, 0, 0, 0),
+	                 LLEXT_RELOC_OK);
+	assert_int_equal(add12, 0x917ffc00);
+	assert_int_equal(apply(R_AARCH64_TLSLD_ADD_DTPREL_HI12, &add12, 0, 0x1000000, 0, 0, 0, 0),
+	                 LLEXT_RELOC_RANGE);
+	assert_int_equal(apply(R_AARCH64_TLSLD_ADD_DTPREL_LO12, &add, 0, 0x1000, 0, 0, 0, 0),
+	                 LLEXT_RELOC_RANGE);
+	assert_int_equal(apply(R_AARCH64_TLSLD_ADD_DTPREL_LO12_NC, &add, 0, 0x1004, 0, 0, 0, 0),
+	                 LLEXT_RELOC_OK);
+	assert_int_equal(add, 0x91001000);
+	assert_int_equal(apply(R_AARCH64_TLSLD_MOVW_DTPREL_G1, &movz, 0, 1ull << 32, 0, 0, 0, 0),
+	                 LLEXT_RELOC_RANGE);
+	/* A descriptor load on an ADD is the wrong instruction. */
+	add = 0x91000000;
+	assert_int_equal(apply(R_AARCH64_TLSDESC_LD64_LO12, &add, 0, 0x10, 0, 0, 0x20008, 0),
+	                 LLEXT_RELOC_INSN);
+	assert_int_equal(apply(R_AARCH64_TLSGD_MOVW_G1, &movz, 0, 0x10, 0, 0x20000, 0x20008, 0),
+	                 LLEXT_RELOC_UNSUPPORTED);
+	assert_int_equal(apply(R_AARCH64_TLSDESC_CALL, &add, 0, 0x10, 0, 0, 0x20008, 0),
+	                 LLEXT_RELOC_OK);
+	assert_int_equal(add, 0x91000000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +261,7 @@ int main(void)
 	    cmocka_unit_test(test_wrong_instruction),
 	    cmocka_unit_test(test_branch_without_veneer),
 	    cmocka_unit_test(test_unsupported),
+	    cmocka_unit_test(test_tls),
 	};
 
 	return run_all("aarch64", tests, ARRAY_SIZE(tests), aarch64_vectors,

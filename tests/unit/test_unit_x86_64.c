@@ -47,9 +47,11 @@ static void test_stubs(void **state)
 static void test_no_got(void **state)
 {
 	static const uint32_t types[] = {
-	    R_X86_64_GOTPCREL, R_X86_64_GOTPCRELX, R_X86_64_REX_GOTPCRELX, R_X86_64_GOTPCREL64,
-	    R_X86_64_GOTOFF64, R_X86_64_GOTPC32,   R_X86_64_GOTPC64,       R_X86_64_GOT64,
-	    R_X86_64_GOTPLT64, R_X86_64_PLTOFF64,
+	    R_X86_64_GOTPCREL,        R_X86_64_GOTPCRELX, R_X86_64_REX_GOTPCRELX,
+	    R_X86_64_GOTPCREL64,      R_X86_64_GOTOFF64,  R_X86_64_GOTPC32,
+	    R_X86_64_GOTPC64,         R_X86_64_GOT64,     R_X86_64_GOTPLT64,
+	    R_X86_64_PLTOFF64,        R_X86_64_TLSGD,     R_X86_64_TLSLD,
+	    R_X86_64_GOTPC32_TLSDESC,
 	};
 
 	(void)state;
@@ -80,13 +82,29 @@ static void test_plt32_without_stub(void **state)
 	    LLEXT_RELOC_RANGE);
 }
 
+/* DTPOFF32 is a sign-extended 32-bit offset in the block; IE/LE types are flagged refused. */
+static void test_tls(void **state)
+{
+	uint8_t buf[4] = {0};
+
+	(void)state;
+	assert_int_equal(llext_arch_x86_64.apply(&(struct llext_reloc){
+			     .desc = unit_desc(R_X86_64_DTPOFF32), .loc = buf, .S = 0x80000000}),
+	                 LLEXT_RELOC_RANGE);
+	assert_true(unit_desc(R_X86_64_TPOFF32)->flags & LLEXT_RF_TLS_FIXED);
+	assert_true(unit_desc(R_X86_64_GOTTPOFF)->flags & LLEXT_RF_TLS_FIXED);
+	assert_true(unit_desc(R_X86_64_TPOFF64)->flags & LLEXT_RF_TLS_FIXED);
+	assert_true(unit_desc(R_X86_64_TLSGD)->flags & LLEXT_RF_TLS_GD);
+	assert_true(unit_desc(R_X86_64_TLSLD)->flags & LLEXT_RF_TLS_LD);
+	assert_true(unit_desc(R_X86_64_GOTPC32_TLSDESC)->flags & LLEXT_RF_TLS_DESC);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_table),
-	    cmocka_unit_test(test_stubs),
-	    cmocka_unit_test(test_no_got),
-	    cmocka_unit_test(test_plt32_without_stub),
+	    cmocka_unit_test(test_table),  cmocka_unit_test(test_stubs),
+	    cmocka_unit_test(test_no_got), cmocka_unit_test(test_plt32_without_stub),
+	    cmocka_unit_test(test_tls),
 	};
 
 	return run_all("x86_64", tests, ARRAY_SIZE(tests), x86_64_vectors,

@@ -4,8 +4,8 @@
  * that whatever the machine does affects both alike. Prints medians and ratios; asserts nothing
  * (docs/performance.md holds the figures and how to read them).
  *
- * Usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o] SMALL.o SMALL.so LARGE.o LARGE.so
- *                    [OBJ.o LIB.so]...
+ * Usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o] [--tls TLS.o TLS.so]...
+ *                    SMALL.o SMALL.so LARGE.o LARGE.so [OBJ.o LIB.so]...
  *   a. load + find + call + unload of SMALL.o, against dlopen + dlsym + call + dlclose of SMALL.so,
  *      with the floor (floor.c: map, copy, protect, unmap, nothing else) measured alongside
  *   b. the same for LARGE (sqlite3: calls sqlite3_libversion_number)
@@ -18,11 +18,14 @@
  *      and the heap bytes kept, for SMALL, LARGE and G.o (an object built with -g)
  *   h. how fast the code runs (workloads.c), extension against shared object, when a pair's
  *      object is zlib: a zlib round trip and a sqlite3 workload on LARGE
+ *   j. with --tls: one thread-local access per call (tools/bench/tls.c), in the extension and in
+ *      the library, and the first access in a new thread, which makes the thread's block
  * With --plot, the load cost of every OBJ.o/LIB.so pair (and SMALL, LARGE) against object size
  * goes to FILE, with the floor, for tools/bench/plot.gp.
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -326,6 +329,89 @@ static void growth(const char *obj)
 	free(exts);
 }
 
+/* Nanoseconds per call of @fn, the median of 31 rounds of @n calls. */
+static double per_call(int (*fn)(void), int n)
+{
+	uint64_t t[31];
+	volatile unsigned int sink = 0;
+
+	for (int r = 0; r < 31; r++) {
+		uint64_t t0 = now_ns();
+
+		for (int i = 0; i < n; i++) {
+			sink += (unsigned int)fn();
+		}
+		t[r] = now_ns() - t0;
+	}
+	(void)sink;
+	return median(t, 31) / n;
+}
+
+struct first_access {
+	int (*fn)(void);
+	uint64_t ns;
+};
+
+static void *first_access(void *arg)
+{
+	struct first_access *f = arg;
+	uint64_t t0 = now_ns();
+
+	f->fn();
+	f->ns = now_ns() - t0;
+	return NULL;
+}
+
+/* The first access of a new thread, median of 31 threads (the block is made then). */
+static double first_call(int (*fn)(void))
+{
+	uint64_t t[31];
+
+	for (int r = 0; r < 31; r++) {
+		struct first_access f = {fn, 0};
+		pthread_t th;
+
+		if (pthread_create(&th, NULL, first_access, &f) != 0 ||
+		    pthread_join(th, NULL) != 0) {
+			die("pthread", "cannot run a thread");
+		}
+		t[r] = f.ns;
+	}
+	return median(t, 31);
+}
+
+/* g: a thread-local access from an extension and from the same code in a library. */
+static void tls_access(const char *obj, const char *so)
+{
+	struct llext_fs_loader fl = LLEXT_FS_LOADER(obj);
+	struct llext *ext;
+	void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+	int (*a)(void), (*b)(void);
+	const char *base = strrchr(obj, '/');
+	char label[64];
+
+	if (!h || llext_load(&fl.loader, "tls", &ext, NULL) != 0) {
+		die(obj, "cannot load for the TLS figures");
+	}
+	a = (int (*)(void))(uintptr_t)llext_find_sym(&ext->exp_tab, "bench_tls_bump");
+	b = (int (*)(void))(uintptr_t)dlsym(h, "bench_tls_bump");
+	if (!a || !b) {
+		die(obj, "bench_tls_bump");
+	}
+	a();
+	b();
+	double la = per_call(a, iterations * 500), lb = per_call(b, iterations * 500);
+
+	snprintf(label, sizeof(label), "j. TLS access per call, %s", base ? base + 1 : obj);
+	printf("%-44s %10.2f ns %10.2f ns %8.2f   %s\n", label, la, lb, la / lb, "<= 1.50");
+	double fa = first_call(a), fb = first_call(b);
+
+	printf("%-44s %10.0f ns %10.0f ns %8.2f\n", "   first access in a new thread", fa, fb,
+	       fa / fb);
+	llext_unload(&ext);
+	dlclose(h);
+}
+
 static size_t file_size(const char *path)
 {
 	struct stat st;
@@ -448,8 +534,8 @@ static void debug_cost(const char *label, const char *obj, const char *sym, int 
 
 int main(int argc, char **argv)
 {
-	const char *plot = NULL, *debug_obj = NULL;
-	int i = 1;
+	const char *plot = NULL, *debug_obj = NULL, *tls[8];
+	int i = 1, ntls = 0;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--quick") == 0) {
@@ -460,11 +546,13 @@ int main(int argc, char **argv)
 			plot = argv[++i];
 		} else if (strcmp(argv[i], "--debug-obj") == 0 && i + 1 < argc) {
 			debug_obj = argv[++i];
+		} else if (strcmp(argv[i], "--tls") == 0 && i + 2 < argc && ntls < 8) {
+			tls[ntls++] = argv[++i];
+			tls[ntls++] = argv[++i];
 		} else {
-			dprintf(
-			    2,
-			    "usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o] SMALL.o "
-			    "SMALL.so LARGE.o LARGE.so [OBJ.o LIB.so]...\n");
+			dprintf(2, "usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o] "
+			           "[--tls TLS.o TLS.so]... SMALL.o SMALL.so LARGE.o LARGE.so "
+			           "[OBJ.o LIB.so]...\n");
 			return 2;
 		}
 	}
@@ -506,15 +594,17 @@ int main(int argc, char **argv)
 	memory("small extension", small_o);
 	memory("sqlite3", large_o);
 	growth(small_o);
+	for (int k = 0; k < ntls; k += 2) {
+		tls_access(tls[k], tls[k + 1]);
+	}
 
 	printf("\n%-44s %13s %13s %8s\n", "registration with debuggers", "on", "off", "ratio");
 	debug_cost("small", small_o, "small_entry", call_small, iterations);
 	debug_cost("sqlite3 (no -g)", large_o, "sqlite3_libversion_number", call_version,
 	           large_iterations);
 	if (debug_obj) {
-		/* libllext's own code: llext_by_name is one of its exports; nothing is called. */
-		debug_cost("libllext built with -g", debug_obj, "llext_by_name", never,
-		           large_iterations);
+		/* llext-run's code: main is one of its exports; nothing is called. */
+		debug_cost("llext-run built with -g", debug_obj, "main", never, large_iterations);
 	}
 
 	if (plot) {
