@@ -34,7 +34,8 @@ extern char **environ;
 static char **inputs;
 static int ninputs;
 
-static const char *path_of(const char *base)
+/* The argument whose base name is @base, or NULL. */
+static const char *find_input(const char *base)
 {
 	for (int i = 0; i < ninputs; i++) {
 		const char *slash = strrchr(inputs[i], '/');
@@ -44,8 +45,17 @@ static const char *path_of(const char *base)
 			return inputs[i];
 		}
 	}
-	fail_msg("'%s' was not given to the test program", base);
 	return NULL;
+}
+
+static const char *path_of(const char *base)
+{
+	const char *path = find_input(base);
+
+	if (!path) {
+		fail_msg("'%s' was not given to the test program", base);
+	}
+	return path;
 }
 
 /* A file in this test's build directory, for objects the tests make themselves. */
@@ -854,18 +864,6 @@ static void test_plugind(void **state)
 
 /* ---- --zephyr: Zephyr extensions (tests/zephyr/ext/) on libllext-zephyr ---- */
 
-static bool have_input(const char *base)
-{
-	for (int i = 0; i < ninputs; i++) {
-		const char *slash = strrchr(inputs[i], '/');
-
-		if (strcmp(slash ? slash + 1 : inputs[i], base) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
 static void test_zephyr_hello(void **state)
 {
 	const char *hello = path_of("zhello-gcc.o");
@@ -901,7 +899,7 @@ static void test_zephyr_init_fini(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
-		if (!have_input(objs[i])) {
+		if (!find_input(objs[i])) {
 			continue; /* no clang */
 		}
 		llext_run(&r, "--zephyr", "--call", "test_entry", path_of(objs[i]));
