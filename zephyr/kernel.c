@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Semaphores and mutexes: a POSIX mutex guards each object's state and a condition variable
- * wakes its waiters. Waits are cancellation points (k_thread_abort()), so each one unlocks in
- * a cleanup handler.
+ * wakes its waiters. z_llext_wait() leaves the thread, lock released, if it is aborted.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -53,9 +52,8 @@ int k_sem_take(struct k_sem *sem, k_timeout_t timeout)
 	int ret;
 
 	pthread_mutex_lock(&sem->lock);
-	pthread_cleanup_push(z_llext_unlock, &sem->lock);
 	ret = take_locked(sem, timeout);
-	pthread_cleanup_pop(1);
+	pthread_mutex_unlock(&sem->lock);
 	return ret;
 }
 
@@ -123,9 +121,8 @@ int k_mutex_lock(struct k_mutex *mutex, k_timeout_t timeout)
 	int ret;
 
 	pthread_mutex_lock(&mutex->lock);
-	pthread_cleanup_push(z_llext_unlock, &mutex->lock);
 	ret = lock_locked(mutex, self, timeout);
-	pthread_cleanup_pop(1);
+	pthread_mutex_unlock(&mutex->lock);
 	return ret;
 }
 

@@ -34,8 +34,6 @@ static const char *level_name(int level)
 
 static void emit(int level, const char *module, const char *msg)
 {
-	int cancel = z_llext_cancel_off();
-
 	pthread_mutex_lock(&sink_lock);
 	if (sink) {
 		sink(level, module, msg, sink_user);
@@ -43,7 +41,6 @@ static void emit(int level, const char *module, const char *msg)
 		fprintf(stderr, "<%s> %s: %s\n", level_name(level), module, msg);
 	}
 	pthread_mutex_unlock(&sink_lock);
-	z_llext_cancel_restore(cancel);
 }
 
 void z_llext_log(int level, const char *module, const char *fmt, ...)

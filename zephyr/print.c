@@ -34,8 +34,6 @@ char *z_llext_vformat(const char *fmt, va_list ap)
 
 void z_llext_print(const char *text, size_t len)
 {
-	int cancel = z_llext_cancel_off();
-
 	/* One writer at a time, so that the sink sees whole messages and stdout is not mixed. */
 	pthread_mutex_lock(&sink_lock);
 	if (sink) {
@@ -44,7 +42,6 @@ void z_llext_print(const char *text, size_t len)
 		fwrite(text, 1, len, stdout);
 	}
 	pthread_mutex_unlock(&sink_lock);
-	z_llext_cancel_restore(cancel);
 }
 
 void vprintk(const char *fmt, va_list ap)

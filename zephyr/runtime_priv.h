@@ -31,20 +31,13 @@ bool z_llext_deadline(k_timeout_t timeout, struct timespec *abs);
 /* struct k_thread's state. */
 enum { Z_LLEXT_THREAD_NEW, Z_LLEXT_THREAD_RUNNING, Z_LLEXT_THREAD_DEAD };
 
-/*
- * Make the calling thread immune to cancellation (k_thread_abort()) while it holds one of our
- * locks; returns the state to restore with z_llext_cancel_restore().
- */
-int z_llext_cancel_off(void);
-/* Restore the cancellation state z_llext_cancel_off() returned. */
-void z_llext_cancel_restore(int state);
 
 /*
- * Wait on @cond (with @lock held) until @deadline, or for ever if it is NULL. Returns 0, or
- * ETIMEDOUT once the deadline has passed. A cancellation point.
+ * Wait on @cond (with @lock held) until @deadline, or for ever if it is NULL. Returns 0 when
+ * woken (perhaps spuriously: callers check their condition again), or ETIMEDOUT once the
+ * deadline has passed. If k_thread_abort() ended the calling thread meanwhile, releases @lock
+ * and does not return.
  */
 int z_llext_wait(pthread_cond_t *cond, pthread_mutex_t *lock, const struct timespec *deadline);
-/* pthread_cleanup_push() handler that unlocks the pthread_mutex_t it is given. */
-void z_llext_unlock(void *mutex);
 
 #endif /* LLEXT_ZEPHYR_RUNTIME_PRIV_H */

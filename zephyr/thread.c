@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
  * Zephyr threads on POSIX threads. A struct k_thread is created NEW (a K_FOREVER delay) or
- * RUNNING, and becomes DEAD when its entry point returns, it aborts itself, or it is cancelled
- * (k_thread_abort()). The first k_thread_join() to see it DEAD joins the POSIX thread.
+ * RUNNING, and becomes DEAD when its entry point returns or it is aborted. The first
+ * k_thread_join() to see it DEAD joins the POSIX thread.
+ *
+ * k_thread_abort() does not cancel the POSIX thread: cancellation unwinds the stack, which loads
+ * the C library's unwinder and which AddressSanitizer cannot follow. It sets the thread's
+ * @aborting flag; the thread looks at it in every wait (z_llext_wait() wakes at least every
+ * ABORT_POLL_NS) and leaves its entry point with longjmp(), as Zephyr abandons an aborted
+ * thread's stack.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,46 +21,50 @@
 
 #include "runtime_priv.h"
 
+/* How long a waiting thread may take to notice k_thread_abort(). */
+#define ABORT_POLL_NS 10000000ULL
+
 /* The calling thread's struct k_thread; threads we did not create get @adopted. */
 static __thread struct k_thread *current;
 static __thread struct k_thread adopted;
 
-int z_llext_cancel_off(void)
+/* The thread ends: DEAD, and its joiners are woken. */
+static void finish(struct k_thread *t)
 {
-	int old;
-
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
-	return old;
-}
-
-void z_llext_cancel_restore(int state)
-{
-	pthread_setcancelstate(state, NULL);
-}
-
-void z_llext_unlock(void *mutex)
-{
-	pthread_mutex_unlock(mutex);
-}
-
-int z_llext_wait(pthread_cond_t *cond, pthread_mutex_t *lock, const struct timespec *deadline)
-{
-	if (!deadline) {
-		return pthread_cond_wait(cond, lock);
-	}
-	/* The clock of K_MSEC() and k_uptime_get(), whatever clock @cond was made with. */
-	return pthread_cond_clockwait(cond, lock, CLOCK_MONOTONIC, deadline);
-}
-
-/* Runs when the thread ends, however it ends: returning, pthread_exit() or cancellation. */
-static void finish(void *arg)
-{
-	struct k_thread *t = arg;
-
 	pthread_mutex_lock(&t->lock);
 	t->state = Z_LLEXT_THREAD_DEAD;
 	pthread_cond_broadcast(&t->done);
 	pthread_mutex_unlock(&t->lock);
+}
+
+/* End the calling thread @self, which k_thread_abort() asked to end or which aborts itself. */
+static FUNC_NORETURN void leave(struct k_thread *self)
+{
+	if (self != &adopted) {
+		longjmp(self->exit_jmp, 1);
+	}
+	/* A thread we did not start (the host's main thread, say) has no entry point to leave. */
+	finish(self);
+	pthread_exit(NULL);
+}
+
+int z_llext_wait(pthread_cond_t *cond, pthread_mutex_t *lock, const struct timespec *deadline)
+{
+	struct k_thread *self = k_current_get();
+	uint64_t slice = z_llext_now_ns() + ABORT_POLL_NS;
+	struct timespec until = {(time_t)(slice / 1000000000), (long)(slice % 1000000000)};
+	bool last = deadline && (deadline->tv_sec < until.tv_sec ||
+				 (deadline->tv_sec == until.tv_sec && deadline->tv_nsec <= until.tv_nsec));
+	int ret;
+
+	/* The clock of K_MSEC() and k_uptime_get(), whatever clock @cond was made with. */
+	ret = pthread_cond_clockwait(cond, lock, CLOCK_MONOTONIC, last ? deadline : &until);
+	if (__atomic_load_n(&self->aborting, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_unlock(lock);
+		leave(self);
+	}
+	/* The end of a slice is not the caller's timeout. */
+	return ret == ETIMEDOUT && !last ? 0 : ret;
 }
 
 static void *trampoline(void *arg)
@@ -61,12 +72,13 @@ static void *trampoline(void *arg)
 	struct k_thread *t = arg;
 
 	current = t;
-	pthread_cleanup_push(finish, t);
-	if (!K_TIMEOUT_EQ(t->delay, K_NO_WAIT)) {
-		k_sleep(t->delay);
+	if (setjmp(t->exit_jmp) == 0) {
+		if (!K_TIMEOUT_EQ(t->delay, K_NO_WAIT)) {
+			k_sleep(t->delay);
+		}
+		t->entry(t->p1, t->p2, t->p3);
 	}
-	t->entry(t->p1, t->p2, t->p3);
-	pthread_cleanup_pop(1);
+	finish(t);
 	return NULL;
 }
 
@@ -153,28 +165,23 @@ int k_thread_join(struct k_thread *thread, k_timeout_t timeout)
 		return -EDEADLK;
 	}
 	pthread_mutex_lock(&thread->lock);
-	pthread_cleanup_push(z_llext_unlock, &thread->lock);
 	ret = wait_dead(thread, timeout);
-	pthread_cleanup_pop(1);
+	pthread_mutex_unlock(&thread->lock);
 	return ret;
 }
 
 void k_thread_abort(k_tid_t thread)
 {
 	if (thread == k_current_get()) {
-		if (thread == &adopted) {
-			/* No trampoline to say so: a thread we did not create. */
-			finish(thread);
-		}
-		pthread_exit(NULL);
+		leave(thread);
 	}
 	pthread_mutex_lock(&thread->lock);
 	if (thread->state == Z_LLEXT_THREAD_NEW) {
 		thread->state = Z_LLEXT_THREAD_DEAD;
 		thread->reaped = true;
 		pthread_cond_broadcast(&thread->done);
-	} else if (thread->state == Z_LLEXT_THREAD_RUNNING) {
-		pthread_cancel(thread->pthread);
+	} else {
+		__atomic_store_n(&thread->aborting, 1, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&thread->lock);
 	/* Zephyr's abort returns once the thread is gone. */

@@ -94,16 +94,18 @@ int sys_clock_hw_cycles_per_sec(void)
 
 int32_t k_sleep(k_timeout_t timeout)
 {
+	struct k_thread *self = k_current_get();
 	struct timespec until;
+	bool timed = z_llext_deadline(timeout, &until);
 
-	if (!z_llext_deadline(timeout, &until)) {
-		/* Nothing wakes a thread here (no k_wakeup()); k_thread_abort() cancels it. */
-		for (;;) {
-			pause();
-		}
+	/*
+	 * On the thread's own condition variable, which only its end signals: a wait that
+	 * k_thread_abort() can end. Nothing else wakes a sleeper (there is no k_wakeup()).
+	 */
+	pthread_mutex_lock(&self->lock);
+	while (z_llext_wait(&self->done, &self->lock, timed ? &until : NULL) != ETIMEDOUT) {
 	}
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR) {
-	}
+	pthread_mutex_unlock(&self->lock);
 	return 0;
 }
 

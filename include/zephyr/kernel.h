@@ -15,10 +15,11 @@
  *   that code taking its address or size compiles.
  * - There is no user mode: k_is_user_context() is false, K_USER is ignored, and permission
  *   grants do nothing.
- * - k_thread_abort() on another thread cancels it (pthread_cancel): the thread stops at its next
- *   cancellation point (a k_sleep(), k_sem_take(), k_mutex_lock() or k_thread_join() that
- *   waits, or a C library call that may block). A thread that computes without waiting is not
- *   stopped, and k_thread_abort() waits for it.
+ * - k_thread_abort() on another thread asks it to end; the thread ends within 10 ms of the
+ *   request if it is waiting in, or next waits in, k_sleep(), k_sem_take(), k_mutex_lock() or
+ *   k_thread_join() (its stack is abandoned, as in Zephyr: no C++ destructors run). A thread
+ *   that computes, or blocks in the C library, is not stopped, and k_thread_abort() waits for
+ *   it. Threads are never cancelled with pthread_cancel().
  * - A tick is a microsecond (CONFIG_SYS_CLOCK_TICKS_PER_SEC is 1000000) and a cycle a
  *   nanosecond of CLOCK_MONOTONIC; uptime counts from the moment libllext-zephyr was loaded.
  * - k_malloc() and friends are the C library's allocator.
@@ -31,6 +32,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -111,9 +113,8 @@ uint64_t k_cycle_get_64(void);
 int sys_clock_hw_cycles_per_sec(void);
 
 /**
- * @brief Sleep for @p timeout.
- * @retval 0 the time has passed
- * @retval K_TICKS_FOREVER for K_FOREVER, if the thread is ever woken (it is not, here)
+ * @brief Sleep for @p timeout (K_FOREVER: until the thread is aborted).
+ * @return 0: a sleep is never cut short here, since there is no k_wakeup()
  */
 int32_t k_sleep(k_timeout_t timeout);
 /** @brief Sleep for @p ms milliseconds; returns 0. */
@@ -208,6 +209,10 @@ struct k_thread {
 	int state;
 	/** True once the POSIX thread has been joined. */
 	bool reaped;
+	/** Set (atomically) by k_thread_abort(); the thread's waits look at it. */
+	int aborting;
+	/** Where the thread leaves its entry point when aborted. */
+	jmp_buf exit_jmp;
 	/** Guards @c state. */
 	pthread_mutex_t lock;
 	/** Signalled when the thread ends. */
@@ -240,7 +245,7 @@ void k_thread_start(k_tid_t thread);
  * @retval -EDEADLK @p thread is the caller
  */
 int k_thread_join(struct k_thread *thread, k_timeout_t timeout);
-/** @brief End @p thread: at once for the caller, at its next cancellation point for another. */
+/** @brief End @p thread: at once for the caller, at its next wait for another (see above). */
 void k_thread_abort(k_tid_t thread);
 /**
  * @brief The calling thread. A thread that k_thread_create() did not make (the host's main
