@@ -188,17 +188,17 @@ struct fn_sect {
 	bool legacy; /* .ctors / .dtors: entries run last to first */
 };
 
-/* The priority in a name like ".init_array.00101", or 65536 when there is none. */
-static uint32_t name_priority(const char *name, const char *prefix, bool legacy)
+/* The priority in a name like ".init_array.00101" (@nlen bytes), or 65536 when there is none. */
+static uint32_t name_priority(const char *name, size_t nlen, const char *prefix, bool legacy)
 {
 	size_t len = strlen(prefix);
 	unsigned long v = 0;
 	const char *p;
 
-	if (strncmp(name, prefix, len) != 0 || name[len] != '.' || !name[len + 1]) {
+	if (nlen < len + 2 || strncmp(name, prefix, len) != 0 || name[len] != '.') {
 		return 65536;
 	}
-	for (p = name + len + 1; *p; p++) {
+	for (p = name + len + 1; p < name + nlen; p++) {
 		if (*p < '0' || *p > '9' || v > 65535) {
 			return 65536;
 		}
@@ -215,6 +215,7 @@ static bool fn_sect_of(const struct llext_load *ld, size_t i, struct fn_sect *f)
 {
 	const Elf64_Shdr *sh = ld->elf.shdr[i];
 	const char *name = llext_elf_sect_name(&ld->elf, i);
+	size_t nlen = strlen(name);
 	static const struct {
 		const char *prefix;
 		enum fn_kind kind;
@@ -230,6 +231,14 @@ static bool fn_sect_of(const struct llext_load *ld, size_t i, struct fn_sect *f)
 	if (ld->sect[i].region == LLEXT_MEM_COUNT || sh->sh_type == SHT_NOBITS) {
 		return false;
 	}
+	/*
+	 * Zephyr's Z_GENERIC_SECTION(".init_array") stringizes the quotes with the name: GCC's
+	 * assembler drops them, Clang's integrated one keeps them in the section's name.
+	 */
+	if (nlen >= 2 && name[0] == '"' && name[nlen - 1] == '"') {
+		name++;
+		nlen -= 2;
+	}
 	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
 		size_t len = strlen(kinds[k].prefix);
 		bool typed =
@@ -238,11 +247,12 @@ static bool fn_sect_of(const struct llext_load *ld, size_t i, struct fn_sect *f)
 		     sh->sh_type == SHT_INIT_ARRAY) ||
 		    (!kinds[k].legacy && kinds[k].kind == FN_FINI && sh->sh_type == SHT_FINI_ARRAY);
 
-		if (strncmp(name, kinds[k].prefix, len) == 0 && (!name[len] || name[len] == '.')) {
+		if (nlen >= len && strncmp(name, kinds[k].prefix, len) == 0 &&
+		    (nlen == len || name[len] == '.')) {
 			f->sect = i;
 			f->kind = kinds[k].kind;
 			f->legacy = kinds[k].legacy;
-			f->prio = name_priority(name, kinds[k].prefix, kinds[k].legacy);
+			f->prio = name_priority(name, nlen, kinds[k].prefix, kinds[k].legacy);
 			return true;
 		}
 		if (typed) {

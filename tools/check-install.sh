@@ -28,5 +28,48 @@ C
 # shellcheck disable=SC2046
 cc "$dest/user.c" -o "$dest/user" \
 	$(PKG_CONFIG_PATH="$pc" PKG_CONFIG_SYSROOT_DIR="$dest" pkg-config --cflags --libs llext)
-LD_LIBRARY_PATH=$(dirname "$(find "$dest" -name 'libllext.so.0' | head -n 1)") "$dest/user" 2>/dev/null
+libdir=$(dirname "$(find "$dest" -name 'libllext.so.0' | head -n 1)")
+LD_LIBRARY_PATH=$libdir "$dest/user" 2>/dev/null
+
+# A Zephyr extension built with llext-zephyr-extension's flags, run by a host written against
+# the Zephyr-named API and linked with llext-zephyr's.
+cat >"$dest/zext.c" <<'C'
+#include <zephyr/kernel.h>
+#include <zephyr/llext/symbol.h>
+#include <zephyr/ztest_assert.h>
+
+void test_entry(void)
+{
+	zassert_ok(strcmp("installed", "installed"));
+	printk("zephyr extension: ok\n");
+}
+EXPORT_SYMBOL(test_entry);
+C
+cat >"$dest/zhost.c" <<'C'
+#include <zephyr/llext/fs_loader.h>
+#include <zephyr/llext/llext.h>
+
+int main(int argc, char **argv)
+{
+	struct llext_fs_loader ldr = LLEXT_FS_LOADER(argv[argc - 1]);
+	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
+	struct llext *ext;
+
+	if (llext_load(&ldr.loader, "zext", &ext, &param) != 0) {
+		return 1;
+	}
+	llext_bringup(ext);
+	llext_call_fn(ext, "test_entry");
+	llext_teardown(ext);
+	return llext_unload(&ext);
+}
+C
+# shellcheck disable=SC2046
+cc -c "$dest/zext.c" -o "$dest/zext.o" \
+	$(PKG_CONFIG_PATH="$pc" PKG_CONFIG_SYSROOT_DIR="$dest" pkg-config --cflags llext-zephyr-extension)
+# shellcheck disable=SC2046
+cc "$dest/zhost.c" -o "$dest/zhost" \
+	$(PKG_CONFIG_PATH="$pc" PKG_CONFIG_SYSROOT_DIR="$dest" pkg-config --cflags --libs llext-zephyr)
+out=$(LD_LIBRARY_PATH=$libdir "$dest/zhost" "$dest/zext.o")
+[ "$out" = "zephyr extension: ok" ] || { echo "install check: zephyr: got '$out'" >&2; exit 1; }
 echo "install check: ok"

@@ -6,6 +6,7 @@
  * libllext, so it doubles as a worked example of that API: the file loader, load parameters,
  * bringup and teardown, symbol lookup, memory domains, statistics and the log callback.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -28,6 +29,13 @@
 #ifndef LLEXT_RUN_VERSION
 #define LLEXT_RUN_VERSION "unknown"
 #endif
+/* --zephyr: the runtime's soname, and where it is installed if the dynamic linker misses it. */
+#ifndef LLEXT_ZEPHYR_SONAME
+#define LLEXT_ZEPHYR_SONAME "libllext-zephyr.so.0"
+#endif
+#ifndef LLEXT_ZEPHYR_LIBDIR
+#define LLEXT_ZEPHYR_LIBDIR "/usr/local/lib"
+#endif
 
 /* Messages always name the program this way, whatever path it was started by. */
 #define PROG "llext-run"
@@ -37,7 +45,7 @@ enum { EXIT_LOAD = 1, EXIT_USAGE = 2 };
 
 /* What the command line asks for. */
 struct options {
-	bool list, strict, verbose, timing, no_crash_report;
+	bool list, strict, verbose, timing, no_crash_report, zephyr;
 	const char *call;
 	/* --library names as dlopen() takes them, NULL-terminated (room for one per argument). */
 	char **libs;
@@ -162,13 +170,16 @@ static void usage(FILE *out)
 	    "      --no-crash-report  on a fatal signal, do not print a backtrace that names\n"
 	    "                     extension functions; just die of the signal\n"
 	    "  -v, --verbose      show the loader's log (every level) on standard error\n"
+	    "  -Z, --zephyr       provide Zephyr's printk, ztest, logging and kernel calls\n"
+	    "                     (libllext-zephyr); a failed zassert exits with status 1\n"
 	    "  -h, --help         display this help and exit\n"
 	    "  -V, --version      output version information and exit\n"
 	    "\n"
 	    "An extension's name is its file's base name without '.o', cut to %d characters.\n"
 	    "\n"
 	    "Exit status: main's return value; 0 after --call or --list; 1 if a file cannot be\n"
-	    "loaded or the function to run is not exported; 2 for a usage error.\n",
+	    "loaded, the function to run is not exported, or (with --zephyr) a ztest check\n"
+	    "failed; 77 if a zassume failed; 2 for a usage error.\n",
 	    PROG, LLEXT_MAX_NAME_LEN);
 }
 
@@ -484,7 +495,6 @@ static int option_error(int c, char **argv)
 /* Sentinel of parse_args(): go on and run. Any other value is the exit status. */
 #define RUN (-1)
 
-/* Our options come before the first "--"; everything after it belongs to the extension. */
 /*
  * --library=NAME: libNAME.so, as the linker's -lNAME, found as the dynamic linker finds
  * libraries; a NAME that is already a file name (a '/' or ".so" in it) is taken as it is.
@@ -503,27 +513,41 @@ static int add_library(struct options *opt, const char *name)
 	return 0;
 }
 
+/*
+ * Our options come before the first "--"; everything after it belongs to the extension (main's
+ * ARGs). Returns the number of arguments before it.
+ */
+static int split_args(int argc, char **argv, struct options *opt)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			opt->args = argv + i + 1;
+			opt->nargs = argc - i - 1;
+			return i;
+		}
+	}
+	return argc;
+}
+
 static int parse_args(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
-	    {"call", required_argument, NULL, 'c'},      {"list", no_argument, NULL, 'l'},
-	    {"strict", no_argument, NULL, 's'},          {"time", no_argument, NULL, 't'},
-	    {"verbose", no_argument, NULL, 'v'},         {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},         {"library", required_argument, NULL, 'N'},
-	    {"no-crash-report", no_argument, NULL, 'R'}, {NULL, 0, NULL, 0},
+	    {"call", required_argument, NULL, 'c'},
+	    {"list", no_argument, NULL, 'l'},
+	    {"strict", no_argument, NULL, 's'},
+	    {"time", no_argument, NULL, 't'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"library", required_argument, NULL, 'N'},
+	    {"zephyr", no_argument, NULL, 'Z'},
+	    {"no-crash-report", no_argument, NULL, 'R'},
+	    {NULL, 0, NULL, 0},
 	};
-	int nopt = argc, c;
+	int nopt = split_args(argc, argv, opt), c;
 
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			nopt = i;
-			opt->args = argv + i + 1;
-			opt->nargs = argc - i - 1;
-			break;
-		}
-	}
 	opterr = 0;
-	while ((c = getopt_long(nopt, argv, ":c:lN:stvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(nopt, argv, ":c:lN:stvZhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			opt->call = optarg;
@@ -547,6 +571,9 @@ static int parse_args(int argc, char **argv, struct options *opt)
 			break;
 		case 'R': /* --no-crash-report: long only, so not in the short option string */
 			opt->no_crash_report = true;
+			break;
+		case 'Z':
+			opt->zephyr = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -582,6 +609,60 @@ static int check_args(const struct options *opt)
 	return RUN;
 }
 
+/*
+ * --zephyr: open libllext-zephyr with RTLD_GLOBAL. libllext then finds its EXPORT_SYMBOL()
+ * notes (it rescans the process's modules when they change), so extensions link against its
+ * printk, ztest and kernel calls. Its default failure path stays: a failed zassert prints the
+ * check and exits with status 1, before any teardown. Returns the handle, or NULL after saying
+ * why.
+ */
+static void *open_zephyr(void)
+{
+	void *h = dlopen(LLEXT_ZEPHYR_SONAME, RTLD_NOW | RTLD_GLOBAL);
+	char *first;
+
+	if (h) {
+		return h;
+	}
+	/* Installed outside the dynamic linker's search path (a prefix such as /usr/local). */
+	first = strdup(dlerror());
+	h = dlopen(LLEXT_ZEPHYR_LIBDIR "/" LLEXT_ZEPHYR_SONAME, RTLD_NOW | RTLD_GLOBAL);
+	if (!h) {
+		fprintf(stderr, "%s: --zephyr: %s\n", PROG, first ? first : dlerror());
+	}
+	free(first);
+	return h;
+}
+
+/* --zephyr: 1 if a ztest check failed (a zexpect, which does not stop the extension), else 0. */
+static int zephyr_status(void *zephyr)
+{
+	unsigned int (*failures)(void);
+
+	*(void **)&failures = dlsym(zephyr, "llext_zephyr_failures");
+	return failures && failures() > 0 ? EXIT_LOAD : 0;
+}
+
+/* Run the last extension's function (--call) or main; the exit status. */
+static int run_last(const struct slot *last, const struct options *opt, struct log_capture *lc,
+                    void *zephyr)
+{
+	int status;
+
+	/* Our output so far comes before anything the extension prints. */
+	fflush(NULL);
+	if (opt->call) {
+		status = call_fn(last, opt->call, lc);
+	} else {
+		status = call_main(last, opt);
+	}
+	if (status == 0 && zephyr) {
+		status = zephyr_status(zephyr);
+	}
+	fflush(NULL);
+	return status;
+}
+
 /* Load, then list or bring up and run; always unload. */
 static int run(const struct options *opt)
 {
@@ -589,12 +670,17 @@ static int run(const struct options *opt)
 	size_t n = (size_t)opt->nfiles;
 	struct log_capture lc = {0};
 	struct slot *slots;
+	void *zephyr = NULL;
 	int status;
 
+	if (opt->zephyr && !(zephyr = open_zephyr())) {
+		return EXIT_LOAD;
+	}
 	slots = calloc(n, sizeof(*slots));
 	if (!slots) {
 		fprintf(stderr, "%s: out of memory\n", PROG);
-		return EXIT_LOAD;
+		status = EXIT_LOAD;
+		goto out;
 	}
 	param.exports_only = opt->strict;
 	param.libraries = (const char *const *)opt->libs;
@@ -616,14 +702,7 @@ static int run(const struct options *opt)
 		}
 	}
 	if (status == 0 && !opt->list) {
-		/* Our output so far comes before anything the extension prints. */
-		fflush(NULL);
-		if (opt->call) {
-			status = call_fn(&slots[n - 1], opt->call, &lc);
-		} else {
-			status = call_main(&slots[n - 1], opt);
-		}
-		fflush(NULL);
+		status = run_last(&slots[n - 1], opt, &lc, zephyr);
 	}
 
 	unload_all(slots, n);
@@ -631,6 +710,10 @@ static int run(const struct options *opt)
 	llext_set_log(LLEXT_LOG_ERR, NULL, NULL);
 	log_clear(&lc);
 	free(lc.msgs);
+out:
+	if (zephyr) {
+		dlclose(zephyr);
+	}
 	return status;
 }
 

@@ -35,7 +35,8 @@ extern char **environ;
 static char **inputs;
 static int ninputs;
 
-static const char *path_of(const char *base)
+/* The argument whose base name is @base, or NULL. */
+static const char *find_input(const char *base)
 {
 	for (int i = 0; i < ninputs; i++) {
 		const char *slash = strrchr(inputs[i], '/');
@@ -45,8 +46,17 @@ static const char *path_of(const char *base)
 			return inputs[i];
 		}
 	}
-	fail_msg("'%s' was not given to the test program", base);
 	return NULL;
+}
+
+static const char *path_of(const char *base)
+{
+	const char *path = find_input(base);
+
+	if (!path) {
+		fail_msg("'%s' was not given to the test program", base);
+	}
+	return path;
 }
 
 /* A file in this test's build directory, for objects the tests make themselves. */
@@ -885,7 +895,8 @@ static void test_crash_report(void **state)
 	/* A null pointer store in crash_deep, called by crash_middle, called by main. */
 	llext_run(&r, crash);
 	assert_int_equal(r.status, 128 + SIGSEGV);
-	assert_contains(r.err, "llext-run: fatal signal 11 (SIGSEGV) accessing 0x0; backtrace:\n#0 0x");
+	assert_contains(r.err,
+	                "llext-run: fatal signal 11 (SIGSEGV) accessing 0x0; backtrace:\n#0 0x");
 	assert_true(frame_of(r.err, "crash_deep", "cli-crash") <
 	            frame_of(r.err, "crash_middle", "cli-crash"));
 	assert_true(frame_of(r.err, "crash_middle", "cli-crash") <
@@ -937,21 +948,157 @@ static void test_list_functions(void **state)
 	result_free(&r);
 }
 
+/* ---- --zephyr: Zephyr extensions (tests/zephyr/ext/) on libllext-zephyr ---- */
+
+static void test_zephyr_hello(void **state)
+{
+	const char *hello = path_of("zhello-gcc.o");
+	struct result r;
+
+	(void)state;
+	llext_run(&r, "--zephyr", "--call", "test_entry", hello);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "hello from an extension\nu=42 d=-7 x=0xff s=str c=z pct=%\n");
+	assert_string_equal(r.err, "");
+	result_free(&r);
+
+	/* Everything it needs is exported, so --strict changes nothing. */
+	llext_run(&r, "-s", "-Z", "-c", "test_entry", hello);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "vprintk says 3\n");
+	result_free(&r);
+
+	/* Without the runtime, printk and the checks are missing. */
+	llext_run(&r, "--call", "test_entry", hello);
+	assert_int_equal(r.status, 1);
+	assert_logged(r.err, "zhello-gcc", "undefined symbol 'printk'");
+	result_free(&r);
+}
+
+/* Bringup before the call, teardown after it, as llext_bootstrap() orders them. */
+static void test_zephyr_init_fini(void **state)
+{
+	static const char order[] = "step 1: 0x1\nstep 2: 0x12\nstep 3: 0x123\n"
+				    "test_entry sees 0x123\nstep 4: 0x1234\n";
+	const char *objs[] = {"zinit-gcc.o", "zinit-unquoted-gcc.o", "zinit-unquoted-clang.o"};
+	struct result r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		if (!find_input(objs[i])) {
+			continue; /* no clang */
+		}
+		llext_run(&r, "--zephyr", "--call", "test_entry", path_of(objs[i]));
+		assert_int_equal(r.status, 0);
+		assert_string_equal(r.out, order);
+		result_free(&r);
+	}
+}
+
+/* "    Assertion failed at FILE:LINE: FUNC: COND" with a real line number. */
+static void assert_check_line(const char *err, const char *what, const char *func_cond)
+{
+	char head[256];
+	const char *p, *colon;
+
+	snprintf(head, sizeof(head), "    %s failed at ", what);
+	p = strstr(err, head);
+	if (!p) {
+		fail_msg("expected \"%s\" in:\n%s", head, err);
+	}
+	p = strstr(p, "zchecks.c:");
+	assert_non_null(p);
+	assert_true(strtol(p + strlen("zchecks.c:"), NULL, 10) > 0);
+	colon = strchr(p + strlen("zchecks.c:"), ':');
+	assert_non_null(colon);
+	assert_true(strncmp(colon + 2, func_cond, strlen(func_cond)) == 0);
+}
+
+static void test_zephyr_checks(void **state)
+{
+	const char *checks = path_of("zchecks-gcc.o");
+	struct result r;
+
+	(void)state;
+	llext_run(&r, "--zephyr", "--call", "test_entry", checks);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, "");
+	result_free(&r);
+
+	/* A failed zassert ends the run at once with status 1. */
+	llext_run(&r, "--zephyr", "--call", "fail_assert", checks);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.out, "before the check\n");
+	assert_check_line(r.err, "Assertion",
+	                  "fail_assert: three not equal to 4\n    three is 3\n");
+	result_free(&r);
+
+	/* A failed zassume skips: status 77. */
+	llext_run(&r, "-Z", "-c", "fail_assume", checks);
+	assert_int_equal(r.status, 77);
+	assert_check_line(r.err, "Assumption",
+	                  "fail_assume: three == 4 is false\n    no four here");
+	result_free(&r);
+
+	/* A failed zexpect lets the extension go on, and fails the run at the end. */
+	llext_run(&r, "-Z", "-c", "fail_expect", checks);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.out, "went on\n");
+	assert_check_line(r.err, "Expectation",
+	                  "fail_expect: word not equal to other\n    expected");
+	result_free(&r);
+}
+
+static void test_zephyr_log_cxx(void **state)
+{
+	struct result r;
+
+	(void)state;
+	llext_run(&r, "--zephyr", "--call", "test_entry", path_of("zlog-gcc.o"));
+	assert_int_equal(r.status, 0);
+	assert_contains(r.err, "<err> zlog: error 1\n<wrn> zlog: warning two\n<inf> zlog: info 3\n"
+	                       "<dbg> zlog: debug 4\n<err> zlog: hex err\n00000000: 4c 4c 45 58 ");
+	assert_contains(r.err, "<inf> zlog: declared info\n");
+	assert_lacks(r.err, "never seen");
+	result_free(&r);
+
+	llext_run(&r, "--zephyr", "--call", "test_entry", path_of("zcxx-gcc.o"));
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "zcxx: constructed\nzcxx: destroyed\n");
+	assert_string_equal(r.err, "<inf> zcxx: area 9\n");
+	result_free(&r);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_help),         cmocka_unit_test(test_version),
-	    cmocka_unit_test(test_usage_errors), cmocka_unit_test(test_hello_example),
-	    cmocka_unit_test(test_main_args),    cmocka_unit_test(test_sections),
-	    cmocka_unit_test(test_exit_status),  cmocka_unit_test(test_no_main),
-	    cmocka_unit_test(test_call),         cmocka_unit_test(test_link_order),
-	    cmocka_unit_test(test_strict),       cmocka_unit_test(test_missing_symbol),
-	    cmocka_unit_test(test_not_elf),      cmocka_unit_test(test_missing_file),
-	    cmocka_unit_test(test_library),      cmocka_unit_test(test_cxx_objects),
-	    cmocka_unit_test(test_names),        cmocka_unit_test(test_list),
-	    cmocka_unit_test(test_time),         cmocka_unit_test(test_verbose),
-	    cmocka_unit_test(test_plugind),      cmocka_unit_test(test_crash_report),
+	    cmocka_unit_test(test_help),
+	    cmocka_unit_test(test_version),
+	    cmocka_unit_test(test_usage_errors),
+	    cmocka_unit_test(test_hello_example),
+	    cmocka_unit_test(test_main_args),
+	    cmocka_unit_test(test_sections),
+	    cmocka_unit_test(test_exit_status),
+	    cmocka_unit_test(test_no_main),
+	    cmocka_unit_test(test_call),
+	    cmocka_unit_test(test_link_order),
+	    cmocka_unit_test(test_strict),
+	    cmocka_unit_test(test_missing_symbol),
+	    cmocka_unit_test(test_not_elf),
+	    cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_library),
+	    cmocka_unit_test(test_cxx_objects),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_list),
+	    cmocka_unit_test(test_time),
+	    cmocka_unit_test(test_verbose),
+	    cmocka_unit_test(test_plugind),
+	    cmocka_unit_test(test_crash_report),
 	    cmocka_unit_test(test_list_functions),
+	    cmocka_unit_test(test_zephyr_hello),
+	    cmocka_unit_test(test_zephyr_init_fini),
+	    cmocka_unit_test(test_zephyr_checks),
+	    cmocka_unit_test(test_zephyr_log_cxx),
 	};
 
 	inputs = argv + 1;
