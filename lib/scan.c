@@ -134,19 +134,20 @@ static int scan_one(struct llext_load *ld, struct llext_relpos pos)
 static int scan_section(struct llext_load *ld, uint32_t sec)
 {
 	const struct llext_elf *e = &ld->elf;
-	const struct llext_rela_tab *tab = &e->rela[sec];
 	const struct llext_reloc_desc *relocs = ld->arch->relocs;
 	const struct llext_symval *sym = ld->sym;
 	uint64_t size = e->shdr[e->shdr[sec]->sh_info]->sh_size;
-	size_t *counts = ld->ie->reloc_counts, nsyms = e->nsyms;
+	size_t *counts = ld->ie->reloc_counts, nsyms = e->nsyms, n = e->rela[sec].n;
+	const Elf64_Rela *rela = e->rela[sec].r;
 
-	if (tab->n && e->shdr[e->shdr[sec]->sh_info]->sh_type == SHT_NOBITS) {
+	if (n && e->shdr[e->shdr[sec]->sh_info]->sh_type == SHT_NOBITS) {
 		LOG_ERR("%s: relocation section %s patches %s, which has no contents", ld->name,
 		        llext_elf_sect_name(e, sec), llext_elf_sect_name(e, e->shdr[sec]->sh_info));
 		return -ENOEXEC;
 	}
-	for (size_t i = 0; i < tab->n; i++) {
-		const Elf64_Rela *r = &tab->r[i];
+	/* Everything the loop reads is in locals: its stores could alias anything else. */
+	for (size_t i = 0; i < n; i++) {
+		const Elf64_Rela *r = &rela[i];
 		size_t symi = ELF64_R_SYM(r->r_info);
 		const struct llext_reloc_desc *d;
 		int ret;
