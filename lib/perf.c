@@ -322,7 +322,9 @@ out:
 		l->n = 0;
 		return;
 	}
-	qsort(l->v, l->n, sizeof(*l->v), by_addr);
+	if (l->n) { /* a table may have no rows: then l->v is NULL, which qsort() may not get */
+		qsort(l->v, l->n, sizeof(*l->v), by_addr);
+	}
 }
 
 /* Appends @len bytes to the record being built at *@off. */
