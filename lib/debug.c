@@ -13,7 +13,8 @@
  *     the extension's memory, already relocated for the address they are registered at;
  *   - .debug_* sections are copied and their .rela.debug_* applied here (S + A, or S + A - P),
  *     so the relocation sections are left out and a debugger that applies only a few relocation
- *     types itself (lldb) reads the same values as gdb;
+ *     types itself (lldb) reads the same values as gdb; perf.c relocates its copy of
+ *     .debug_line with the same function, llext_debug_relocate();
  *   - the symbol table stays, with common symbols made absolute at their run-time address and
  *     symbols of allocated sections that were not loaded made undefined (their sections keep
  *     SHF_ALLOC: gdb 13.1 crashes on a copy that clears it);
@@ -291,6 +292,25 @@ static int apply_relocs(const struct llext_load *ld, size_t r, uint8_t *out)
 		}
 		if (d->size) {
 			llext_put_le(out + rel.r_offset, v, d->size);
+		}
+	}
+	return 0;
+}
+
+int llext_debug_relocate(const struct llext_load *ld, size_t target, uint8_t *out)
+{
+	const struct llext_elf *e = &ld->elf;
+
+	for (size_t r = 1; r < e->shnum; r++) {
+		const Elf64_Shdr *sh = e->shdr[r];
+		int ret;
+
+		if ((sh->sh_type != SHT_RELA && sh->sh_type != SHT_REL) || sh->sh_info != target) {
+			continue;
+		}
+		ret = apply_relocs(ld, r, out);
+		if (ret) {
+			return ret;
 		}
 	}
 	return 0;

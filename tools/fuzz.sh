@@ -16,13 +16,28 @@ tools/setup-debian.sh
 ninja -C "$dir"
 
 corpus="$dir/corpus"
-mkdir -p "$corpus/load" "$corpus/tables"
+mkdir -p "$corpus/load" "$corpus/tables" "$corpus/dwarf-line"
 cp "$dir"/tests/ext/*.o "$corpus/load/"
 cp tests/fuzz/regressions/*.o "$corpus/load/" 2>/dev/null || true
+# fuzz-dwarf-line's input: [n: 2 bytes] [.debug_line_str: n bytes] [.debug_line], unrelocated.
+for o in "$dir"/tests/ext/basic-*.o "$dir"/tests/ext/multi-*.o "$dir"/tests/ext/cxx-*.o; do
+	python3 - "$o" "$corpus/dwarf-line/$(basename "$o" .o)" <<'PY'
+import os, subprocess, sys, tempfile
+def sect(name):
+    with tempfile.TemporaryDirectory() as t:
+        out = os.path.join(t, 'sect')
+        subprocess.run(['objcopy', '--dump-section', name + '=' + out, sys.argv[1],
+                        os.path.join(t, 'obj')], stderr=subprocess.DEVNULL)
+        return open(out, 'rb').read() if os.path.exists(out) else b''
+strs, line = sect('.debug_line_str')[:65535], sect('.debug_line')
+if line:
+    open(sys.argv[2], 'wb').write(len(strs).to_bytes(2, 'little') + strs + line)
+PY
+done
 
 export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
-for t in load tables; do
+for t in load tables dwarf-line; do
 	echo "== fuzz-$t for ${secs}s"
 	"$dir/tests/fuzz/fuzz-$t" -max_total_time="$secs" -max_len=131072 -timeout=10 \
 		-jobs="$jobs" -workers="$jobs" -print_final_stats=1 \

@@ -2,6 +2,7 @@
 /*
  * libFuzzer target: arbitrary bytes as an extension, through the buffer loader. Whatever loads
  * is unloaded again; nothing may crash, leak (ASan's leak checker runs) or stay registered.
+ * Loads that succeed are described to perf's jitdump file too, line table included.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,7 +11,18 @@
 #include <llext/llext.h>
 #include <llext/log.h>
 
+#include "fuzz_jitdump.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_jitdump_init();
+	return 0;
+}
 
 static void quiet(enum llext_log_level level, const char *msg, void *user)
 {
@@ -38,6 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	param.no_debug_register = false;
 	llext_set_log(LLEXT_LOG_ERR, quiet, NULL);
 	if (llext_load(&bl.loader, "fuzz", &ext, &param) == 0) {
+		fuzz_jitdump_discard();
 		llext_unload(&ext);
 	}
 	llext_iterate(count, &n);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * libFuzzer target aimed at the tables a loader trusts most: symbols, relocations, groups and
- * unwind data. The input picks one of a few valid objects and is a list of edits confined to
- * those sections, so every run gets past the headers and exercises resolution and relocation.
+ * unwind data, and the line table perf's jitdump file gets. The input picks one of a few valid
+ * objects and is a list of edits confined to those sections, so every run gets past the headers
+ * and exercises resolution, relocation and (LLEXT_PERF_JITDUMP is on) the line table reader.
  *
  * Input: [object index] then edits of [table] [offset: 4 bytes] [width: 1] [value: width bytes].
  */
@@ -17,6 +18,7 @@
 #include <llext/log.h>
 
 #include "fixtures.h"
+#include "fuzz_jitdump.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -62,19 +64,32 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fclose(f);
 	}
 	llext_set_log(LLEXT_LOG_ERR, quiet, NULL);
+	fuzz_jitdump_init();
 	return 0;
 }
 
-/* The file range of the n-th section of a kind the edits aim at, or 0 if none. */
+/* The file range of the n-th section of a kind the edits aim at, or 0 if none. The last kind
+ * is .debug_line and its relocations, which the other kinds seldom reach. */
 static size_t table(const uint8_t *b, uint8_t which, size_t *off)
 {
-	static const uint32_t kinds[] = {SHT_SYMTAB, SHT_RELA, SHT_STRTAB, SHT_GROUP, SHT_PROGBITS};
+	static const uint32_t kinds[] = {SHT_SYMTAB, SHT_RELA,     SHT_STRTAB,
+	                                 SHT_GROUP,  SHT_PROGBITS, SHT_PROGBITS};
 	const Elf64_Ehdr *eh = (const void *)b;
 	const Elf64_Shdr *sh = (const void *)(b + eh->e_shoff);
-	uint32_t kind = kinds[which % 5];
-	size_t nth = which / 5, seen = 0;
+	const char *names = (const char *)b + sh[eh->e_shstrndx].sh_offset;
+	uint32_t kind = kinds[which % 6];
+	size_t nth = which / 6, seen = 0;
 
 	for (int i = 1; i < eh->e_shnum; i++) {
+		const char *name = names + sh[i].sh_name;
+
+		if (which % 6 == 5 && strncmp(name, ".debug_line", 11) != 0 &&
+		    strncmp(name, ".rela.debug_line", 16) != 0) {
+			continue;
+		}
+		if (which % 6 == 5) {
+			kind = sh[i].sh_type;
+		}
 		if (sh[i].sh_type == kind && sh[i].sh_size && seen++ == nth % 8) {
 			*off = sh[i].sh_offset;
 			return sh[i].sh_size;
@@ -113,6 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	bl = (struct llext_buf_loader)LLEXT_BUF_LOADER(b, len);
 	if (llext_load(&bl.loader, "fuzz", &ext, NULL) == 0) {
+		fuzz_jitdump_discard();
 		llext_unload(&ext);
 	}
 	free(b);

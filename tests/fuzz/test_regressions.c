@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * Replays every input the fuzzers ever crashed on (tests/fuzz/regressions/): each must now load
- * and unload cleanly or fail with a negative errno, leaving nothing registered.
+ * and unload cleanly or fail with a negative errno, leaving nothing registered. As in the fuzz
+ * targets, loads are described to a jitdump file, line table included (lib/perf.c).
  */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common.h"
 #include "logcap.h"
@@ -39,6 +42,8 @@ int main(void)
 	DIR *d = opendir(REGRESSION_DIR);
 	struct dirent *de;
 	size_t n = 0;
+	char jit[4200];
+	int ret;
 
 	if (!d) {
 		fprintf(stderr, "cannot open %s\n", REGRESSION_DIR);
@@ -54,5 +59,11 @@ int main(void)
 		n++;
 	}
 	closedir(d);
-	return run_dynamic_tests("fuzz regressions", t, n);
+	/* Read at the first load; the file is of no use afterwards. */
+	snprintf(jit, sizeof(jit), "%s/jit-%d.dump", REGRESSION_SCRATCH, (int)getpid());
+	mkdir(REGRESSION_SCRATCH, 0755);
+	setenv("LLEXT_PERF_JITDUMP", REGRESSION_SCRATCH, 1);
+	ret = run_dynamic_tests("fuzz regressions", t, n);
+	unlink(jit);
+	return ret;
 }
