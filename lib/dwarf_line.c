@@ -179,7 +179,8 @@ static const char *get_str(struct rd *r)
 
 /*
  * One attribute of a DWARF 5 directory or file entry: a number in @num, or a string in @str.
- * Only the forms section 6.2.4.1 allows for the content types it defines are read.
+ * Only the forms section 6.2.4.1 allows for the content types it defines are read. One case per
+ * form, each a few checked reads: longer than a screen, but flat like the specification's list.
  */
 static int get_form(const struct walk *w, struct unit *u, struct rd *r, uint64_t form,
                     uint64_t *num, const char **str)
@@ -275,6 +276,36 @@ static int add_file(const struct walk *w, struct unit *u, const uint8_t *at, con
 	return 0;
 }
 
+/* One entry of a DWARF 5 directory or file table: its path and directory index. */
+static int v5_entry(const struct walk *w, struct unit *u, struct rd *r, uint64_t fmt[2][16],
+                    unsigned int nfmt, const char *what, const char **path, uint64_t *dir)
+{
+	const uint8_t *at = r->p;
+
+	for (unsigned int k = 0; k < nfmt; k++) {
+		uint64_t num;
+		const char *str;
+		int ret = get_form(w, u, r, fmt[1][k], &num, &str);
+
+		if (ret) {
+			return ret;
+		}
+		if (fmt[0][k] == DW_LNCT_path) {
+			if (!str) {
+				return fail(w, at, "a %s path has form 0x%llx, not a string", what,
+				            (unsigned long long)fmt[1][k]);
+			}
+			*path = str;
+		} else if (fmt[0][k] == DW_LNCT_directory_index) {
+			if (str) {
+				return fail(w, at, "a directory index is a string");
+			}
+			*dir = num;
+		}
+	}
+	return 0;
+}
+
 /* DWARF 5: a table of directories or files, described by its own list of (content, form). */
 static int v5_table(const struct walk *w, struct unit *u, struct rd *r, bool files)
 {
@@ -322,27 +353,9 @@ static int v5_table(const struct walk *w, struct unit *u, struct rd *r, bool fil
 		uint64_t dir = 0;
 
 		at = r->p;
-		for (unsigned int k = 0; k < nfmt; k++) {
-			uint64_t num;
-			const char *str;
-
-			ret = get_form(w, u, r, fmt[1][k], &num, &str);
-			if (ret) {
-				return ret;
-			}
-			if (fmt[0][k] == DW_LNCT_path) {
-				if (!str) {
-					return fail(w, at,
-					            "a %s path has form 0x%llx, not a string", what,
-					            (unsigned long long)fmt[1][k]);
-				}
-				path = str;
-			} else if (fmt[0][k] == DW_LNCT_directory_index) {
-				if (str) {
-					return fail(w, at, "a directory index is a string");
-				}
-				dir = num;
-			}
+		ret = v5_entry(w, u, r, fmt, nfmt, what, &path, &dir);
+		if (ret) {
+			return ret;
 		}
 		if (!files) {
 			u->dirs[i] = path;
@@ -564,7 +577,10 @@ static int extended(const struct walk *w, struct unit *u, struct rd *r, struct r
 	}
 }
 
-/* The line number program of one unit. */
+/*
+ * The line number program of one unit: the state machine of section 6.2.2, one case per opcode
+ * (each a line or two of the specification), which is why it runs past a screen.
+ */
 static int program(const struct walk *w, struct unit *u, struct rd *r, llext_dwarf_row_fn fn,
                    void *arg)
 {

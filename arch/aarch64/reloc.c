@@ -261,6 +261,8 @@ static enum llext_reloc_err put_dtprel_lo12(uint8_t *loc, const struct insn_clas
  * code makes one GTLSIDX and one GTLSDESC per symbol, holding S: A must be 0 for those (as for
  * the GOT, see got_entry()). The large-model MOVW forms (G - GOT) are not emitted by GCC or Clang
  * and not supported.
+ *
+ * Like aarch64_apply(), a flat switch with one case per type.
  */
 static enum llext_reloc_err aarch64_apply_tls(const struct llext_reloc *r)
 {

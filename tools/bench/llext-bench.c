@@ -41,6 +41,12 @@
 
 #include "bench.h"
 
+#if defined(__x86_64__)
+#define MACHINE "x86_64"
+#else
+#define MACHINE "aarch64"
+#endif
+
 static int iterations = 2000, large_iterations = 200, many = 10000;
 /* Parameters of llext_cycle()'s loads: NULL for the defaults. */
 static struct llext_load_param *cycle_param;
@@ -532,10 +538,17 @@ static void debug_cost(const char *label, const char *obj, const char *sym, int 
 	free(b);
 }
 
-int main(int argc, char **argv)
+/* What the command line asks for. */
+struct options {
+	const char *plot, *debug_obj, *tls[8];
+	int ntls;
+	char **files; /* SMALL.o SMALL.so LARGE.o LARGE.so [OBJ.o LIB.so]... */
+	int nfiles;
+};
+
+static int parse_args(int argc, char **argv, struct options *o)
 {
-	const char *plot = NULL, *debug_obj = NULL, *tls[8];
-	int i = 1, ntls = 0;
+	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--quick") == 0) {
@@ -543,81 +556,93 @@ int main(int argc, char **argv)
 			large_iterations = 5;
 			many = 100;
 		} else if (strcmp(argv[i], "--plot") == 0 && i + 1 < argc) {
-			plot = argv[++i];
+			o->plot = argv[++i];
 		} else if (strcmp(argv[i], "--debug-obj") == 0 && i + 1 < argc) {
-			debug_obj = argv[++i];
-		} else if (strcmp(argv[i], "--tls") == 0 && i + 2 < argc && ntls < 8) {
-			tls[ntls++] = argv[++i];
-			tls[ntls++] = argv[++i];
+			o->debug_obj = argv[++i];
+		} else if (strcmp(argv[i], "--tls") == 0 && i + 2 < argc && o->ntls < 8) {
+			o->tls[o->ntls++] = argv[++i];
+			o->tls[o->ntls++] = argv[++i];
 		} else {
 			dprintf(2, "usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o] "
 			           "[--tls TLS.o TLS.so]... SMALL.o SMALL.so LARGE.o LARGE.so "
 			           "[OBJ.o LIB.so]...\n");
-			return 2;
+			return -1;
 		}
 	}
-	if (argc - i < 4 || (argc - i) % 2) {
+	o->files = argv + i;
+	o->nfiles = argc - i;
+	if (o->nfiles < 4 || o->nfiles % 2) {
 		dprintf(2, "llext-bench: needs SMALL.o SMALL.so LARGE.o LARGE.so\n");
-		return 2;
+		return -1;
 	}
-	const char *small_o = argv[i], *small_so = argv[i + 1];
-	const char *large_o = argv[i + 2], *large_so = argv[i + 3];
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return 0;
+}
 
-#if defined(__x86_64__)
-	const char *machine = "x86_64";
-#else
-	const char *machine = "aarch64";
-#endif
-	printf("libllext benchmark: %s, %ld CPUs, medians of %d (small) and %d (large) "
-	       "interleaved rounds\n\n",
-	       machine, cpus, iterations, large_iterations);
-	printf("%-44s %13s %13s %8s   %s\n", "case", "libllext", "baseline", "ratio", "target");
-
-	struct pair a = compare(small_o, small_so, "small_entry", call_small, iterations);
-
-	print_pair("a. small: load+find+call+unload / dlopen", a, "<= 0.50");
-
-	struct pair b =
-	    compare(large_o, large_so, "sqlite3_libversion_number", call_version, large_iterations);
-
-	print_pair("b. sqlite3: load+find+call+unload / dlopen", b, "<= 1.50 (1.00)");
-
-	struct pair *rows = library_rows(argv + i, argc - i);
-
-	rows[0] = a;
-	rows[1] = b;
-	lookups(large_o, large_so);
-	printf("d. %-41s %10.2f M/s   (%zu relocations in %.1f us of linking)   >= 150\n",
-	       "relocations applied per second, b", (double)b.st.relocs / (b.st.link_ns / 1e3),
-	       b.st.relocs, b.st.link_ns / 1e3);
-	memory("small extension", small_o);
-	memory("sqlite3", large_o);
-	growth(small_o);
-	for (int k = 0; k < ntls; k += 2) {
-		tls_access(tls[k], tls[k + 1]);
-	}
+/* g: what registration with debuggers costs. */
+static void debug_section(const struct options *o)
+{
+	const char *small_o = o->files[0], *large_o = o->files[2];
 
 	printf("\n%-44s %13s %13s %8s\n", "registration with debuggers", "on", "off", "ratio");
 	debug_cost("small", small_o, "small_entry", call_small, iterations);
 	debug_cost("sqlite3 (no -g)", large_o, "sqlite3_libversion_number", call_version,
 	           large_iterations);
-	if (debug_obj) {
+	if (o->debug_obj) {
 		/* llext-run's code: main is one of its exports; nothing is called. */
-		debug_cost("llext-run built with -g", debug_obj, "main", never, large_iterations);
+		debug_cost("llext-run built with -g", o->debug_obj, "main", never,
+		           large_iterations);
 	}
+}
 
-	if (plot) {
-		write_plot(plot, argv + i, argc - i, rows);
-	}
-	for (int k = i + 4; k + 1 < argc; k += 2) {
-		if (strstr(argv[k], "zlib")) {
+/* h: code speed, when one of the further pairs is zlib. */
+static void speed_section(const struct options *o)
+{
+	for (int k = 4; k + 1 < o->nfiles; k += 2) {
+		if (strstr(o->files[k], "zlib")) {
 			printf("\n%-44s %13s %13s %8s\n", "code speed (extension / shared object)",
 			       "libllext", "dlopen", "ratio");
-			workloads(argv[k], argv[k + 1], large_o, large_so,
+			workloads(o->files[k], o->files[k + 1], o->files[2], o->files[3],
 			          iterations > 100 ? 9 : 1);
 		}
 	}
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = {0};
+	const char *machine = MACHINE;
+	struct pair a, b, *rows;
+
+	if (parse_args(argc, argv, &o) != 0) {
+		return 2;
+	}
+	printf("libllext benchmark: %s, %ld CPUs, medians of %d (small) and %d (large) "
+	       "interleaved rounds\n\n",
+	       machine, sysconf(_SC_NPROCESSORS_ONLN), iterations, large_iterations);
+	printf("%-44s %13s %13s %8s   %s\n", "case", "libllext", "baseline", "ratio", "target");
+	a = compare(o.files[0], o.files[1], "small_entry", call_small, iterations);
+	print_pair("a. small: load+find+call+unload / dlopen", a, "<= 0.50");
+	b = compare(o.files[2], o.files[3], "sqlite3_libversion_number", call_version,
+	            large_iterations);
+	print_pair("b. sqlite3: load+find+call+unload / dlopen", b, "<= 1.50 (1.00)");
+	rows = library_rows(o.files, o.nfiles);
+	rows[0] = a;
+	rows[1] = b;
+	lookups(o.files[2], o.files[3]);
+	printf("d. %-41s %10.2f M/s   (%zu relocations in %.1f us of linking)   >= 150\n",
+	       "relocations applied per second, b", (double)b.st.relocs / (b.st.link_ns / 1e3),
+	       b.st.relocs, b.st.link_ns / 1e3);
+	memory("small extension", o.files[0]);
+	memory("sqlite3", o.files[2]);
+	growth(o.files[0]);
+	for (int k = 0; k < o.ntls; k += 2) {
+		tls_access(o.tls[k], o.tls[k + 1]);
+	}
+	debug_section(&o);
+	if (o.plot) {
+		write_plot(o.plot, o.files, o.nfiles, rows);
+	}
+	speed_section(&o);
 	free(rows);
 	return 0;
 }
