@@ -94,14 +94,30 @@ static uint64_t sort_key(const struct llext_addr_sym *s, uint64_t base)
 /*
  * Sorts @t's symbols by address, then rank, with a radix sort on their offset in the
  * reservation (below 2^31) and rank (below 8): three passes of 12 bits, O(n). A comparison
- * sort of the thousands of symbols of a large object cost a tenth of its load.
+ * sort of the thousands of symbols of a large object cost a tenth of its load; a handful of
+ * symbols is sorted by insertion.
  */
 static int sort_syms(struct llext_addr_table *t, uint64_t base)
 {
-	enum { BITS = 12, BUCKETS = 1 << BITS, PASSES = 3 };
-	struct llext_addr_sym *from = t->syms, *to = llext_malloc(t->nsyms * sizeof(*to) + 1);
+	enum { BITS = 12, BUCKETS = 1 << BITS, PASSES = 3, FEW = 64 };
+	struct llext_addr_sym *from = t->syms, *to;
 	uint32_t count[BUCKETS];
 
+	if (t->nsyms < FEW) {
+		/* The radix sort's fixed cost is the buckets: a few symbols sort faster in place.
+		 */
+		for (size_t i = 1; i < t->nsyms; i++) {
+			struct llext_addr_sym x = from[i];
+			size_t j = i;
+
+			for (; j > 0 && sort_key(&from[j - 1], base) > sort_key(&x, base); j--) {
+				from[j] = from[j - 1];
+			}
+			from[j] = x;
+		}
+		return 0;
+	}
+	to = llext_malloc(t->nsyms * sizeof(*to));
 	if (!to) {
 		return -ENOMEM;
 	}

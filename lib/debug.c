@@ -54,6 +54,7 @@ static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
 struct llext_debug {
 	struct jit_code_entry entry;
 	size_t size;
+	bool in_map; /* in the extension's spare memory, not on the heap */
 	_Alignas(16) uint8_t image[];
 };
 
@@ -429,6 +430,14 @@ static int fill(const struct llext_load *ld, size_t shstrndx, uint8_t *out, uint
 	return 0;
 }
 
+/* Frees a copy on the heap; one in the extension's mapping goes with the mapping. */
+static void release(struct llext_debug *d)
+{
+	if (!d->in_map) {
+		free(d);
+	}
+}
+
 int llext_debug_build(const struct llext_load *ld, struct llext_debug **out)
 {
 	uint64_t size, shoff;
@@ -446,13 +455,23 @@ int llext_debug_build(const struct llext_load *ld, struct llext_debug **out)
 		LOG_ERR("%s: sections overlap in the file; no debug copy is made", ld->name);
 		return -EINVAL;
 	}
-	d = llext_calloc(1, sizeof(*d) + size);
-	if (!d) {
-		return -ENOMEM;
+	/*
+	 * A large extension's mapping is rounded up to huge pages, whose tail is resident and
+	 * zeroed: the copy goes there when it fits, costing no memory and none of the page faults
+	 * a fresh heap block of this size would take at every load.
+	 */
+	if (ld->spare && sizeof(*d) + size <= ld->spare_size) {
+		d = (struct llext_debug *)ld->spare;
+		d->in_map = true;
+	} else {
+		d = llext_calloc(1, sizeof(*d) + size);
+		if (!d) {
+			return -ENOMEM;
+		}
 	}
 	ret = fill(ld, shstrndx, d->image, shoff);
 	if (ret) {
-		free(d);
+		release(d);
 		return ret;
 	}
 	d->size = size;
@@ -544,7 +563,7 @@ static void unlink_entry(struct jit_code_entry *en)
 
 size_t llext_debug_size(const struct llext_internal *ie)
 {
-	return ie->debug ? sizeof(*ie->debug) + ie->debug->size : 0;
+	return ie->debug && !ie->debug->in_map ? sizeof(*ie->debug) + ie->debug->size : 0;
 }
 
 void llext_debug_register(struct llext_load *ld)
@@ -586,6 +605,6 @@ void llext_debug_unregister(struct llext_internal *ie)
 	unlink_entry(&flush_entry);
 	announce(&flush_entry, JIT_UNREGISTER_FN);
 	pthread_mutex_unlock(&jit_lock);
-	free(ie->debug);
+	release(ie->debug);
 	ie->debug = NULL;
 }

@@ -212,6 +212,10 @@ struct llext_load {
 	uint64_t got_off, stub_off; /* offsets in the reservation */
 	uint64_t map_align;
 	bool huge; /* backed by transparent huge pages */
+	/* The reservation's unused, zeroed, read+write tail (huge pages round it up), or NULL: its
+	 * offset and size, and its address once placed. The debuggers' copy uses it (debug.c). */
+	uint64_t spare_off, spare_size;
+	uint8_t *spare;
 	/* On the reservation's base, from absolute relocations against the extension itself. */
 	struct llext_window abs;
 	/* A direct-mapped cache in front of the backend's table: a load looks every relocation's

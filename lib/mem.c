@@ -181,8 +181,11 @@ static int layout_regions(struct llext_load *ld, const uint64_t *cur)
 		return -ENOEXEC;
 	}
 	if (pos >= HUGE_THRESHOLD && page < HUGE_PAGE) {
-		/* A whole number of aligned huge pages, or the kernel cannot use them. */
+		/* A whole number of aligned huge pages, or the kernel cannot use them. What is left
+		 * after the regions is resident all the same: the debuggers' copy may go there. */
+		ld->spare_off = pos;
 		pos = align_up(pos, HUGE_PAGE);
+		ld->spare_size = pos - ld->spare_off;
 		if (ld->map_align < HUGE_PAGE) {
 			ld->map_align = HUGE_PAGE;
 		}
@@ -391,6 +394,7 @@ static void record(struct llext_load *ld, uint8_t *map)
 
 	ie->map = map;
 	ie->pub.alloc_size += ie->map_size;
+	ld->spare = ld->spare_size ? map + ld->spare_off : NULL;
 	for (size_t i = 1; i < ld->elf.shnum; i++) {
 		if (ld->sect[i].region != LLEXT_MEM_COUNT) {
 			ld->sect[i].addr = (uintptr_t)map + ld->sect[i].offset;
