@@ -7,7 +7,7 @@
  * Usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o] [--tls TLS.o TLS.so]...
  *                    SMALL.o SMALL.so LARGE.o LARGE.so [OBJ.o LIB.so]...
  *   a. load + find + call + unload of SMALL.o, against dlopen + dlsym + call + dlclose of SMALL.so,
- *      with the floor (floor.c: map, copy, protect, unmap, nothing else) measured alongside
+ *      with the floor (floor.c: map, copy, protect, unmap, nothing else) measured after it
  *   b. the same for LARGE (sqlite3: calls sqlite3_libversion_number)
  *   i. the same for every further OBJ.o/LIB.so pair (nothing called)
  *   c. lookup of every LARGE export, against dlsym on LARGE.so
@@ -141,39 +141,37 @@ struct pair {
 	struct llext_stats st;
 };
 
-/* Interleaved: llext, dlopen and the floor, in an order that turns every round. */
+/*
+ * llext then dlopen on even rounds, dlopen then llext on odd ones; then the floor, in rounds of
+ * its own: interleaved with the others, its fresh huge pages made theirs slower as well.
+ */
 static struct pair compare(const char *obj, const char *so, const char *sym, int (*call)(void *),
                            int n)
 {
 	uint64_t *a = calloc((size_t)n, sizeof(*a)), *b = calloc((size_t)n, sizeof(*b));
-	uint64_t *c = calloc((size_t)n, sizeof(*c));
 	struct pair p = {0};
 
-	/* Warm all three: page cache, libllext's process-wide tables, ld.so's caches. */
+	/* Warm both: page cache, libllext's process-wide tables, ld.so's caches. */
 	llext_cycle(obj, sym, call, NULL);
 	dlopen_cycle(so, sym, call);
-	floor_cycle(obj);
 	for (int i = 0; i < n; i++) {
-		for (int k = 0; k < 3; k++) {
-			switch ((i + k) % 3) {
-			case 0:
-				a[i] = llext_cycle(obj, sym, call, i == n - 1 ? &p.st : NULL);
-				break;
-			case 1:
-				b[i] = dlopen_cycle(so, sym, call);
-				break;
-			default:
-				c[i] = floor_cycle(obj);
-				break;
-			}
+		if (i % 2) {
+			b[i] = dlopen_cycle(so, sym, call);
+			a[i] = llext_cycle(obj, sym, call, i == n - 1 ? &p.st : NULL);
+		} else {
+			a[i] = llext_cycle(obj, sym, call, i == n - 1 ? &p.st : NULL);
+			b[i] = dlopen_cycle(so, sym, call);
 		}
 	}
 	p.llext_us = median(a, (size_t)n) / 1e3;
 	p.dl_us = median(b, (size_t)n) / 1e3;
-	p.floor_us = median(c, (size_t)n) / 1e3;
+	floor_cycle(obj);
+	for (int i = 0; i < n; i++) {
+		a[i] = floor_cycle(obj);
+	}
+	p.floor_us = median(a, (size_t)n) / 1e3;
 	free(a);
 	free(b);
-	free(c);
 	return p;
 }
 
