@@ -6,8 +6,10 @@
  */
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "llext_priv.h"
 
@@ -43,6 +45,27 @@ void *llext_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		return MAP_FAILED;
 	}
 	return mmap(addr, len, prot, flags, fd, off);
+}
+
+void *llext_mmap_aligned(size_t size, size_t align)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), extra = align > page ? align - page : 0;
+	uint8_t *p = llext_mmap(NULL, size + extra, PROT_READ | PROT_WRITE,
+	                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *a;
+
+	if (p == MAP_FAILED) {
+		return NULL;
+	}
+	/* Mapped with slack, then the slack on either side of the aligned block given back. */
+	a = (uint8_t *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
+	if (a > p) {
+		munmap(p, (size_t)(a - p));
+	}
+	if (p + extra > a) {
+		munmap(a + size, (size_t)(p + extra - a));
+	}
+	return a;
 }
 
 int llext_mprotect(void *addr, size_t len, int prot)

@@ -39,24 +39,17 @@ static size_t huge_round(size_t size)
 static void *grab(size_t size, bool *mapped)
 {
 	size_t len = huge_round(size);
-	uint8_t *p, *a;
+	void *a;
 
 	*mapped = size >= MAP_THRESHOLD;
 	if (!*mapped) {
 		return llext_malloc(size ? size : 1);
 	}
 	/* Aligned to a huge page, so that the kernel can back it with them. */
-	p = llext_mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-	               -1, 0);
-	if (p == MAP_FAILED) {
-		return NULL;
+	a = llext_mmap_aligned(len, HUGE_PAGE);
+	if (a) {
+		madvise(a, len, MADV_HUGEPAGE);
 	}
-	a = (uint8_t *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
-	if (a > p) {
-		munmap(p, (size_t)(a - p));
-	}
-	munmap(a + len, (size_t)(p + HUGE_PAGE - a));
-	madvise(a, len, MADV_HUGEPAGE);
 	return a;
 }
 

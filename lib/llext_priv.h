@@ -31,6 +31,9 @@ void *llext_malloc(size_t n);
 void *llext_calloc(size_t n, size_t size);
 void *llext_realloc(void *p, size_t n);
 void *llext_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+/* @size bytes of fresh read+write memory at an address aligned to @align (a power of two, at
+ * least a page), or NULL. */
+void *llext_mmap_aligned(size_t size, size_t align);
 int llext_mprotect(void *addr, size_t len, int prot);
 
 /* ---- log.c ---- */

@@ -251,27 +251,6 @@ static void *map_fixed(uint64_t addr, size_t size)
 	return p;
 }
 
-/* Map @size bytes anywhere, aligned to @align (a power of two, at least a page). */
-static void *map_anywhere(size_t size, uint64_t align)
-{
-	size_t extra = align > page_size() ? align - page_size() : 0;
-	uint8_t *p = llext_mmap(NULL, size + extra, PROT_READ | PROT_WRITE,
-	                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	uint8_t *a;
-
-	if (p == MAP_FAILED) {
-		return NULL;
-	}
-	a = (uint8_t *)align_up((uintptr_t)p, align);
-	if (a > p) {
-		munmap(p, a - p);
-	}
-	if (p + extra > a) {
-		munmap(a + size, (size_t)(p + extra - a));
-	}
-	return a;
-}
-
 /* Where the next constrained extension is tried first: right after the last one. */
 static uint64_t next_hint;
 
@@ -437,7 +416,7 @@ int llext_mem_place(struct llext_load *ld)
 			return ret;
 		}
 	} else {
-		map = map_anywhere(ld->ie->map_size, ld->map_align);
+		map = llext_mmap_aligned(ld->ie->map_size, ld->map_align);
 		if (!map) {
 			LOG_ERR("%s: cannot map %zu bytes", ld->name, ld->ie->map_size);
 			return -ENOMEM;
