@@ -12,6 +12,7 @@
 #ifndef LLEXT_ARCH_H
 #define LLEXT_ARCH_H
 
+#include <elf.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -104,6 +105,28 @@ enum llext_reloc_err {
 	LLEXT_RELOC_UNSUPPORTED,
 };
 
+/* What a relocation may use of its symbol once the extension is placed: S, and the addresses of
+ * the symbol's GOT entry and stub (0 when it has none). */
+struct llext_reloc_sym {
+	uint64_t S, G, L;
+};
+
+/* One relocation section to apply, with every input of the loop at hand. */
+struct llext_reloc_run {
+	const struct llext_arch *arch;
+	const Elf64_Rela *rela;
+	size_t n;
+	/* Symbol i's values: (const char *)syms + i * sym_stride. The generic code keeps them
+	 * at the start of a larger per-symbol record. */
+	const void *syms;
+	size_t sym_stride;
+	/* The patched section's bytes, and its run-time address. */
+	uint8_t *base;
+	uint64_t P0;
+	/* Base of the extension's GOT (0 if it has none). */
+	uint64_t got;
+};
+
 struct llext_arch {
 	const char *name;
 	/* ELF e_machine. */
@@ -113,6 +136,15 @@ struct llext_arch {
 	size_t nrelocs;
 	/* Encode one relocation. */
 	enum llext_reloc_err (*apply)(const struct llext_reloc *r);
+	/*
+	 * Encode the relocations of @run from index @from on, the way apply() would, with S, G
+	 * and L taken from the symbol, and stop at the first one that is thread-local (whose G the
+	 * generic code computes) or that fails. Returns the index it stopped at (run->n when done);
+	 * *@rel then holds that relocation's inputs and *@err the encoder's answer (LLEXT_RELOC_OK
+	 * for a thread-local one, not applied). llext_reloc_loop() below is the whole of it.
+	 */
+	size_t (*apply_run)(const struct llext_reloc_run *run, size_t from, struct llext_reloc *rel,
+	                    enum llext_reloc_err *err);
 	/* Bytes per stub, a multiple of 4. */
 	size_t stub_size;
 	/* Write at @loc (run-time address @addr) a stub that jumps to the address held in the
@@ -129,6 +161,64 @@ struct llext_arch {
 	const char *pic_hint;
 };
 
+/* The descriptor of a relocation type, or NULL if the backend does not know it. */
+const struct llext_reloc_desc *llext_arch_reloc(const struct llext_arch *arch, uint32_t type);
+
+/*
+ * The loop behind every backend's apply_run(), with the backend's encoder given as a constant so
+ * that the compiler inlines it: one call per section instead of one indirect call and one
+ * in-memory argument block per relocation. Types are looked up through a small cache keyed by
+ * their low bits, which holds the few types a section uses.
+ */
+static inline __attribute__((always_inline)) size_t
+llext_reloc_loop(const struct llext_reloc_run *run, size_t from, struct llext_reloc *rel,
+                 enum llext_reloc_err *err,
+                 enum llext_reloc_err (*encode)(const struct llext_reloc *r))
+{
+	const struct llext_reloc_desc *cache[64] = {0};
+	const Elf64_Rela *rela = run->rela;
+	const char *syms = run->syms;
+	size_t n = run->n, stride = run->sym_stride;
+	uint8_t *base = run->base;
+	uint64_t P0 = run->P0, got = run->got;
+
+	for (size_t i = from; i < n; i++) {
+		uint64_t info = rela[i].r_info, off = rela[i].r_offset;
+		uint32_t type = (uint32_t)ELF64_R_TYPE(info);
+		const struct llext_reloc_sym *s =
+		    (const struct llext_reloc_sym *)(syms + ELF64_R_SYM(info) * stride);
+		const struct llext_reloc_desc *d = cache[type % 64];
+		enum llext_reloc_err e;
+		struct llext_reloc r;
+
+		if (!d || d->type != type) {
+			d = llext_arch_reloc(run->arch, type);
+			cache[type % 64] = d;
+		}
+		r = (struct llext_reloc){.desc = d,
+		                         .loc = base + off,
+		                         .P = P0 + off,
+		                         .S = s->S,
+		                         .A = (uint64_t)rela[i].r_addend,
+		                         .got = got,
+		                         .G = s->G,
+		                         .L = s->L};
+		if (!d || (d->flags & LLEXT_RF_TLS)) {
+			*err = d ? LLEXT_RELOC_OK : LLEXT_RELOC_UNSUPPORTED;
+			*rel = r;
+			return i;
+		}
+		e = encode(&r);
+		if (e != LLEXT_RELOC_OK) {
+			*err = e;
+			*rel = r;
+			return i;
+		}
+	}
+	*err = LLEXT_RELOC_OK;
+	return n;
+}
+
 extern const struct llext_arch llext_arch_x86_64;
 extern const struct llext_arch llext_arch_aarch64;
 
@@ -137,9 +227,6 @@ const struct llext_arch *llext_arch_find(uint16_t machine);
 
 /* The backend of the machine this library runs on. */
 const struct llext_arch *llext_arch_host(void);
-
-/* The descriptor of a relocation type, or NULL if the backend does not know it. */
-const struct llext_reloc_desc *llext_arch_reloc(const struct llext_arch *arch, uint32_t type);
 
 /* The name of a relocation type for messages: "R_X86_64_PC32", or "type 123" written in @buf. */
 const char *llext_arch_reloc_name(const struct llext_arch *arch, uint32_t type, char buf[24]);

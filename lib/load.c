@@ -40,10 +40,11 @@ static int alloc_tables(struct llext_load *ld)
 
 	ld->sect = llext_calloc(ld->elf.shnum, sizeof(*ld->sect));
 	ld->sym = llext_calloc(ld->elf.nsyms, sizeof(*ld->sym));
+	ld->slow = llext_calloc(ld->elf.nsyms ? ld->elf.nsyms : 1, 1);
 	ie->sect_addr = llext_calloc(ld->elf.shnum, sizeof(*ie->sect_addr));
 	ie->reloc_counts =
 	    llext_calloc(ld->arch->nrelocs ? ld->arch->nrelocs : 1, sizeof(*ie->reloc_counts));
-	if (!ld->sect || !ld->sym || !ie->sect_addr || !ie->reloc_counts) {
+	if (!ld->sect || !ld->sym || !ld->slow || !ie->sect_addr || !ie->reloc_counts) {
 		LOG_ERR("%s: out of memory", ld->name);
 		return -ENOMEM;
 	}
@@ -168,6 +169,7 @@ int llext_load_build(struct llext_loader *ldr, const char *name,
 	}
 	free(ld.sect);
 	free(ld.sym);
+	free(ld.slow);
 	if (ret) {
 		llext_free(ld.ie);
 		return ret;

@@ -174,8 +174,16 @@ enum llext_symkind {
 };
 
 struct llext_symval {
-	uint64_t addr;  /* S once placed; for COMMON, its offset in the reservation until then */
-	uint64_t G, L;  /* once placed: the addresses of its GOT entry and stub, 0 if none */
+	union {
+		/* What the backends' apply_run() reads: the three fields below. */
+		struct llext_reloc_sym rs;
+		struct {
+			/* S once placed; for COMMON, its offset in the reservation until then */
+			uint64_t addr;
+			/* once placed: the addresses of its GOT entry and stub, 0 if none */
+			uint64_t G, L;
+		};
+	};
 	uint32_t got;   /* GOT entry index + 1, 0 if none */
 	uint32_t stub;  /* stub index + 1, 0 if none */
 	uint32_t alias; /* for LLEXT_SYM_ALIAS: the index of the kept definition */
@@ -184,9 +192,6 @@ struct llext_symval {
 	uint32_t tls_got;
 	uint8_t kind;
 	uint8_t unloadable; /* defined in a section that is not loaded */
-	/* Its value is fixed before placement (outside the extension, or absolute), or it cannot
-	 * be used: the scan looks closely at every relocation against it. */
-	uint8_t slow;
 };
 
 struct llext_region {
@@ -203,6 +208,10 @@ struct llext_load {
 	struct llext_elf elf;
 	struct llext_sect *sect;
 	struct llext_symval *sym;
+	/* Per symbol: its value is fixed before placement (outside the extension, or absolute), or
+	 * it cannot be used, and the scan looks closely at every relocation against it. Apart from
+	 * sym so that the scan's fast path reads one byte per symbol. */
+	uint8_t *slow;
 
 	struct llext_region region[LLEXT_MEM_PARTITIONS];
 	size_t ngot, nstub;

@@ -100,30 +100,29 @@ static int apply_section(struct llext_load *ld, size_t sec)
 {
 	const struct llext_rela_tab *tab = &ld->elf.rela[sec];
 	const struct llext_sect *t = &ld->sect[ld->elf.shdr[sec]->sh_info];
-	enum llext_reloc_err (*apply)(const struct llext_reloc *r) = ld->arch->apply;
-	const struct llext_symval *sym = ld->sym;
-	/* Invariants of the loop in locals: the encoder's stores could alias anything else. */
-	uint8_t *base = ld->ie->map + t->offset;
-	uint64_t P0 = t->addr, got = got_base(ld);
-	struct llext_reloc rel = {.got = got};
+	const struct llext_reloc_run run = {
+	    .arch = ld->arch,
+	    .rela = tab->r,
+	    .n = tab->n,
+	    .syms = &ld->sym[0].rs,
+	    .sym_stride = sizeof(ld->sym[0]),
+	    .base = ld->ie->map + t->offset,
+	    .P0 = t->addr,
+	    .got = got_base(ld),
+	};
+	struct llext_reloc rel;
+	enum llext_reloc_err err;
 
-	for (size_t i = 0; i < tab->n; i++) {
+	/* The backend stops at thread-local relocations, whose G is computed here, and at
+	 * failures. */
+	for (size_t i = ld->arch->apply_run(&run, 0, &rel, &err); i < run.n;
+	     i = ld->arch->apply_run(&run, i + 1, &rel, &err)) {
 		const Elf64_Rela *r = &tab->r[i];
-		const struct llext_symval *v = &sym[ELF64_R_SYM(r->r_info)];
-		enum llext_reloc_err err;
 
-		/* Known: the scan looked every type up already. */
-		rel.desc = llext_load_desc(ld, (uint32_t)ELF64_R_TYPE(r->r_info));
-		rel.loc = base + r->r_offset;
-		rel.P = P0 + r->r_offset;
-		rel.S = v->addr;
-		rel.A = (uint64_t)r->r_addend;
-		rel.G = v->G;
-		rel.L = v->L;
-		if (rel.desc->flags & LLEXT_RF_TLS) {
-			rel.G = llext_tls_got_item(ld, rel.desc, v);
+		if (err == LLEXT_RELOC_OK) {
+			rel.G = llext_tls_got_item(ld, rel.desc, &ld->sym[ELF64_R_SYM(r->r_info)]);
+			err = ld->arch->apply(&rel);
 		}
-		err = apply(&rel);
 		if (err != LLEXT_RELOC_OK) {
 			return refused(ld, (struct llext_relpos){(uint32_t)sec, (uint32_t)i}, &rel,
 			               err);

@@ -312,7 +312,7 @@ static int resolve_defined(struct llext_load *ld, size_t i)
 	return 0;
 }
 
-/* Which symbols the relocation scan must look at closely (struct llext_symval's slow): those
+/* Which symbols the relocation scan must look at closely (struct llext_load's slow): those
  * with a value fixed before placement, those it refuses, and thread-local ones, whose value is
  * an offset in a TLS block that only thread-local relocations may use. */
 static void mark_slow(struct llext_load *ld)
@@ -320,9 +320,9 @@ static void mark_slow(struct llext_load *ld)
 	for (size_t i = 0; i < ld->elf.nsyms; i++) {
 		struct llext_symval *v = &ld->sym[i];
 
-		v->slow = v->unloadable || v->kind == LLEXT_SYM_NONE ||
-		          v->kind == LLEXT_SYM_EXTERNAL || v->kind == LLEXT_SYM_WEAK_NULL ||
-		          v->kind == LLEXT_SYM_ABS || llext_tls_sym(ld, v);
+		ld->slow[i] = v->unloadable || v->kind == LLEXT_SYM_NONE ||
+		              v->kind == LLEXT_SYM_EXTERNAL || v->kind == LLEXT_SYM_WEAK_NULL ||
+		              v->kind == LLEXT_SYM_ABS || llext_tls_sym(ld, v);
 	}
 }
 

@@ -131,14 +131,44 @@ static int scan_one(struct llext_load *ld, struct llext_relpos pos)
 	return constrain(ld, pos, d, r);
 }
 
+/*
+ * What the scan's fast path knows of the types one section uses, in a direct-mapped cache keyed
+ * by the type's low bits: whether a relocation of the type can take the fast path, how many
+ * bytes it patches, and how many such relocations were seen since it took the slot.
+ */
+struct type_slot {
+	const struct llext_reloc_desc *d;
+	uint32_t type;
+	bool fast;
+	uint8_t size;
+	uint32_t count;
+};
+
+/* Puts @d in @slot, crediting the type it replaces with its count. */
+static void take_slot(struct llext_load *ld, struct type_slot *slot,
+                      const struct llext_reloc_desc *d)
+{
+	if (slot->d) {
+		ld->ie->reloc_counts[slot->d - ld->arch->relocs] += slot->count;
+	}
+	/* The common case: a known type that needs no GOT entry and reaches anywhere the
+	 * extension is. */
+	*slot =
+	    (struct type_slot){.d = d,
+	                       .type = d->type,
+	                       .size = d->size,
+	                       .fast = !(d->flags & ~LLEXT_RF_STUB) && d->reach != LLEXT_REACH_ABS};
+}
+
 static int scan_section(struct llext_load *ld, uint32_t sec)
 {
 	const struct llext_elf *e = &ld->elf;
-	const struct llext_reloc_desc *relocs = ld->arch->relocs;
-	const struct llext_symval *sym = ld->sym;
+	const uint8_t *slow = ld->slow;
 	uint64_t size = e->shdr[e->shdr[sec]->sh_info]->sh_size;
-	size_t *counts = ld->ie->reloc_counts, nsyms = e->nsyms, n = e->rela[sec].n;
+	size_t nsyms = e->nsyms, n = e->rela[sec].n;
 	const Elf64_Rela *rela = e->rela[sec].r;
+	struct type_slot slots[64] = {0};
+	int ret = 0;
 
 	if (n && e->shdr[e->shdr[sec]->sh_info]->sh_type == SHT_NOBITS) {
 		LOG_ERR("%s: relocation section %s patches %s, which has no contents", ld->name,
@@ -146,35 +176,42 @@ static int scan_section(struct llext_load *ld, uint32_t sec)
 		return -ENOEXEC;
 	}
 	/* Everything the loop reads is in locals: its stores could alias anything else. */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !ret; i++) {
 		const Elf64_Rela *r = &rela[i];
 		size_t symi = ELF64_R_SYM(r->r_info);
-		const struct llext_reloc_desc *d;
-		int ret;
+		uint32_t type = (uint32_t)ELF64_R_TYPE(r->r_info);
+		struct type_slot *slot = &slots[type % 64];
 
 		if (symi >= nsyms) {
 			LOG_ERR("%s: relocation %zu of %s: symbol index %zu is beyond the symbol "
 			        "table (%zu entries)",
 			        ld->name, i, llext_elf_sect_name(e, sec), symi, nsyms);
-			return -ENOEXEC;
+			ret = -ENOEXEC;
+			break;
 		}
-		/*
-		 * The common case, in a few instructions: a known type that needs no GOT entry
-		 * and reaches anywhere the extension is, against one of its own symbols, inside
-		 * the section. Anything else goes through scan_one().
-		 */
-		d = llext_load_desc(ld, (uint32_t)ELF64_R_TYPE(r->r_info));
-		if (d && !(d->flags & ~LLEXT_RF_STUB) && d->reach != LLEXT_REACH_ABS &&
-		    !sym[symi].slow && d->size <= size && r->r_offset <= size - d->size) {
-			counts[d - relocs]++;
+		/* The common case, in a few instructions: a fast type against one of the
+		 * extension's own symbols, inside the section. Anything else goes through
+		 * scan_one(), which counts it itself. */
+		if (slot->d && slot->type == type && slot->fast && !slow[symi] &&
+		    slot->size <= size && r->r_offset <= size - slot->size) {
+			slot->count++;
 			continue;
 		}
+		if (!slot->d || slot->type != type) {
+			const struct llext_reloc_desc *d = llext_load_desc(ld, type);
+
+			if (d) {
+				take_slot(ld, slot, d);
+			}
+		}
 		ret = scan_one(ld, (struct llext_relpos){sec, (uint32_t)i});
-		if (ret) {
-			return ret;
+	}
+	for (size_t k = 0; k < 64; k++) {
+		if (slots[k].d) {
+			ld->ie->reloc_counts[slots[k].d - ld->arch->relocs] += slots[k].count;
 		}
 	}
-	return 0;
+	return ret;
 }
 
 int llext_scan_relocs(struct llext_load *ld)

@@ -570,12 +570,20 @@ static void aarch64_sync_icache(void *start, size_t len)
 #endif
 }
 
+__attribute__((flatten)) static size_t aarch64_apply_run(const struct llext_reloc_run *run,
+                                                         size_t from, struct llext_reloc *rel,
+                                                         enum llext_reloc_err *err)
+{
+	return llext_reloc_loop(run, from, rel, err, aarch64_apply);
+}
+
 const struct llext_arch llext_arch_aarch64 = {
     .name = "aarch64",
     .machine = EM_AARCH64,
     .relocs = aarch64_relocs,
     .nrelocs = sizeof(aarch64_relocs) / sizeof(aarch64_relocs[0]),
     .apply = aarch64_apply,
+    .apply_run = aarch64_apply_run,
     .stub_size = 16,
     .write_stub = aarch64_write_stub,
     .sync_icache = aarch64_sync_icache,
