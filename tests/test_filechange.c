@@ -19,6 +19,7 @@
 #include <llext/log.h>
 
 #include "common.h"
+#include "maps.h"
 
 /* Rewrites by the writer; loads by each loader continue until it is done. */
 #define REWRITES 300
@@ -161,10 +162,77 @@ static void test_rewritten_while_loading(void **state)
 	free(versions[1]);
 }
 
+/* Writes version 1 followed by zeros up to @size bytes: the same object in a larger file. */
+static void write_padded(size_t size)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(versions[0], 1, version_len[0], f), version_len[0]);
+	for (size_t n = version_len[0]; n < size; n++) {
+		assert_int_equal(fputc(0, f), 0);
+	}
+	assert_int_equal(fclose(f), 0);
+}
+
+static bool add_mapping(uintptr_t lo, uintptr_t hi, const char *perms, void *arg)
+{
+	(void)perms;
+	*(size_t *)arg += hi - lo;
+	return false;
+}
+
+/* Bytes mapped: adjacent mappings merge, so their number would not show one left behind. */
+static size_t mapped_bytes(void)
+{
+	size_t n = 0;
+
+	maps_each(add_mapping, &n);
+	return n;
+}
+
+/*
+ * The file loader keeps the memory of its last large read for the next one: files larger and
+ * smaller than it, in turn, each load whole, and the rounds leave no mapping behind.
+ */
+static void test_sizes_in_turn(void **state)
+{
+	static const size_t sizes[] = {0, 3 << 20, 400 << 10, 5 << 20, 2 << 20, 300 << 10};
+	size_t mapped_before = 0;
+	int fd;
+
+	(void)state;
+	strcpy(path, "/tmp/llext-filechange-XXXXXX"); /* the previous test's file is gone */
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	versions[0] = read_file(fixture_path("version-1.o"), &version_len[0]);
+	/* The fixture is above the size from which the loader maps its read. */
+	assert_true(version_len[0] >= 256 << 10);
+	for (int round = 0; round < 3; round++) {
+		if (round == 2) {
+			mapped_before = mapped_bytes();
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+			struct tally t = {0};
+
+			write_padded(sizes[i] > version_len[0] ? sizes[i] : version_len[0]);
+			load_once(&t, "sizes");
+			assert_int_equal(t.failed, 0);
+			assert_int_equal(t.loaded[1], 1);
+		}
+	}
+	assert_int_equal(mapped_bytes(), mapped_before);
+	assert_int_equal(registry_count(), 0);
+	unlink(path);
+	free(versions[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rewritten_while_loading),
+	    cmocka_unit_test(test_sizes_in_turn),
 	};
 
 	return cmocka_run_group_tests_name("filechange", tests, NULL, NULL);
