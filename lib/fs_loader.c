@@ -14,11 +14,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,85 +30,32 @@
 /* Reads of a file that keeps changing before the load gives up. */
 #define TRIES 4
 
-static size_t huge_round(size_t size)
-{
-	return (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-}
+/* The last large snapshot's memory, kept for the next one (kept.c). */
+static struct llext_kept spare = LLEXT_KEPT_INIT;
 
-/*
- * The last large snapshot's memory, kept for the next one: a fresh mapping costs a huge-page
- * fault that clears 2 MiB before the file is copied over it, a tenth of a large load. While it
- * waits, the kernel may take its pages back (MADV_FREE), and the next load then faults them in
- * again, as a fresh mapping would. Freed at exit.
- */
-static struct {
-	pthread_mutex_t lock;
-	void *p;
-	size_t len;
-} spare = {.lock = PTHREAD_MUTEX_INITIALIZER};
-
-/* Memory for a snapshot of @size bytes, huge_round(@size) of it if mapped; *@mapped says how
- * release() frees it. */
+/* Memory for a snapshot of @size bytes; *@mapped says how release() frees it. */
 static void *grab(size_t size, bool *mapped)
 {
-	size_t len = huge_round(size), spare_len;
-	void *a;
-
 	*mapped = size >= MAP_THRESHOLD;
 	if (!*mapped) {
 		return llext_malloc(size ? size : 1);
 	}
-	pthread_mutex_lock(&spare.lock);
-	a = spare.p;
-	spare_len = spare.len;
-	spare.p = NULL;
-	spare.len = 0;
-	pthread_mutex_unlock(&spare.lock);
-	if (a && spare_len >= len) {
-		if (spare_len > len) {
-			munmap((uint8_t *)a + len, spare_len - len); /* whole huge pages */
-		}
-		return a;
-	}
-	if (a) {
-		munmap(a, spare_len); /* too small */
-	}
 	/* Aligned to a huge page, so that the kernel can back it with them. */
-	a = llext_mmap_aligned(len, HUGE_PAGE);
-	if (a) {
-		madvise(a, len, MADV_HUGEPAGE);
-	}
-	return a;
+	return llext_kept_take(&spare, size, HUGE_PAGE);
 }
 
-/* Frees a snapshot, or keeps its mapping as the spare if there is none. */
 static void release(void *p, size_t size, bool mapped)
 {
-	size_t len = huge_round(size);
-
-	if (!mapped) {
+	if (mapped) {
+		llext_kept_give(&spare, p, size, HUGE_PAGE);
+	} else {
 		free(p);
-		return;
-	}
-	madvise(p, len, MADV_FREE);
-	pthread_mutex_lock(&spare.lock);
-	if (!spare.p) {
-		spare.p = p;
-		spare.len = len;
-		p = NULL;
-	}
-	pthread_mutex_unlock(&spare.lock);
-	if (p) {
-		munmap(p, len); /* another thread's snapshot is the spare already */
 	}
 }
 
 __attribute__((destructor)) static void spare_fini(void)
 {
-	if (spare.p) {
-		munmap(spare.p, spare.len);
-		spare.p = NULL;
-	}
+	llext_kept_free(&spare);
 }
 
 /* Reads @size bytes from @fd into @buf; -ESTALE if the file ends sooner (it shrank). */

@@ -11,6 +11,7 @@
 #ifndef LLEXT_PRIV_H
 #define LLEXT_PRIV_H
 
+#include <pthread.h>
 #include <stdatomic.h> /* for users of llext_fault_countdown */
 #include <stdbool.h>
 #include <stddef.h>
@@ -35,6 +36,34 @@ void *llext_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
  * least a page), or NULL. */
 void *llext_mmap_aligned(size_t size, size_t align);
 int llext_mprotect(void *addr, size_t len, int prot);
+
+/* ---- kept.c: scratch mappings kept from one load for the next ---- */
+
+struct llext_kept {
+	pthread_mutex_t lock;
+	void *p; /* the kept mapping, or NULL */
+	size_t len;
+	void *out; /* the kept mapping while a user has it, and its length */
+	size_t out_len;
+};
+
+#define LLEXT_KEPT_INIT                                                                            \
+	{                                                                                          \
+		.lock = PTHREAD_MUTEX_INITIALIZER                                                  \
+	}
+
+/*
+ * A read+write mapping of at least @len bytes, aligned to @align (0 for a page): the kept one if
+ * it is large enough, else a fresh one. Its contents are undefined (the last user's, or zeros).
+ * NULL when out of memory. The kept mapping is never shrunk: it is as large as the largest need
+ * so far.
+ */
+void *llext_kept_take(struct llext_kept *k, size_t len, size_t align);
+/* Gives back what llext_kept_take(@k, @len, @align) returned: kept for the next user if it is
+ * larger than the one kept, else unmapped. NULL is ignored. */
+void llext_kept_give(struct llext_kept *k, void *p, size_t len, size_t align);
+/* Unmaps the kept mapping, at exit. */
+void llext_kept_free(struct llext_kept *k);
 
 /* ---- log.c ---- */
 

@@ -33,21 +33,42 @@ static int run(struct llext_load *ld, const stage_fn *stages, size_t n)
 	return ret;
 }
 
-/* The per-load tables, and the extension's own per-section and per-type ones. */
+/* The per-load tables' memory, kept from one load for the next (kept.c). */
+static struct llext_kept scratch = LLEXT_KEPT_INIT;
+
+__attribute__((destructor)) static void scratch_fini(void)
+{
+	llext_kept_free(&scratch);
+}
+
+static size_t align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+/* The per-load tables, in one zeroed block of scratch, and the extension's own per-section and
+ * per-type ones. */
 static int alloc_tables(struct llext_load *ld)
 {
 	struct llext_internal *ie = ld->ie;
+	size_t sect = align8(ld->elf.shnum * sizeof(*ld->sect));
+	size_t sym = align8(ld->elf.nsyms * sizeof(*ld->sym));
+	uint8_t *p;
 
-	ld->sect = llext_calloc(ld->elf.shnum, sizeof(*ld->sect));
-	ld->sym = llext_calloc(ld->elf.nsyms, sizeof(*ld->sym));
-	ld->slow = llext_calloc(ld->elf.nsyms ? ld->elf.nsyms : 1, 1);
+	/* Both counts are bounded by the object's size, which is in memory. */
+	ld->scratch_len = sect + sym + ld->elf.nsyms;
+	ld->scratch = p = llext_kept_take(&scratch, ld->scratch_len, 0);
 	ie->sect_addr = llext_calloc(ld->elf.shnum, sizeof(*ie->sect_addr));
 	ie->reloc_counts =
 	    llext_calloc(ld->arch->nrelocs ? ld->arch->nrelocs : 1, sizeof(*ie->reloc_counts));
-	if (!ld->sect || !ld->sym || !ld->slow || !ie->sect_addr || !ie->reloc_counts) {
+	if (!p || !ie->sect_addr || !ie->reloc_counts) {
 		LOG_ERR("%s: out of memory", ld->name);
 		return -ENOMEM;
 	}
+	memset(p, 0, ld->scratch_len);
+	ld->sect = (struct llext_sect *)p;
+	ld->sym = (struct llext_symval *)(p + sect);
+	ld->slow = p + sect + sym;
 	ie->nsect = ld->elf.shnum;
 	llext_mem_classify(ld);
 	return 0;
@@ -167,9 +188,7 @@ int llext_load_build(struct llext_loader *ldr, const char *name,
 			ldr->finalize(ldr);
 		}
 	}
-	free(ld.sect);
-	free(ld.sym);
-	free(ld.slow);
+	llext_kept_give(&scratch, ld.scratch, ld.scratch_len, 0);
 	if (ret) {
 		llext_free(ld.ie);
 		return ret;

@@ -212,6 +212,9 @@ struct llext_load {
 	 * it cannot be used, and the scan looks closely at every relocation against it. Apart from
 	 * sym so that the scan's fast path reads one byte per symbol. */
 	uint8_t *slow;
+	/* The block holding sect, sym and slow (load.c). */
+	void *scratch;
+	size_t scratch_len;
 
 	struct llext_region region[LLEXT_MEM_PARTITIONS];
 	size_t ngot, nstub;

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Scratch mappings kept from one load for the next. A load needs large blocks that it frees when
+ * it ends: the file loader's copy of the file, the per-symbol tables. Fresh memory costs a page
+ * fault per page touched (or one fault clearing a whole huge page), and heap blocks of that size
+ * come and go with the heap's top, faulted in again on every load: together a sixth of loading a
+ * large object in a loop. A kept mapping is faulted in once. While a large one waits, the kernel
+ * may take its pages back (MADV_FREE), and the next user then faults them in, as it would fresh
+ * ones.
+ *
+ * Each kind of scratch keeps one mapping, the largest any load needed. A user that finds none
+ * large enough (or none at all: another thread's load has it, or an extension's constructor loads
+ * another extension) maps its own; when it gives that back, the larger of the two is kept and the
+ * other unmapped. Extensions themselves never get kept memory: theirs is always fresh.
+ */
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "llext_priv.h"
+
+#define HUGE_PAGE ((size_t)2 << 20)
+/* Smaller mappings are kept as they are: the kernel could take little back, and the call costs
+ * as much as a small load's other system calls together. */
+#define FREE_FROM ((size_t)256 << 10)
+
+static size_t round_to(size_t n, size_t align)
+{
+	return (n + align - 1) & ~(align - 1);
+}
+
+void *llext_kept_take(struct llext_kept *k, size_t len, size_t align)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), want;
+	uint8_t *p = NULL;
+
+	align = align > page ? align : page;
+	want = round_to(len ? len : 1, align);
+	pthread_mutex_lock(&k->lock);
+	if (k->p && k->len >= want) {
+		/* Handed out whole: it stays the size of the largest need so far, which loads in
+		 * a row repeat. */
+		p = k->p;
+		k->out = p;
+		k->out_len = k->len;
+		k->p = NULL;
+		k->len = 0;
+	}
+	pthread_mutex_unlock(&k->lock);
+	if (p) {
+		return p;
+	}
+	p = llext_mmap_aligned(want, align);
+	if (p && align >= HUGE_PAGE) {
+		/* Before the first touch; a kernel without THP for us says no, and that is fine. */
+		madvise(p, want, MADV_HUGEPAGE);
+	}
+	return p;
+}
+
+void llext_kept_give(struct llext_kept *k, void *p, size_t len, size_t align)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE),
+	       plen = round_to(len ? len : 1, align > page ? align : page);
+	void *old;
+	size_t old_len;
+
+	if (!p) {
+		return;
+	}
+	pthread_mutex_lock(&k->lock);
+	if (p == k->out) {
+		plen = k->out_len;
+		k->out = NULL;
+	}
+	pthread_mutex_unlock(&k->lock);
+	if (plen >= FREE_FROM) {
+		madvise(p, plen, MADV_FREE);
+	}
+	pthread_mutex_lock(&k->lock);
+	if (!k->p || k->len < plen) {
+		/* The larger one stays. */
+		old = k->p;
+		old_len = k->len;
+		k->p = p;
+		k->len = plen;
+	} else {
+		old = p;
+		old_len = plen;
+	}
+	pthread_mutex_unlock(&k->lock);
+	if (old) {
+		munmap(old, old_len);
+	}
+}
+
+void llext_kept_free(struct llext_kept *k)
+{
+	pthread_mutex_lock(&k->lock);
+	if (k->p) {
+		munmap(k->p, k->len);
+		k->p = NULL;
+		k->len = 0;
+	}
+	pthread_mutex_unlock(&k->lock);
+}
