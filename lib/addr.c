@@ -92,16 +92,19 @@ static uint64_t sort_key(const struct llext_addr_sym *s, uint64_t base)
 }
 
 /*
- * Sorts @t's symbols by address, then rank, with a radix sort on their offset in the
- * reservation (below 2^31) and rank (below 8): three passes of 12 bits, O(n). A comparison
- * sort of the thousands of symbols of a large object cost a tenth of its load; a handful of
- * symbols is sorted by insertion.
+ * Sorts @t's symbols by address, then rank, with a radix sort on their offset in the reservation
+ * and rank (below 8): one byte per pass, as many passes as the largest key has bytes, a pass
+ * skipped when every key has the same byte there, all passes' counts taken in one read. O(n):
+ * a comparison sort of the thousands of symbols of a large object cost a tenth of its load; a
+ * handful of symbols is sorted by insertion.
  */
 static int sort_syms(struct llext_addr_table *t, uint64_t base)
 {
-	enum { BITS = 12, BUCKETS = 1 << BITS, PASSES = 3, FEW = 64 };
+	enum { BUCKETS = 256, FEW = 64 };
 	struct llext_addr_sym *from = t->syms, *to;
-	uint32_t count[BUCKETS];
+	uint32_t count[8][BUCKETS];
+	uint64_t all = 0;
+	unsigned int passes = 0;
 
 	if (t->nsyms < FEW) {
 		/* The radix sort's fixed cost is the buckets: a few symbols sort faster in place.
@@ -117,32 +120,45 @@ static int sort_syms(struct llext_addr_table *t, uint64_t base)
 		}
 		return 0;
 	}
+	for (size_t i = 0; i < t->nsyms; i++) {
+		all |= sort_key(&from[i], base);
+	}
+	while (passes < 8 && all >> (8 * passes)) {
+		passes++;
+	}
+	memset(count, 0, passes * sizeof(count[0]));
+	for (size_t i = 0; i < t->nsyms; i++) {
+		uint64_t k = sort_key(&from[i], base);
+
+		for (unsigned int p = 0; p < passes; p++) {
+			count[p][k >> (8 * p) & (BUCKETS - 1)]++;
+		}
+	}
 	to = llext_malloc(t->nsyms * sizeof(*to));
 	if (!to) {
 		return -ENOMEM;
 	}
-	for (int pass = 0; pass < PASSES; pass++) {
-		unsigned int shift = (unsigned int)pass * BITS;
+	for (unsigned int p = 0; p < passes; p++) {
+		uint32_t at = 0, *c = count[p];
 		struct llext_addr_sym *x;
-		uint32_t at = 0;
 
-		memset(count, 0, sizeof(count));
-		for (size_t i = 0; i < t->nsyms; i++) {
-			count[sort_key(&from[i], base) >> shift & (BUCKETS - 1)]++;
+		if (c[sort_key(&from[0], base) >> (8 * p) & (BUCKETS - 1)] == t->nsyms) {
+			continue; /* one value of this byte for all: already in order by it */
 		}
 		for (int d = 0; d < BUCKETS; d++) {
-			uint32_t k = count[d];
+			uint32_t k = c[d];
 
-			count[d] = at;
+			c[d] = at;
 			at += k;
 		}
 		for (size_t i = 0; i < t->nsyms; i++) {
-			to[count[sort_key(&from[i], base) >> shift & (BUCKETS - 1)]++] = from[i];
+			to[c[sort_key(&from[i], base) >> (8 * p) & (BUCKETS - 1)]++] = from[i];
 		}
 		x = from;
 		from = to;
 		to = x;
 	}
+	/* Whichever of the two blocks holds the result becomes the table. */
 	t->syms = from;
 	free(to);
 	return 0;

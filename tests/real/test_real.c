@@ -305,6 +305,36 @@ static int release_gap(void **state)
 	return 0;
 }
 
+/*
+ * The extension's symbols by address, thousands of them here: every export is found at its
+ * address, and a walk from the start of text meets addresses in increasing order only.
+ */
+static void check_by_address(struct llext *ext)
+{
+	const uint8_t *text = ext->mem[LLEXT_MEM_TEXT], *p = text, *prev = NULL;
+	struct llext_addr_info info;
+	size_t same_name = 0, walked = 0;
+
+	for (size_t i = 0; i < ext->exp_tab.sym_cnt; i++) {
+		const struct llext_symbol *s = &ext->exp_tab.syms[i];
+
+		assert_int_equal(llext_addr_info(s->addr, &info), 0);
+		assert_ptr_equal(info.ext, ext);
+		/* The export, or another name of the same address. */
+		assert_ptr_equal(info.sym_addr, s->addr);
+		same_name += strcmp(info.sym_name, s->name) == 0;
+	}
+	assert_true(same_name > ext->exp_tab.sym_cnt / 2);
+	while (p && p < text + ext->mem_size[LLEXT_MEM_TEXT]) {
+		assert_int_equal(llext_addr_info(p, &info), 0);
+		assert_true(!prev || (const uint8_t *)info.sym_addr > prev);
+		prev = info.sym_addr;
+		p = info.next_sym_addr;
+		walked++;
+	}
+	assert_true(walked > 10);
+}
+
 static void run_lib(const struct lib *l, bool far)
 {
 	uintptr_t libc = (uintptr_t)dlsym(RTLD_DEFAULT, "memcpy");
@@ -336,6 +366,7 @@ static void run_lib(const struct lib *l, bool far)
 		assert_true(distance((uintptr_t)ext->mem[LLEXT_MEM_TEXT], libc) > BRANCH_REACH);
 	}
 	l->check(ext);
+	check_by_address(ext);
 	assert_int_equal(llext_unload(&ext), 0);
 }
 
