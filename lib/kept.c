@@ -51,10 +51,16 @@ void *llext_kept_take(struct llext_kept *k, size_t len, size_t align)
 		return p;
 	}
 	p = llext_mmap_aligned(want, align);
-	if (p && align >= HUGE_PAGE) {
+	if (!p) {
+		return NULL;
+	}
+	if (align >= HUGE_PAGE) {
 		/* Before the first touch; a kernel without THP for us says no, and that is fine. */
 		madvise(p, want, MADV_HUGEPAGE);
 	}
+	/* Scratch has no place in a core file; and marked so, the mapping never merges with an
+	 * extension's next to it, which /proc/self/maps would then show as one. */
+	madvise(p, want, MADV_DONTDUMP);
 	return p;
 }
 
