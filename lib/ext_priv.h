@@ -112,22 +112,26 @@ const void *llext_host_lookup(const char *name, uint32_t hash);
 /* dlsym(RTLD_DEFAULT, name), cached until llext_host_refresh() sees modules change. */
 bool llext_process_lookup(const char *name, uint32_t hash, void **addr);
 
-/* One extension's export of one name, in the index of all loaded extensions' exports. */
-struct llext_export_node {
-	struct llext_export_node *prev, *next; /* exporters of the same name, in load order */
-	struct llext_export_name *entry;       /* the name this node is listed under */
-	uint32_t hash;
-	const char *name;
-	void *addr;
-	struct llext_internal *owner;
-};
-
-/* A name in that index, and the extensions that export it. */
+/* A name in the index of all loaded extensions' exports, and the extensions that export it. */
 struct llext_export_name {
 	struct llext_export_name *next; /* hash chain */
 	uint32_t hash;
-	const char *name; /* the first exporter's copy */
+	const char *name; /* an exporter's copy */
 	struct llext_export_node *head, *tail;
+};
+
+/* One extension's export of one name, in that index. */
+struct llext_export_node {
+	struct llext_export_node *prev, *next; /* exporters of the same name, in load order */
+	uint32_t hash;
+	bool linked; /* listed in the index */
+	const char *name;
+	void *addr;
+	struct llext_internal *owner;
+	/* Room for the name's entry, used when this node is the name's first exporter: adding an
+	 * extension allocates nothing. When it leaves before the others, the entry moves into the
+	 * next exporter's room. */
+	struct llext_export_name room;
 };
 
 /* Registry lock held for all three. */

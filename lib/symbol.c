@@ -340,7 +340,9 @@ __attribute__((destructor)) static void host_fini(void)
  * The exports of all loaded extensions, by name: one entry per distinct name, holding its
  * exporters in load order, so that the extension loaded first wins (as Zephyr's list walk
  * does) and adding, removing and finding cost the same however many extensions export a name
- * (every plugin of a system may export the same entry point).
+ * (every plugin of a system may export the same entry point). A name's entry lives in one of
+ * its exporters' nodes (struct llext_export_node's room), so that the index allocates nothing
+ * but its buckets.
  */
 static struct llext_export_name **names;
 static size_t nnames, nname_buckets;
@@ -387,7 +389,7 @@ static int grow(size_t want)
 
 static void unlink_node(struct llext_export_node *node)
 {
-	struct llext_export_name *e = node->entry;
+	struct llext_export_name **pp = name_slot(node->name, node->hash), *e = *pp;
 
 	if (node->prev) {
 		node->prev->next = node->next;
@@ -399,14 +401,19 @@ static void unlink_node(struct llext_export_node *node)
 	} else {
 		e->tail = node->prev;
 	}
-	node->entry = NULL;
+	node->linked = false;
 	if (!e->head) {
-		struct llext_export_name **pp = name_slot(e->name, e->hash);
-
 		*pp = e->next;
-		free(e);
 		nnames--;
-	} else if (e->name == node->name) {
+		return;
+	}
+	if (e == &node->room) {
+		/* The entry lived in the leaving node: it moves to the next exporter's room,
+		 * unused until now (the name had its entry). */
+		e->head->room = *e;
+		e = *pp = &e->head->room;
+	}
+	if (e->name == node->name) {
 		/* The name's storage belonged to the extension leaving. */
 		e->name = e->head->name;
 	}
@@ -415,7 +422,7 @@ static void unlink_node(struct llext_export_node *node)
 void llext_exports_remove(struct llext_internal *ie)
 {
 	for (size_t i = 0; i < ie->pub.exp_tab.sym_cnt; i++) {
-		if (ie->exp_nodes[i].entry) {
+		if (ie->exp_nodes[i].linked) {
 			unlink_node(&ie->exp_nodes[i]);
 		}
 	}
@@ -442,17 +449,12 @@ int llext_exports_add(struct llext_internal *ie)
 		struct llext_export_name *e = *pp;
 
 		if (!e) {
-			e = llext_calloc(1, sizeof(*e));
-			if (!e) {
-				llext_exports_remove(ie);
-				return -ENOMEM;
-			}
-			e->hash = node->hash;
-			e->name = node->name;
+			e = &node->room;
+			*e = (struct llext_export_name){.hash = node->hash, .name = node->name};
 			*pp = e;
 			nnames++;
 		}
-		node->entry = e;
+		node->linked = true;
 		node->next = NULL;
 		node->prev = e->tail;
 		if (e->tail) {

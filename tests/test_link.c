@@ -90,6 +90,61 @@ static void test_resolution_order(void **state)
 	assert_int_equal(llext_unload(&user), 0);
 }
 
+/* Links shadow-user.o and says which extension its atoi came from: the one whose use count it
+ * raised. */
+static struct llext *atoi_from(struct llext *const *exts, size_t n)
+{
+	unsigned int before[3];
+	struct llext *user, *from = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		before[i] = exts[i]->use_count;
+	}
+	assert_int_equal(load_fixture("shadow-user.o", "user", &user, NULL), 0);
+	int (*to_int)(const char *) = ext_sym(user, "shadow_user_atoi");
+
+	for (size_t i = 0; i < n; i++) {
+		if (exts[i]->use_count == before[i] + 1) {
+			assert_null(from);
+			from = exts[i];
+		}
+	}
+	assert_non_null(from);
+	assert_int_equal(to_int("5"), -7);
+	assert_int_equal(llext_unload(&user), 0);
+	return from;
+}
+
+/*
+ * Exporters of one name leave in any order: the name's index entry lives in its first exporter's
+ * memory and moves when that one leaves first, and the exporter loaded earliest of those left is
+ * always the one found.
+ */
+static void test_exporters_leave_in_any_order(void **state)
+{
+	static const char *const names[3] = {"shadow", "shadow2", "shadow3"};
+	struct llext *e[3];
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(load_fixture("shadow.o", names[i], &e[i], NULL), 0);
+	}
+	assert_ptr_equal(atoi_from(e, 3), e[0]);
+	/* The first leaves: the second is found. */
+	assert_int_equal(llext_unload(&e[0]), 0);
+	assert_ptr_equal(atoi_from(&e[1], 2), e[1]);
+	/* A new one comes last; the middle one leaves, then the first again. */
+	assert_int_equal(load_fixture("shadow.o", names[0], &e[0], NULL), 0);
+	assert_int_equal(llext_unload(&e[2]), 0);
+	struct llext *left[2] = {e[1], e[0]};
+
+	assert_ptr_equal(atoi_from(left, 2), e[1]);
+	assert_int_equal(llext_unload(&e[1]), 0);
+	assert_ptr_equal(atoi_from(&e[0], 1), e[0]);
+	assert_int_equal(llext_unload(&e[0]), 0);
+	assert_int_equal(registry_count(), 0);
+}
+
 /* EXPORT_SYMBOL() in a shared library opened at run time, privately (RTLD_LOCAL). */
 static void test_export_from_shared_library(void **state)
 {
@@ -466,6 +521,7 @@ int main(void)
 	    cmocka_unit_test(test_undefined_symbols_are_all_named),
 	    cmocka_unit_test(test_exports_only),
 	    cmocka_unit_test(test_resolution_order),
+	    cmocka_unit_test(test_exporters_leave_in_any_order),
 	    cmocka_unit_test(test_export_from_shared_library),
 	    cmocka_unit_test(test_weak_undefined_resolve_to_null),
 	    cmocka_unit_test(test_tls_refused),
