@@ -8,6 +8,10 @@
  * relocation types, encodes values into instructions or data with the psABI's range checks, and
  * writes stubs. Backends are pure (they touch only the bytes they are given), so both are built
  * on every host and unit-tested there; only the host's backend is used to load code.
+ *
+ * For speed, the per-relocation part of the generic computation (P from the place's offset, S,
+ * G and L from the symbol's record) is also written once here, in llext_reloc_loop(), which each
+ * backend instantiates with its encoder as apply_run(): one call per relocation section.
  */
 #ifndef LLEXT_ARCH_H
 #define LLEXT_ARCH_H
