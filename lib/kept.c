@@ -37,9 +37,9 @@ void *llext_kept_take(struct llext_kept *k, size_t len, size_t align)
 	align = align > page ? align : page;
 	want = round_to(len ? len : 1, align);
 	pthread_mutex_lock(&k->lock);
-	if (k->p && k->len >= want) {
+	if (k->p && k->len >= want && !k->out) {
 		/* Handed out whole: it stays the size of the largest need so far, which loads in
-		 * a row repeat. */
+		 * a row repeat. One at a time, so that its length is known when it comes back. */
 		p = k->p;
 		k->out = p;
 		k->out_len = k->len;
