@@ -106,6 +106,10 @@ void llext_symindex_free(struct llext_symtable *tab);
 const struct llext_symbol *llext_symtable_lookup(const struct llext_symtable *tab, const char *name,
                                                  uint32_t hash);
 
+/* dlsym() that leaves no message of its own failure for the application's next dlerror(): a
+ * load looks up names the process may not have. */
+void *llext_dlsym(void *handle, const char *name);
+
 /* The host's EXPORT_SYMBOL() entries; call refresh (registry lock held) before lookups. */
 int llext_host_refresh(void);
 const void *llext_host_lookup(const char *name, uint32_t hash);

@@ -38,7 +38,7 @@ static int add_dep(struct llext_internal *ie, struct llext_internal *dep)
 static bool library_lookup(const struct llext_internal *ie, const char *name, void **addr)
 {
 	for (size_t i = 0; i < ie->nlibs; i++) {
-		*addr = dlsym(ie->libs[i], name);
+		*addr = llext_dlsym(ie->libs[i], name);
 		if (*addr) {
 			return true;
 		}

@@ -76,7 +76,7 @@ static void *from_libgcc_s(const char *name)
 	void *p;
 	Dl_info info;
 
-	p = llext_runtime_libgcc_s() ? dlsym(libgcc_s, name) : NULL;
+	p = llext_runtime_libgcc_s() ? llext_dlsym(libgcc_s, name) : NULL;
 	if (!p || !dladdr(p, &info) || info.dli_fbase != libgcc_s_base) {
 		return NULL;
 	}

@@ -104,6 +104,19 @@ const struct llext_symbol *llext_symtable_lookup(const struct llext_symtable *ta
 	return NULL;
 }
 
+void *llext_dlsym(void *handle, const char *name)
+{
+	void *p = dlsym(handle, name);
+
+	if (!p) {
+		/* The first call formats the message and marks it delivered, the second frees
+		 * it: the application's next dlerror() is about its own calls. */
+		dlerror();
+		dlerror();
+	}
+	return p;
+}
+
 /*
  * The host's exports. EXPORT_SYMBOL() leaves an ELF note in the module that uses it; every
  * module's notes are visible through dl_iterate_phdr(). The table is rebuilt when the set of
@@ -278,7 +291,7 @@ bool llext_process_lookup(const char *name, uint32_t hash, void **addr)
 			return true;
 		}
 	}
-	p = dlsym(RTLD_DEFAULT, name);
+	p = llext_dlsym(RTLD_DEFAULT, name);
 	if (p) {
 		process_cache_add(name, hash, p);
 	}

@@ -337,7 +337,7 @@ static frame_fn lookup(_Atomic(frame_fn) *cache, const char *name)
 	frame_fn fn = atomic_load(cache);
 
 	if (!fn) {
-		fn = (frame_fn)(uintptr_t)dlsym(RTLD_DEFAULT, name);
+		fn = (frame_fn)(uintptr_t)llext_dlsym(RTLD_DEFAULT, name);
 		atomic_store(cache, fn);
 	}
 	return fn;

@@ -43,8 +43,8 @@ static void fill(struct unwinder *u, void *handle)
 
 	pthread_mutex_lock(&fill_lock);
 	if (!atomic_load(&u->reg)) {
-		reg = (frame_fn)(uintptr_t)dlsym(handle, "__register_frame");
-		dereg = (frame_fn)(uintptr_t)dlsym(handle, "__deregister_frame");
+		reg = (frame_fn)(uintptr_t)llext_dlsym(handle, "__register_frame");
+		dereg = (frame_fn)(uintptr_t)llext_dlsym(handle, "__deregister_frame");
 		if (reg && dereg) {
 			atomic_store(&u->dereg, dereg);
 			atomic_store(&u->reg, reg);
