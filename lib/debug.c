@@ -121,11 +121,6 @@ static uint64_t bytes_of(const struct llext_elf *e, size_t i, enum how how)
 	return how == H_DROP || how == H_NOBITS ? 0 : e->shdr[i]->sh_size;
 }
 
-static uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return (v + a - 1) & ~(a - 1);
-}
-
 /* The section name table's index, which the loader checked but did not keep. */
 static int find_shstrndx(const struct llext_elf *e, size_t *idx)
 {
@@ -335,13 +330,13 @@ static uint64_t layout(const struct llext_load *ld, size_t shstrndx, uint64_t *s
 		uint64_t n = bytes_of(e, i, how_of(ld, i, shstrndx));
 
 		if (n) {
-			off = align_up(off, COPY_ALIGN) + n;
+			off = llext_align_up(off, COPY_ALIGN) + n;
 		}
 		if (off > limit) {
 			return 0;
 		}
 	}
-	*shoff = align_up(off, COPY_ALIGN);
+	*shoff = llext_align_up(off, COPY_ALIGN);
 	return *shoff + e->shnum * sizeof(Elf64_Shdr);
 }
 
@@ -408,7 +403,7 @@ static int fill(const struct llext_load *ld, size_t shstrndx, uint8_t *out, uint
 		Elf64_Shdr h;
 
 		if (n) {
-			off = align_up(off, COPY_ALIGN);
+			off = llext_align_up(off, COPY_ALIGN);
 		}
 		h = copy_section(ld, i, how, out, off);
 		memcpy(out + shoff + i * sizeof(h), &h, sizeof(h));

@@ -58,7 +58,7 @@ void *llext_mmap_aligned(size_t size, size_t align)
 		return NULL;
 	}
 	/* Mapped with slack, then the slack on either side of the aligned block given back. */
-	a = (uint8_t *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
+	a = (uint8_t *)(uintptr_t)llext_align_up((uintptr_t)p, align);
 	if (a > p) {
 		munmap(p, (size_t)(a - p));
 	}

@@ -26,7 +26,6 @@
 
 /* From this size on, the snapshot lives in a mapping of its own, with huge pages. */
 #define MAP_THRESHOLD ((size_t)256 << 10)
-#define HUGE_PAGE ((size_t)2 << 20)
 /* Reads of a file that keeps changing before the load gives up. */
 #define TRIES 4
 
@@ -41,13 +40,13 @@ static void *grab(size_t size, bool *mapped)
 		return llext_malloc(size ? size : 1);
 	}
 	/* Aligned to a huge page, so that the kernel can back it with them. */
-	return llext_kept_take(&spare, size, HUGE_PAGE);
+	return llext_kept_take(&spare, size, LLEXT_HUGE_PAGE);
 }
 
 static void release(void *p, size_t size, bool mapped)
 {
 	if (mapped) {
-		llext_kept_give(&spare, p, size, HUGE_PAGE);
+		llext_kept_give(&spare, p, size, LLEXT_HUGE_PAGE);
 	} else {
 		free(p);
 	}

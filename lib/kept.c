@@ -19,23 +19,24 @@
 
 #include "llext_priv.h"
 
-#define HUGE_PAGE ((size_t)2 << 20)
 /* Smaller mappings are kept as they are: the kernel could take little back, and the call costs
  * as much as a small load's other system calls together. */
 #define FREE_FROM ((size_t)256 << 10)
 
-static size_t round_to(size_t n, size_t align)
+/* @align made at least a page, and the length of a mapping of @len bytes aligned to it. */
+static size_t mapping_len(size_t len, size_t *align)
 {
-	return (n + align - 1) & ~(align - 1);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	*align = *align > page ? *align : page;
+	return llext_align_up(len ? len : 1, *align);
 }
 
 void *llext_kept_take(struct llext_kept *k, size_t len, size_t align)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE), want;
+	size_t want = mapping_len(len, &align);
 	uint8_t *p = NULL;
 
-	align = align > page ? align : page;
-	want = round_to(len ? len : 1, align);
 	pthread_mutex_lock(&k->lock);
 	if (k->p && k->len >= want && !k->out) {
 		/* Handed out whole: it stays the size of the largest need so far, which loads in
@@ -54,7 +55,7 @@ void *llext_kept_take(struct llext_kept *k, size_t len, size_t align)
 	if (!p) {
 		return NULL;
 	}
-	if (align >= HUGE_PAGE) {
+	if (align >= LLEXT_HUGE_PAGE) {
 		/* Before the first touch; a kernel without THP for us says no, and that is fine. */
 		madvise(p, want, MADV_HUGEPAGE);
 	}
@@ -66,8 +67,7 @@ void *llext_kept_take(struct llext_kept *k, size_t len, size_t align)
 
 void llext_kept_give(struct llext_kept *k, void *p, size_t len, size_t align)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE),
-	       plen = round_to(len ? len : 1, align > page ? align : page);
+	size_t plen = mapping_len(len, &align);
 	void *old;
 	size_t old_len;
 

@@ -15,6 +15,7 @@
 #include <stdatomic.h> /* for users of llext_fault_countdown */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <llext/log.h>
@@ -23,6 +24,15 @@
 #define LLEXT_EXPORT __attribute__((visibility("default")))
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A transparent huge page on both supported machines. */
+#define LLEXT_HUGE_PAGE ((uint64_t)2 << 20)
+
+/* @v rounded up to a multiple of @a, a power of two. */
+static inline uint64_t llext_align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
 
 /* ---- fault.c: every fallible call goes through these, so tests can make each one fail ---- */
 

@@ -41,18 +41,13 @@ __attribute__((destructor)) static void scratch_fini(void)
 	llext_kept_free(&scratch);
 }
 
-static size_t align8(size_t n)
-{
-	return (n + 7) & ~(size_t)7;
-}
-
 /* The per-load tables, in one zeroed block of scratch, and the extension's own per-section and
  * per-type ones. */
 static int alloc_tables(struct llext_load *ld)
 {
 	struct llext_internal *ie = ld->ie;
-	size_t sect = align8(ld->elf.shnum * sizeof(*ld->sect));
-	size_t sym = align8(ld->elf.nsyms * sizeof(*ld->sym));
+	size_t sect = llext_align_up(ld->elf.shnum * sizeof(*ld->sect), 8);
+	size_t sym = llext_align_up(ld->elf.nsyms * sizeof(*ld->sym), 8);
 	uint8_t *p;
 
 	/* Both counts are bounded by the object's size, which is in memory. */

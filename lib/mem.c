@@ -36,7 +36,6 @@
  * not copying or relocating, is what dominates loading a large object (docs/performance.md). The
  * price is up to 2 MiB less one byte of resident memory per extension, paid only above this size.
  */
-#define HUGE_PAGE ((uint64_t)2 << 20)
 #define HUGE_THRESHOLD ((uint64_t)512 << 10)
 /* From this size on, the pages a load writes are faulted in by one madvise() call; below it, the
  * call costs about what the few faults it saves do. */
@@ -58,11 +57,6 @@ static uint64_t page_size(void)
 		atomic_store_explicit(&page, p, memory_order_relaxed);
 	}
 	return p;
-}
-
-static uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return (v + a - 1) & ~(a - 1);
 }
 
 /* Which region a section belongs to, LLEXT_MEM_COUNT if it is not loaded. */
@@ -93,7 +87,7 @@ static const uint32_t order[LLEXT_MEM_PARTITIONS] = {LLEXT_MEM_TEXT, LLEXT_MEM_R
 static int reserve(struct llext_load *ld, uint64_t *cur, uint32_t r, uint64_t size, uint64_t align,
                    uint64_t *off)
 {
-	uint64_t o = align_up(cur[r], align ? align : 1);
+	uint64_t o = llext_align_up(cur[r], align ? align : 1);
 
 	if (size > ld->arch->max_span || o + size > ld->arch->max_span) {
 		LOG_ERR(
@@ -174,8 +168,8 @@ static int layout_regions(struct llext_load *ld, const uint64_t *cur)
 		uint64_t a = rg->align > page ? rg->align : page;
 
 		rg->size = cur[order[k]];
-		rg->off = rg->size ? align_up(pos, a) : pos;
-		pos = rg->off + align_up(rg->size, page);
+		rg->off = rg->size ? llext_align_up(pos, a) : pos;
+		pos = rg->off + llext_align_up(rg->size, page);
 		if (a > ld->map_align) {
 			ld->map_align = a;
 		}
@@ -186,14 +180,14 @@ static int layout_regions(struct llext_load *ld, const uint64_t *cur)
 		    ld->name, (unsigned long long)pos, ld->arch->name);
 		return -ENOEXEC;
 	}
-	if (pos >= HUGE_THRESHOLD && page < HUGE_PAGE) {
+	if (pos >= HUGE_THRESHOLD && page < LLEXT_HUGE_PAGE) {
 		/* A whole number of aligned huge pages, or the kernel cannot use them. What is left
 		 * after the regions is resident all the same: the debuggers' copy may go there. */
 		ld->spare_off = pos;
-		pos = align_up(pos, HUGE_PAGE);
+		pos = llext_align_up(pos, LLEXT_HUGE_PAGE);
 		ld->spare_size = pos - ld->spare_off;
-		if (ld->map_align < HUGE_PAGE) {
-			ld->map_align = HUGE_PAGE;
+		if (ld->map_align < LLEXT_HUGE_PAGE) {
+			ld->map_align = LLEXT_HUGE_PAGE;
 		}
 		ld->huge = true;
 	}
@@ -286,7 +280,7 @@ static uint64_t find_gap(uint64_t lo, uint64_t hi, size_t size, uint64_t align)
 			continue;
 		}
 		/* The gap is [prev_end, start). */
-		cand = align_up(prev_end > lo ? prev_end : lo, align);
+		cand = llext_align_up(prev_end > lo ? prev_end : lo, align);
 		if (cand <= hi && cand + size <= start && cand + size > cand) {
 			found = cand;
 			break;
@@ -344,8 +338,8 @@ static bool base_window(const struct llext_load *ld, struct llext_window *w)
 static int map_in_window(struct llext_load *ld, const struct llext_window *w, uint8_t **out)
 {
 	size_t size = ld->ie->map_size;
-	uint64_t lo = align_up((uint64_t)w->lo, ld->map_align), hi = (uint64_t)w->hi;
-	uint64_t base = align_up(next_hint, ld->map_align);
+	uint64_t lo = llext_align_up((uint64_t)w->lo, ld->map_align), hi = (uint64_t)w->hi;
+	uint64_t base = llext_align_up(next_hint, ld->map_align);
 	uint8_t *map = NULL;
 	char a[200] = "its symbols";
 
@@ -478,7 +472,7 @@ int llext_mem_protect(struct llext_load *ld)
 			continue;
 		}
 		p->start = (uintptr_t)ie->map + ld->region[r].off;
-		p->size = align_up(ld->region[r].size, page);
+		p->size = llext_align_up(ld->region[r].size, page);
 		p->attr = region_prot[r];
 		if (r == LLEXT_MEM_TEXT && ld->arch->sync_icache) {
 			ld->arch->sync_icache((void *)p->start, ld->region[r].size);
@@ -501,7 +495,7 @@ int llext_mem_set_writable(struct llext_internal *ie, enum llext_mem region, uin
 	struct k_mem_partition *p = &ie->parts[region];
 	uint64_t page = page_size();
 	uintptr_t lo = addr & ~(uintptr_t)(page - 1);
-	uintptr_t hi = (uintptr_t)align_up(addr + len, page);
+	uintptr_t hi = (uintptr_t)llext_align_up(addr + len, page);
 	int prot = writable ? (int)K_MEM_PARTITION_P_RW_U_RW : (int)p->attr;
 
 	if (!p->size || lo < p->start || hi > p->start + p->size) {

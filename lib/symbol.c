@@ -160,11 +160,6 @@ static int host_add(const char *name, const void *addr)
 	return 0;
 }
 
-static size_t note_align(size_t n, size_t align)
-{
-	return (n + align - 1) & ~(align - 1);
-}
-
 static int scan_module(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	int *err = arg;
@@ -189,7 +184,7 @@ static int scan_module(struct dl_phdr_info *info, size_t size, void *arg)
 			memcpy(&type, p + 8, 4);
 			name = p + 12;
 			/* The descriptor starts aligned from the note's start, not the name's. */
-			desc = p + note_align(12 + (size_t)namesz, align);
+			desc = p + llext_align_up(12 + (size_t)namesz, align);
 			if (namesz > (size_t)(end - name) || desc > end ||
 			    descsz > (size_t)(end - desc)) {
 				break;
@@ -206,7 +201,7 @@ static int scan_module(struct dl_phdr_info *info, size_t size, void *arg)
 					return 1;
 				}
 			}
-			p = desc + note_align(descsz, align);
+			p = desc + llext_align_up(descsz, align);
 		}
 	}
 	return 0;

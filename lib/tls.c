@@ -141,7 +141,7 @@ int llext_tls_module_new(struct llext_internal *ie, size_t size, size_t align, s
 	}
 	pthread_once(&probed, probe_cpu);
 	m->align = align < sizeof(struct tls_block) ? sizeof(struct tls_block) : align;
-	m->hdr = (sizeof(struct tls_block) + m->align - 1) & ~(m->align - 1);
+	m->hdr = llext_align_up(sizeof(struct tls_block), m->align);
 	m->size = size ? size : 1;
 	m->ninit = ninit;
 	m->ie = ie;

@@ -77,7 +77,7 @@ int llext_tls_layout(struct llext_load *ld)
 			return ret;
 		}
 		/* Both bounded above: no overflow. */
-		ld->sect[i].tls_off = (size + a - 1) & ~(a - 1);
+		ld->sect[i].tls_off = llext_align_up(size, a);
 		size = ld->sect[i].tls_off + sh->sh_size;
 		align = a > align ? a : align;
 		ninit += sh->sh_type == SHT_PROGBITS && sh->sh_size;
