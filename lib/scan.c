@@ -144,13 +144,19 @@ struct type_slot {
 	uint32_t count;
 };
 
-/* Puts @d in @slot, crediting the type it replaces with its count. */
-static void take_slot(struct llext_load *ld, struct type_slot *slot,
-                      const struct llext_reloc_desc *d)
+/* Adds the relocations @slot counted to its type's total. */
+static void credit(struct llext_load *ld, const struct type_slot *slot)
 {
 	if (slot->d) {
 		ld->ie->reloc_counts[slot->d - ld->arch->relocs] += slot->count;
 	}
+}
+
+/* Puts @d in @slot, crediting the type it replaces with its count. */
+static void take_slot(struct llext_load *ld, struct type_slot *slot,
+                      const struct llext_reloc_desc *d)
+{
+	credit(ld, slot);
 	/* The common case: a known type that needs no GOT entry and reaches anywhere the
 	 * extension is. */
 	*slot =
@@ -180,7 +186,7 @@ static int scan_section(struct llext_load *ld, uint32_t sec)
 		const Elf64_Rela *r = &rela[i];
 		size_t symi = ELF64_R_SYM(r->r_info);
 		uint32_t type = (uint32_t)ELF64_R_TYPE(r->r_info);
-		struct type_slot *slot = &slots[type % 64];
+		struct type_slot *slot = &slots[type % ARRAY_SIZE(slots)];
 
 		if (symi >= nsyms) {
 			LOG_ERR("%s: relocation %zu of %s: symbol index %zu is beyond the symbol "
@@ -206,10 +212,8 @@ static int scan_section(struct llext_load *ld, uint32_t sec)
 		}
 		ret = scan_one(ld, (struct llext_relpos){sec, (uint32_t)i});
 	}
-	for (size_t k = 0; k < 64; k++) {
-		if (slots[k].d) {
-			ld->ie->reloc_counts[slots[k].d - ld->arch->relocs] += slots[k].count;
-		}
+	for (size_t k = 0; k < ARRAY_SIZE(slots); k++) {
+		credit(ld, &slots[k]);
 	}
 	return ret;
 }
