@@ -92,24 +92,25 @@ static uint64_t sort_key(const struct llext_addr_sym *s, uint64_t base)
 }
 
 /*
- * Sorts @t's symbols by address, then rank, with a radix sort on their offset in the reservation
- * and rank (below 8): one byte per pass, as many passes as the largest key has bytes, a pass
- * skipped when every key has the same byte there, all passes' counts taken in one read. O(n):
- * a comparison sort of the thousands of symbols of a large object cost a tenth of its load; a
- * handful of symbols is sorted by insertion.
+ * Sorts the @n symbols at @from by address, then rank, with a radix sort on their offset in the
+ * reservation and rank (below 8): one byte per pass, as many passes as the largest key has
+ * bytes, a pass skipped when every key has the same byte there, all passes' counts taken in one
+ * read. O(n): a comparison sort of the thousands of symbols of a large object cost a tenth of its
+ * load; a handful of symbols is sorted by insertion. The passes go back and forth between @from
+ * and @to (room for @n as well); returns whichever holds the result.
  */
-static int sort_syms(struct llext_addr_table *t, uint64_t base)
+static struct llext_addr_sym *sort_syms(struct llext_addr_sym *from, struct llext_addr_sym *to,
+                                        size_t n, uint64_t base)
 {
 	enum { BUCKETS = 256, FEW = 64 };
-	struct llext_addr_sym *from = t->syms, *to;
 	uint32_t count[8][BUCKETS];
 	uint64_t all = 0;
 	unsigned int passes = 0;
 
-	if (t->nsyms < FEW) {
+	if (n < FEW) {
 		/* The radix sort's fixed cost is the buckets: a few symbols sort faster in place.
 		 */
-		for (size_t i = 1; i < t->nsyms; i++) {
+		for (size_t i = 1; i < n; i++) {
 			struct llext_addr_sym x = from[i];
 			size_t j = i;
 
@@ -118,31 +119,27 @@ static int sort_syms(struct llext_addr_table *t, uint64_t base)
 			}
 			from[j] = x;
 		}
-		return 0;
+		return from;
 	}
-	for (size_t i = 0; i < t->nsyms; i++) {
+	for (size_t i = 0; i < n; i++) {
 		all |= sort_key(&from[i], base);
 	}
 	while (passes < 8 && all >> (8 * passes)) {
 		passes++;
 	}
 	memset(count, 0, passes * sizeof(count[0]));
-	for (size_t i = 0; i < t->nsyms; i++) {
+	for (size_t i = 0; i < n; i++) {
 		uint64_t k = sort_key(&from[i], base);
 
 		for (unsigned int p = 0; p < passes; p++) {
 			count[p][k >> (8 * p) & (BUCKETS - 1)]++;
 		}
 	}
-	to = llext_malloc(t->nsyms * sizeof(*to));
-	if (!to) {
-		return -ENOMEM;
-	}
 	for (unsigned int p = 0; p < passes; p++) {
 		uint32_t at = 0, *c = count[p];
 		struct llext_addr_sym *x;
 
-		if (c[sort_key(&from[0], base) >> (8 * p) & (BUCKETS - 1)] == t->nsyms) {
+		if (c[sort_key(&from[0], base) >> (8 * p) & (BUCKETS - 1)] == n) {
 			continue; /* one value of this byte for all: already in order by it */
 		}
 		for (int d = 0; d < BUCKETS; d++) {
@@ -151,84 +148,80 @@ static int sort_syms(struct llext_addr_table *t, uint64_t base)
 			c[d] = at;
 			at += k;
 		}
-		for (size_t i = 0; i < t->nsyms; i++) {
+		for (size_t i = 0; i < n; i++) {
 			to[c[sort_key(&from[i], base) >> (8 * p) & (BUCKETS - 1)]++] = from[i];
 		}
 		x = from;
 		from = to;
 		to = x;
 	}
-	/* Whichever of the two blocks holds the result becomes the table. */
-	t->syms = from;
-	free(to);
-	return 0;
+	return from;
 }
 
-/* Makes room for at least @need bytes of names. */
-static int grow_names(struct llext_addr_table *t, size_t *room, size_t need)
+/* Where the candidates are gathered and sorted, kept from one load for the next (kept.c). */
+static struct llext_kept sort_scratch = LLEXT_KEPT_INIT;
+
+__attribute__((destructor)) static void sort_scratch_fini(void)
 {
-	size_t n = need > 2 * *room ? need : 2 * *room;
-	char *p = llext_realloc(t->names, n);
-
-	if (!p) {
-		return -ENOMEM;
-	}
-	t->names = p;
-	*room = n;
-	return 0;
+	llext_kept_free(&sort_scratch);
 }
 
-/* Gives back the unused end of a block; keeps it whole if the allocator says no. */
-static void shrink(void **p, size_t size)
+/*
+ * Memory that lives as long as the extension: in the unused tail of its huge pages when there is
+ * room (resident and faulted in already; see llext_mem_spare()), else on the heap. A heap block
+ * of a large object's size comes and goes with the heap's top, faulted in again on every load.
+ */
+static void *lasting(struct llext_load *ld, struct llext_addr_table *t, size_t size)
 {
-	void *q = realloc(*p, size ? size : 1);
+	void *p = llext_mem_spare(ld, size);
 
-	if (q) {
-		*p = q;
+	if (p) {
+		t->in_map = true;
+		return p;
 	}
+	t->in_map = false;
+	return llext_malloc(size ? size : 1);
 }
 
+/*
+ * The table: the wanted symbols gathered and sorted in scratch, then copied into memory that
+ * lasts. Names are offsets in one copy of the object's string table, taken whole: one copy
+ * instead of a length and a copy per name.
+ */
 static int build_table(struct llext_load *ld, struct llext_addr_table *t)
 {
 	const struct llext_elf *e = &ld->elf;
-	size_t names = 0, room = e->str_size + 1;
+	size_t len = 2 * e->nsyms * sizeof(struct llext_addr_sym), n = 0;
+	struct llext_addr_sym *cand = llext_kept_take(&sort_scratch, len, 0), *sorted;
+	void *syms, *names;
 	uint8_t type;
 
-	/* Room for every symbol and, usually, every name (symbols may share one): filled in one
-	 * pass, the unused part given back. */
-	t->syms = llext_malloc(e->nsyms * sizeof(*t->syms) + 1);
-	t->names = llext_malloc(room);
-	if (!t->syms || !t->names) {
+	if (!cand) {
 		LOG_ERR("%s: out of memory for its symbols by address", ld->name);
 		return -ENOMEM;
 	}
 	for (size_t i = 1; i < e->nsyms; i++) {
-		const char *name;
-		size_t len;
-
-		if (!wanted(ld, i, &type)) {
-			continue;
+		/* A name outside the string table has no place in the copy; llext_elf_sym_name()
+		 * calls it "?", nothing to look up. */
+		if (e->syms[i].st_name < e->str_size && wanted(ld, i, &type)) {
+			cand[n++] = make_sym(ld, i, type, e->syms[i].st_name);
 		}
-		name = llext_elf_sym_name(e, i);
-		len = strlen(name) + 1;
-		if (len > room - names && grow_names(t, &room, names + len) != 0) {
-			LOG_ERR("%s: out of memory for its symbols by address", ld->name);
-			return -ENOMEM;
-		}
-		if (names + len > UINT32_MAX) {
-			LOG_ERR("%s: symbol names take more than 4 GiB", ld->name);
-			return -ENOEXEC;
-		}
-		memcpy(t->names + names, name, len);
-		t->syms[t->nsyms++] = make_sym(ld, i, type, (uint32_t)names);
-		names += len;
 	}
-	shrink((void **)&t->syms, t->nsyms * sizeof(*t->syms));
-	shrink((void **)&t->names, names);
-	if (sort_syms(t, (uintptr_t)ld->ie->map) != 0) {
+	sorted = sort_syms(cand, cand + e->nsyms, n, (uintptr_t)ld->ie->map);
+	/* Both in the extension's tail, or both on the heap: one flag says how they go. */
+	syms = lasting(ld, t, n * sizeof(*t->syms) + e->str_size);
+	if (!syms) {
+		llext_kept_give(&sort_scratch, cand, len, 0);
 		LOG_ERR("%s: out of memory for its symbols by address", ld->name);
 		return -ENOMEM;
 	}
+	names = (uint8_t *)syms + n * sizeof(*t->syms);
+	memcpy(syms, sorted, n * sizeof(*t->syms));
+	memcpy(names, e->str, e->str_size);
+	llext_kept_give(&sort_scratch, cand, len, 0);
+	t->syms = syms;
+	t->nsyms = n;
+	t->names = names;
 	return 0;
 }
 
@@ -381,8 +374,9 @@ void llext_addr_remove(struct llext_internal *ie)
 	}
 	pthread_mutex_unlock(&writers);
 	free(old);
-	free(t->syms);
-	free(t->names);
+	if (!t->in_map) {
+		free(t->syms); /* the names follow in the same block */
+	}
 	free(t);
 	ie->addr = NULL;
 }

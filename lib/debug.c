@@ -433,7 +433,7 @@ static void release(struct llext_debug *d)
 	}
 }
 
-int llext_debug_build(const struct llext_load *ld, struct llext_debug **out)
+int llext_debug_build(struct llext_load *ld, struct llext_debug **out)
 {
 	uint64_t size, shoff;
 	struct llext_debug *d;
@@ -455,8 +455,8 @@ int llext_debug_build(const struct llext_load *ld, struct llext_debug **out)
 	 * zeroed: the copy goes there when it fits, costing no memory and none of the page faults
 	 * a fresh heap block of this size would take at every load.
 	 */
-	if (ld->spare && sizeof(*d) + size <= ld->spare_size) {
-		d = (struct llext_debug *)ld->spare;
+	d = llext_mem_spare(ld, sizeof(*d) + size);
+	if (d) {
 		d->in_map = true;
 	} else {
 		d = llext_calloc(1, sizeof(*d) + size);

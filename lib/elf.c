@@ -642,6 +642,12 @@ static int read_needs(struct llext_elf *e, size_t i, const char *what)
 	if (sh->sh_type == SHT_NOBITS || sh->sh_size == 0) {
 		return 0;
 	}
+	if (sh->sh_flags & SHF_EXECINSTR) {
+		/* Code is read only into the extension's memory (llext_elf_read_section()). */
+		LOG_ERR("%s: %s is marked executable; it holds library names", what,
+		        LLEXT_NEEDS_SECTION);
+		return -EINVAL;
+	}
 	e->needs = (const char *)e->image + sh->sh_offset;
 	e->needs_size = sh->sh_size;
 	if (e->needs[e->needs_size - 1] != '\0') {
@@ -716,11 +722,29 @@ static int check_not_slim_lto(const struct llext_elf *e, const char *what)
 	return 0;
 }
 
+int llext_elf_read_section(const struct llext_elf *e, size_t i, void *out, const char *what)
+{
+	const Elf64_Shdr *sh = e->shdr[i];
+	int ret;
+
+	if (e->copy || llext_peek(e->ldr, sh->sh_offset)) {
+		memcpy(out, e->image + sh->sh_offset, sh->sh_size);
+		return 0;
+	}
+	ret = read_at(e->ldr, sh->sh_offset, out, sh->sh_size);
+	if (ret) {
+		LOG_ERR("%s: cannot read section %s: %s", what, llext_elf_sect_name(e, i),
+		        strerror(-ret));
+	}
+	return ret;
+}
+
 int llext_elf_open(struct llext_elf *e, struct llext_loader *ldr, const char *what)
 {
 	int ret;
 
 	memset(e, 0, sizeof(*e));
+	e->ldr = ldr;
 	ret = read_image(e, ldr, what);
 	if (!ret) {
 		ret = read_headers(e, what);

@@ -181,7 +181,8 @@ struct llext_addr_sym {
 struct llext_addr_table {
 	struct llext_addr_sym *syms; /* by address, then rank */
 	size_t nsyms;
-	char *names;
+	char *names; /* a copy of the object's string table, in the same block as syms */
+	bool in_map; /* that block is in the extension's spare memory, not on the heap */
 	uint64_t stubs, stubs_end, got, got_end; /* [start, end) of each, or 0, 0 */
 };
 

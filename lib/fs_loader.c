@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The file loader: holds a snapshot of the whole file in memory between prepare and finalize,
- * so that peek can hand out pointers and the object is parsed in place.
+ * The file loader: holds a snapshot of the file in memory between prepare and finalize, so that
+ * peek can hand out pointers and the object is parsed in place.
  *
  * The file is read, never mapped: a mapped file that another process truncates raises SIGBUS
  * in the loading process, and one rewritten in place would hand the load bytes of two versions.
@@ -11,7 +11,14 @@
  * goes into memory backed by transparent huge pages, which one fault fills, rather than into
  * hundreds of small pages each faulted in on its own; that memory is then kept for the next large
  * file, so that loads in a row pay the fault once.
+ *
+ * A large file's large executable sections are left out of the snapshot (holes): peek says no
+ * there, and the load reads them with read(), straight into the extension's memory, so that the
+ * bulk of the object is copied once instead of twice. Such a read goes to the file, still open,
+ * and looks at its status again afterwards: a file that changed since the snapshot fails the
+ * load with -ESTALE, so the code and the rest still come from one version.
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -24,13 +31,55 @@
 
 #include "llext_priv.h"
 
+#ifndef LLEXT_FUZZING
 /* From this size on, the snapshot lives in a mapping of its own, with huge pages. */
 #define MAP_THRESHOLD ((size_t)256 << 10)
+/* Executable sections from this size on are holes: below it, a read of their own costs more
+ * than the copy it saves. */
+#define HOLE_FROM ((size_t)64 << 10)
+#else
+/* Fuzzing builds: sizes that the fuzzers' inputs (128 KiB at most) reach. */
+#define MAP_THRESHOLD ((size_t)4 << 10)
+#define HOLE_FROM ((size_t)64)
+#endif
+#define MAX_HOLES 16
 /* Reads of a file that keeps changing before the load gives up. */
 #define TRIES 4
 
+/* A byte range of the file left out of the snapshot. */
+struct hole {
+	uint64_t off, end;
+};
+
+/*
+ * What a large snapshot knows beside the file's bytes: it lives after them, in the same block,
+ * since struct llext_fs_loader (public, embedded in callers) has no room for it.
+ */
+struct held {
+	int fd;         /* the file, open while there are holes; else -1 */
+	struct stat st; /* its status when the snapshot was taken */
+	unsigned int nholes;
+	struct hole holes[MAX_HOLES]; /* by offset */
+};
+
 /* The last large snapshot's memory, kept for the next one (kept.c). */
 static struct llext_kept spare = LLEXT_KEPT_INIT;
+
+/* The block of a large snapshot of @size bytes, and where its struct held starts. */
+static size_t held_off(size_t size)
+{
+	return llext_align_up(size, _Alignof(struct held));
+}
+
+static size_t block_len(size_t size)
+{
+	return held_off(size) + sizeof(struct held);
+}
+
+static struct held *held_of(const struct llext_fs_loader *f)
+{
+	return f->map && f->mapped ? (struct held *)((uint8_t *)f->map + held_off(f->size)) : NULL;
+}
 
 /* Memory for a snapshot of @size bytes; *@mapped says how release() frees it. */
 static void *grab(size_t size, bool *mapped)
@@ -40,13 +89,13 @@ static void *grab(size_t size, bool *mapped)
 		return llext_malloc(size ? size : 1);
 	}
 	/* Aligned to a huge page, so that the kernel can back it with them. */
-	return llext_kept_take(&spare, size, LLEXT_HUGE_PAGE);
+	return llext_kept_take(&spare, block_len(size), LLEXT_HUGE_PAGE);
 }
 
 static void release(void *p, size_t size, bool mapped)
 {
 	if (mapped) {
-		llext_kept_give(&spare, p, size, LLEXT_HUGE_PAGE);
+		llext_kept_give(&spare, p, block_len(size), LLEXT_HUGE_PAGE);
 	} else {
 		free(p);
 	}
@@ -57,13 +106,13 @@ __attribute__((destructor)) static void spare_fini(void)
 	llext_kept_free(&spare);
 }
 
-/* Reads @size bytes from @fd into @buf; -ESTALE if the file ends sooner (it shrank). */
-static int read_all(int fd, uint8_t *buf, size_t size)
+/* Reads bytes [@from, @to) of @fd into @buf; -ESTALE if the file ends sooner (it shrank). */
+static int read_range(int fd, uint8_t *buf, uint64_t from, uint64_t to)
 {
-	size_t done = 0;
+	uint64_t done = 0;
 
-	while (done < size) {
-		ssize_t n = pread(fd, buf + done, size - done, (off_t)done);
+	while (done < to - from) {
+		ssize_t n = pread(fd, buf + done, to - from - done, (off_t)(from + done));
 
 		if (n < 0 && errno == EINTR) {
 			continue;
@@ -71,9 +120,107 @@ static int read_all(int fd, uint8_t *buf, size_t size)
 		if (n <= 0) {
 			return n < 0 ? -errno : -ESTALE;
 		}
-		done += (size_t)n;
+		done += (uint64_t)n;
 	}
 	return 0;
+}
+
+/* Whether the section of header @sh has any of the file's bytes [@off, @end). */
+static bool overlaps(const Elf64_Shdr *sh, uint64_t off, uint64_t end)
+{
+	uint64_t send = sh->sh_offset + sh->sh_size;
+
+	if (send < sh->sh_offset) {
+		send = UINT64_MAX; /* wraps around: counted as reaching to the end */
+	}
+	return sh->sh_type != SHT_NOBITS && sh->sh_size && sh->sh_offset < end && off < send;
+}
+
+/*
+ * Section @i of @n, whose headers are at @shdr (in the snapshot, unaligned), if it can be a
+ * hole: large executable code, inside the file, sharing no byte with the ELF header, the section
+ * headers or any other section. Nothing else is ever read from the holes, so nothing but code
+ * may be one; the load reads that through read() only (llext_elf_read_section()).
+ */
+static bool hole_candidate(const uint8_t *shdr, size_t n, size_t i, uint64_t size,
+                           const Elf64_Ehdr *eh, struct hole *h)
+{
+	Elf64_Shdr sh, other;
+
+	memcpy(&sh, shdr + i * sizeof(sh), sizeof(sh));
+	if (sh.sh_type != SHT_PROGBITS ||
+	    (sh.sh_flags & (SHF_ALLOC | SHF_EXECINSTR)) != (SHF_ALLOC | SHF_EXECINSTR) ||
+	    sh.sh_size < HOLE_FROM || sh.sh_offset > size || sh.sh_size > size - sh.sh_offset ||
+	    sh.sh_offset < sizeof(*eh) ||
+	    (sh.sh_offset < eh->e_shoff + n * sizeof(sh) &&
+	     eh->e_shoff < sh.sh_offset + sh.sh_size)) {
+		return false;
+	}
+	for (size_t j = 0; j < n; j++) {
+		memcpy(&other, shdr + j * sizeof(other), sizeof(other));
+		if (j != i && overlaps(&other, sh.sh_offset, sh.sh_offset + sh.sh_size)) {
+			return false;
+		}
+	}
+	*h = (struct hole){sh.sh_offset, sh.sh_offset + sh.sh_size};
+	return true;
+}
+
+/*
+ * Reads the ELF header and section headers into the snapshot at @buf and notes the holes in @h.
+ * Whatever does not look like an object this loader can make holes in gets none: the load
+ * reports what is wrong with it.
+ */
+static int find_holes(int fd, uint8_t *buf, uint64_t size, struct held *h)
+{
+	Elf64_Ehdr eh;
+	int err;
+
+	h->nholes = 0;
+	err = read_range(fd, buf, 0, sizeof(eh));
+	if (err) {
+		return err;
+	}
+	memcpy(&eh, buf, sizeof(eh));
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_shentsize != sizeof(Elf64_Shdr) ||
+	    eh.e_shnum == 0 || eh.e_shoff > size ||
+	    eh.e_shnum > (size - eh.e_shoff) / sizeof(Elf64_Shdr)) {
+		return 0;
+	}
+	err = read_range(fd, buf + eh.e_shoff, eh.e_shoff,
+	                 eh.e_shoff + eh.e_shnum * sizeof(Elf64_Shdr));
+	if (err) {
+		return err;
+	}
+	for (size_t i = 1; i < eh.e_shnum && h->nholes < MAX_HOLES; i++) {
+		struct hole x;
+		size_t k;
+
+		if (!hole_candidate(buf + eh.e_shoff, eh.e_shnum, i, size, &eh, &x)) {
+			continue;
+		}
+		/* In order of offset, for read_around(). */
+		for (k = h->nholes; k > 0 && h->holes[k - 1].off > x.off; k--) {
+			h->holes[k] = h->holes[k - 1];
+		}
+		h->holes[k] = x;
+		h->nholes++;
+	}
+	return 0;
+}
+
+/* Reads the whole file into @buf but for @h's holes. */
+static int read_around(int fd, uint8_t *buf, uint64_t size, const struct held *h)
+{
+	uint64_t pos = 0;
+	int err = 0;
+
+	for (unsigned int k = 0; k < h->nholes && !err; k++) {
+		err = read_range(fd, buf + pos, pos, h->holes[k].off);
+		pos = h->holes[k].end;
+	}
+	return err ? err : read_range(fd, buf + pos, pos, size);
 }
 
 static bool same_state(const struct stat *a, const struct stat *b)
@@ -87,6 +234,7 @@ static bool same_state(const struct stat *a, const struct stat *b)
 static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *before)
 {
 	struct stat after;
+	struct held *h;
 	int err;
 
 	f->size = (size_t)before->st_size;
@@ -94,7 +242,16 @@ static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *be
 	if (!f->map) {
 		return -ENOMEM;
 	}
-	err = read_all(fd, f->map, f->size);
+	h = held_of(f);
+	if (h) {
+		*h = (struct held){.fd = -1, .st = *before};
+		err = find_holes(fd, f->map, f->size, h);
+		if (!err) {
+			err = read_around(fd, f->map, f->size, h);
+		}
+	} else {
+		err = read_range(fd, f->map, 0, f->size);
+	}
 	if (!err && fstat(fd, &after) != 0) {
 		err = -errno;
 	}
@@ -157,13 +314,52 @@ LLEXT_EXPORT int llext_fs_prepare(struct llext_loader *ldr)
 		return -err;
 	}
 	err = snapshot(f, fd);
-	close(fd);
+	if (!err && held_of(f) && held_of(f)->nholes) {
+		held_of(f)->fd = fd; /* the holes are read from it later */
+	} else {
+		close(fd);
+	}
 	if (err) {
 		return err;
 	}
 	f->pos = 0;
 	f->is_open = true;
 	return 0;
+}
+
+/* Whether bytes [@pos, @pos + @len) (byte @pos if @len is 0) reach into a hole. */
+static bool in_hole(const struct llext_fs_loader *f, size_t pos, size_t len)
+{
+	const struct held *h = held_of(f);
+
+	for (unsigned int k = 0; h && k < h->nholes; k++) {
+		if (pos < h->holes[k].end && h->holes[k].off < (uint64_t)pos + (len ? len : 1)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Bytes [@pos, @pos + @len) from the file itself, which must not have changed since the
+ * snapshot: a load never mixes bytes of two versions. */
+static int read_from_file(struct llext_fs_loader *f, void *buf, size_t pos, size_t len)
+{
+	struct held *h = held_of(f);
+	struct stat now;
+	int err = read_range(h->fd, buf, pos, (uint64_t)pos + len);
+
+	if (!err && fstat(h->fd, &now) != 0) {
+		err = -errno;
+	}
+	if (!err && !same_state(&h->st, &now)) {
+		err = -ESTALE;
+	}
+	if (err == -ESTALE) {
+		LOG_ERR("%s: the file changed while it loaded; not loaded", f->name);
+	} else if (err) {
+		LOG_ERR("%s: cannot read the file: %s", f->name, strerror(-err));
+	}
+	return err;
 }
 
 LLEXT_EXPORT int llext_fs_read(struct llext_loader *ldr, void *buf, size_t len)
@@ -173,7 +369,15 @@ LLEXT_EXPORT int llext_fs_read(struct llext_loader *ldr, void *buf, size_t len)
 	if (!f->is_open || len > f->size - f->pos) {
 		return -EINVAL;
 	}
-	memcpy(buf, (const char *)f->map + f->pos, len);
+	if (in_hole(f, f->pos, len)) {
+		int err = read_from_file(f, buf, f->pos, len);
+
+		if (err) {
+			return err;
+		}
+	} else {
+		memcpy(buf, (const char *)f->map + f->pos, len);
+	}
 	f->pos += len;
 	return 0;
 }
@@ -193,7 +397,7 @@ LLEXT_EXPORT void *llext_fs_peek(struct llext_loader *ldr, size_t pos)
 {
 	struct llext_fs_loader *f = to_fs(ldr);
 
-	if (!f->is_open || pos >= f->size) {
+	if (!f->is_open || pos >= f->size || in_hole(f, pos, 0)) {
 		return NULL;
 	}
 	return (char *)f->map + pos;
@@ -205,6 +409,9 @@ LLEXT_EXPORT void llext_fs_finalize(struct llext_loader *ldr)
 
 	if (!f->is_open) {
 		return;
+	}
+	if (held_of(f) && held_of(f)->fd >= 0) {
+		close(held_of(f)->fd);
 	}
 	if (f->map) {
 		release(f->map, f->size, f->mapped);

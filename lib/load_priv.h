@@ -45,9 +45,12 @@ struct llext_rela_tab {
 };
 
 struct llext_elf {
-	const uint8_t *image; /* the whole object: the loader's memory or ours */
+	/* The whole object: the loader's memory or ours. Allocated code may be missing from the
+	 * loader's (see llext_elf_read_section()). */
+	const uint8_t *image;
 	size_t size;
-	void *copy; /* non-NULL when image was read into our memory */
+	void *copy;               /* non-NULL when image was read into our memory */
+	struct llext_loader *ldr; /* where image came from */
 	Elf *elf;
 	uint16_t machine;
 	size_t shnum;
@@ -79,6 +82,13 @@ struct llext_elf {
  */
 int llext_elf_open(struct llext_elf *e, struct llext_loader *ldr, const char *what);
 void llext_elf_close(struct llext_elf *e);
+/*
+ * Copies the contents of section @i (validated, not SHT_NOBITS) to @out; @what names the object
+ * in messages. A loader may keep ranges out of reach of peek (the file loader does for the code
+ * of large files, see fs_loader.c): those are read through it, straight into @out. The only way
+ * an allocated executable section's bytes are ever read.
+ */
+int llext_elf_read_section(const struct llext_elf *e, size_t i, void *out, const char *what);
 
 /* Names for messages: never trusting an index or offset that may not have been checked yet. */
 static inline const char *llext_elf_sect_name(const struct llext_elf *e, size_t idx)
@@ -225,7 +235,7 @@ struct llext_load {
 	uint64_t map_align;
 	bool huge; /* backed by transparent huge pages */
 	/* The reservation's unused, zeroed, read+write tail (huge pages round it up), or NULL: its
-	 * offset and size, and its address once placed. The debuggers' copy uses it (debug.c). */
+	 * offset and size, and its address once placed. llext_mem_spare() hands it out. */
 	uint64_t spare_off, spare_size;
 	uint8_t *spare;
 	/* On the reservation's base, from absolute relocations against the extension itself. */
@@ -284,6 +294,13 @@ int llext_mem_layout(struct llext_load *ld);
 int llext_mem_place(struct llext_load *ld);
 int llext_mem_copy(struct llext_load *ld);
 int llext_mem_protect(struct llext_load *ld);
+/*
+ * @size bytes of the reservation's spare tail (zeroed, read+write, resident: no fault and no
+ * memory of its own), or NULL if there is none or not that much left. For what lives as long as
+ * the extension and belongs to libllext (its symbols by address, the debuggers' copy): it goes
+ * with the mapping, never freed on its own.
+ */
+void *llext_mem_spare(struct llext_load *ld, size_t size);
 
 /* ---- reloc.c ---- */
 
@@ -303,7 +320,7 @@ int llext_addr_add(struct llext_load *ld);
 /* ---- debug.c: the GDB JIT interface, and the object debuggers read ---- */
 
 /* Builds the debuggers' copy of a loaded object (relocated, every section placed). */
-int llext_debug_build(const struct llext_load *ld, struct llext_debug **out);
+int llext_debug_build(struct llext_load *ld, struct llext_debug **out);
 /* Applies the relocations of debug section @target (.rela.debug_line, say) to @out, a copy of
  * its bytes, as in the debuggers' copy: S + A (S + A - P), loaded sections at their run-time
  * address and the others at 0. Every entry is checked; a bad one is logged as an error. */

@@ -443,14 +443,32 @@ int llext_mem_copy(struct llext_load *ld)
 
 	for (size_t i = 1; i < e->shnum; i++) {
 		const Elf64_Shdr *sh = e->shdr[i];
+		int ret;
 
 		if (ld->sect[i].region == LLEXT_MEM_COUNT || sh->sh_type == SHT_NOBITS ||
 		    !sh->sh_size) {
 			continue;
 		}
-		memcpy(ld->ie->map + ld->sect[i].offset, e->image + sh->sh_offset, sh->sh_size);
+		ret = llext_elf_read_section(e, i, ld->ie->map + ld->sect[i].offset, ld->name);
+		if (ret) {
+			return ret;
+		}
 	}
 	return 0;
+}
+
+void *llext_mem_spare(struct llext_load *ld, size_t size)
+{
+	/* Handed out from the front, in pieces aligned for any structure. */
+	uint64_t need = llext_align_up(size ? size : 1, 16);
+	void *p = ld->spare;
+
+	if (!p || need > ld->spare_size) {
+		return NULL;
+	}
+	ld->spare += need;
+	ld->spare_size -= need;
+	return p;
 }
 
 static const k_mem_partition_attr_t region_prot[LLEXT_MEM_PARTITIONS] = {

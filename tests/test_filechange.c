@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * A file that changes while it loads: another thread truncates and rewrites it, alternating two
- * versions of one extension, while two threads load it through the file loader. Every load must
- * end in an error or in an extension built from one version only (its code and its 300 KB of
- * data agree); never a signal, never a half-registered extension.
+ * The file loader when the file changes while it loads: another thread truncates and rewrites
+ * it, alternating two versions of one extension, while two threads load it. Every load must end
+ * in an error or in an extension built from one version only (its code, its 300 KB of data and
+ * its 96 KB code section agree); never a signal, never a half-registered extension.
+ *
+ * Also the file loader's holes: a large file's large code section is left out of its snapshot
+ * and read later, straight into the extension's memory (lib/fs_loader.c). Tests below show that
+ * peek refuses it, that read serves it, that a change of the file before that read fails the
+ * load, and that a code section sharing bytes with another section is never a hole.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,10 +20,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <elf.h>
+
 #include <llext/fs_loader.h>
 #include <llext/log.h>
 
 #include "common.h"
+#include "logcap.h"
 #include "maps.h"
 
 /* Rewrites by the writer; loads by each loader continue until it is done. */
@@ -228,11 +236,231 @@ static void test_sizes_in_turn(void **state)
 	free(versions[0]);
 }
 
+/* The header of section @name in the object @buf, copied out, and its index. */
+static size_t find_shdr(const uint8_t *buf, const char *name, Elf64_Shdr *out)
+{
+	Elf64_Ehdr eh;
+	Elf64_Shdr strtab;
+
+	memcpy(&eh, buf, sizeof(eh));
+	memcpy(&strtab, buf + eh.e_shoff + eh.e_shstrndx * sizeof(strtab), sizeof(strtab));
+	for (size_t i = 1; i < eh.e_shnum; i++) {
+		memcpy(out, buf + eh.e_shoff + i * sizeof(*out), sizeof(*out));
+		if (strcmp((const char *)buf + strtab.sh_offset + out->sh_name, name) == 0) {
+			return i;
+		}
+	}
+	fail_msg("no section %s", name);
+	return 0;
+}
+
+static void write_version(const void *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void setup_versions(void)
+{
+	int fd;
+
+	strcpy(path, "/tmp/llext-filechange-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	versions[0] = read_file(fixture_path("version-1.o"), &version_len[0]);
+	versions[1] = read_file(fixture_path("version-2.o"), &version_len[1]);
+}
+
+static void teardown_versions(void)
+{
+	unlink(path);
+	free(versions[0]);
+	free(versions[1]);
+}
+
+/* Peek refuses the code section, read serves it, and a read after the file changed fails. */
+static void test_code_read_in_place(void **state)
+{
+	struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
+	Elf64_Shdr code;
+	uint8_t *bytes;
+
+	(void)state;
+	setup_versions();
+	write_version(versions[0], version_len[0]);
+	find_shdr(versions[0], ".text.version_code", &code);
+	assert_true(code.sh_flags & SHF_EXECINSTR);
+	bytes = malloc(code.sh_size);
+	assert_non_null(bytes);
+
+	assert_int_equal(ldr.loader.prepare(&ldr.loader), 0);
+	assert_non_null(llext_peek(&ldr.loader, 0));
+	assert_non_null(llext_peek(&ldr.loader, code.sh_offset - 1));
+	assert_null(llext_peek(&ldr.loader, code.sh_offset));
+	assert_null(llext_peek(&ldr.loader, code.sh_offset + code.sh_size - 1));
+	assert_int_equal(llext_seek(&ldr.loader, code.sh_offset), 0);
+	assert_int_equal(llext_read(&ldr.loader, bytes, code.sh_size), 0);
+	for (size_t i = 0; i < code.sh_size; i++) {
+		assert_int_equal(bytes[i], 1);
+	}
+	/* The same bytes written again: the file's times change, and the next read of the
+	 * section fails rather than risk mixing versions. */
+	write_version(versions[0], version_len[0]);
+	log_capture_start();
+	assert_int_equal(llext_seek(&ldr.loader, code.sh_offset), 0);
+	assert_int_equal(llext_read(&ldr.loader, bytes, code.sh_size), -ESTALE);
+	log_capture_stop();
+	assert_true(log_contains("changed while it loaded"));
+	ldr.loader.finalize(&ldr.loader);
+	free(bytes);
+	teardown_versions();
+}
+
+/* A file loader that rewrites the file with version 2 just before the code section is read. */
+struct racing {
+	struct llext_loader loader;
+	struct llext_fs_loader fs;
+	uint64_t code_off;
+	bool rewrite;
+};
+
+static int racing_prepare(struct llext_loader *l)
+{
+	struct racing *r = (struct racing *)l;
+
+	return r->fs.loader.prepare(&r->fs.loader);
+}
+
+static int racing_read(struct llext_loader *l, void *out, size_t len)
+{
+	struct racing *r = (struct racing *)l;
+
+	if (r->rewrite && r->fs.pos == r->code_off) {
+		write_version(versions[1], version_len[1]);
+		r->rewrite = false;
+	}
+	return r->fs.loader.read(&r->fs.loader, out, len);
+}
+
+static int racing_seek(struct llext_loader *l, size_t pos)
+{
+	struct racing *r = (struct racing *)l;
+
+	return r->fs.loader.seek(&r->fs.loader, pos);
+}
+
+static void *racing_peek(struct llext_loader *l, size_t pos)
+{
+	struct racing *r = (struct racing *)l;
+
+	return r->fs.loader.peek(&r->fs.loader, pos);
+}
+
+static void racing_finalize(struct llext_loader *l)
+{
+	struct racing *r = (struct racing *)l;
+
+	r->fs.loader.finalize(&r->fs.loader);
+}
+
+static int racing_load(bool rewrite, struct llext **ext)
+{
+	Elf64_Shdr code;
+	struct racing r = {
+	    .loader = {.prepare = racing_prepare,
+	               .read = racing_read,
+	               .seek = racing_seek,
+	               .peek = racing_peek,
+	               .finalize = racing_finalize},
+	    .fs = LLEXT_FS_LOADER(path),
+	    .rewrite = rewrite,
+	};
+
+	find_shdr(versions[0], ".text.version_code", &code);
+	r.code_off = code.sh_offset;
+	write_version(versions[0], version_len[0]);
+	return llext_load(&r.loader, "racing", ext, NULL);
+}
+
+/* The file changes after the snapshot and before its code is read: the load fails, whole. */
+static void test_changed_before_code_read(void **state)
+{
+	struct llext *ext;
+	int (*check)(void);
+
+	(void)state;
+	setup_versions();
+	/* Untouched, the same loader loads version 1. */
+	assert_int_equal(racing_load(false, &ext), 0);
+	check = (int (*)(void))(uintptr_t)llext_find_sym(&ext->exp_tab, "version_check");
+	assert_non_null(check);
+	assert_int_equal(check(), 1);
+	assert_int_equal(llext_unload(&ext), 0);
+
+	log_capture_start();
+	assert_int_equal(racing_load(true, &ext), -ESTALE);
+	log_capture_stop();
+	assert_null(ext);
+	assert_true(log_contains("changed while it loaded"));
+	assert_int_equal(registry_count(), 0);
+	teardown_versions();
+}
+
+/*
+ * A code section that shares bytes with the tables the load parses in place (symbols, names,
+ * relocations) is read into the snapshot like the rest. A file of other bytes, loaded first,
+ * leaves them in the kept snapshot memory; had the shared bytes been a hole, the load would
+ * parse those instead of the symbol table and fail.
+ */
+static void test_shared_code_is_no_hole(void **state)
+{
+	Elf64_Shdr code;
+	Elf64_Ehdr eh;
+	struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
+	struct llext *ext;
+	uint8_t *other;
+	int (*check)(void);
+	size_t ci;
+
+	(void)state;
+	setup_versions();
+	other = malloc(version_len[0]);
+	assert_non_null(other);
+	memset(other, 0xab, version_len[0]);
+	write_version(other, version_len[0]);
+	log_capture_start();
+	assert_int_equal(llext_load(&ldr.loader, "other", &ext, NULL), -EINVAL);
+	log_capture_stop();
+
+	/* The code section moved to end where the section headers start: it now covers the
+	 * end of .rodata, .eh_frame and its relocations, the symbol and string tables. */
+	ci = find_shdr(versions[0], ".text.version_code", &code);
+	memcpy(&eh, versions[0], sizeof(eh));
+	code.sh_offset = eh.e_shoff - code.sh_size;
+	memcpy((uint8_t *)versions[0] + eh.e_shoff + ci * sizeof(code), &code, sizeof(code));
+	write_version(versions[0], version_len[0]);
+	assert_int_equal(llext_load(&ldr.loader, "shared", &ext, NULL), 0);
+	check = (int (*)(void))(uintptr_t)llext_find_sym(&ext->exp_tab, "version_check");
+	assert_non_null(check);
+	/* Its bytes are those of the other sections now, not version 1's code bytes. */
+	assert_int_equal(check(), -1);
+	assert_int_equal(llext_unload(&ext), 0);
+	free(other);
+	teardown_versions();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rewritten_while_loading),
 	    cmocka_unit_test(test_sizes_in_turn),
+	    cmocka_unit_test(test_code_read_in_place),
+	    cmocka_unit_test(test_changed_before_code_read),
+	    cmocka_unit_test(test_shared_code_is_no_hole),
 	};
 
 	return cmocka_run_group_tests_name("filechange", tests, NULL, NULL);

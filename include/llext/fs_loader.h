@@ -22,11 +22,17 @@ extern "C" {
  * @brief An extension loader from a file.
  *
  * The file is opened by the loader's @c prepare and closed by its @c finalize, so one
- * initialised loader can be used for several loads. @c prepare reads the whole file into memory,
- * which lets @c peek hand out pointers into it, and checks that the file did not change while it
- * was read (its size, modification and change times): a file that another process rewrites or
- * truncates meanwhile is read again, and after a few tries the load fails with @c -ESTALE. The
- * load never sees bytes of two versions of the file, and never faults on a file that shrank.
+ * initialised loader can be used for several loads. @c prepare reads the file into memory, which
+ * lets @c peek hand out pointers into it, and checks that the file did not change while it was
+ * read (its size, modification and change times): a file that another process rewrites or
+ * truncates meanwhile is read again, and after a few tries the load fails with @c -ESTALE.
+ *
+ * In a file of 256 KiB or more, executable sections of 64 KiB or more are left out: @c peek
+ * refuses them, and @c read reads them from the file, which stays open until @c finalize, then
+ * checks the file's status again (@c -ESTALE if it changed since @c prepare). A load reads them
+ * that way straight into the extension's memory, so that the bulk of a large object is copied
+ * once. The load never sees bytes of two versions of the file, and never faults on a file that
+ * shrank.
  */
 struct llext_fs_loader {
 	/** Extension loader. */
@@ -35,7 +41,7 @@ struct llext_fs_loader {
 	const char *name;
 	/** True between @c prepare and @c finalize. */
 	bool is_open;
-	/** The file's contents while open. */
+	/** The file's contents while open, but for the sections left out (see above). */
 	void *map;
 	/** True if @c map is a mapping of its own (large files) rather than a heap buffer. */
 	bool mapped;

@@ -64,6 +64,13 @@ struct llext_loader {
 
 	/**
 	 * @brief Peek at an absolute location. Optional.
+	 *
+	 * When @c peek answers for position 0, libllext parses the object in place through
+	 * that pointer. A loader may still refuse positions inside allocated executable sections
+	 * (SHF_ALLOC and SHF_EXECINSTR), whole sections at a time: libllext reads nothing of
+	 * those through the pointer, and copies them into the extension with @c seek and @c read
+	 * (the file loader keeps the code of large files out of its memory this way).
+	 *
 	 * @param ldr Loader
 	 * @param pos Position to obtain a pointer to
 	 * @return Pointer into the loader's storage, or NULL if it cannot be peeked at

@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
- * libFuzzer target: arbitrary bytes as an extension, through the buffer loader. Whatever loads
- * is unloaded again; nothing may crash, leak (ASan's leak checker runs) or stay registered.
- * Loads that succeed are described to perf's jitdump file too, line table included.
+ * libFuzzer target: arbitrary bytes as an extension, through the buffer loader and then through
+ * the file loader, from a memory file (in fuzzing builds the file loader's size thresholds are
+ * small, so that inputs reach its snapshot with holes: lib/fs_loader.c). Whatever loads is
+ * unloaded again; nothing may crash, leak (ASan's leak checker runs) or stay registered. Loads
+ * that succeed are described to perf's jitdump file too, line table included.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <llext/buf_loader.h>
+#include <llext/fs_loader.h>
 #include <llext/llext.h>
 #include <llext/log.h>
 
@@ -16,11 +22,20 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The memory file each input is written to, and a path that opens it. */
+static int memfd = -1;
+static char mem_path[64];
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
 	fuzz_jitdump_init();
+	memfd = memfd_create("fuzz-input", MFD_CLOEXEC);
+	if (memfd < 0) {
+		abort();
+	}
+	snprintf(mem_path, sizeof(mem_path), "/proc/self/fd/%d", memfd);
 	return 0;
 }
 
@@ -38,9 +53,8 @@ static int count(struct llext *ext, void *arg)
 	return 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void load_unload(struct llext_loader *ldr)
 {
-	struct llext_buf_loader bl = LLEXT_BUF_LOADER(data, size);
 	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
 	struct llext *ext;
 	int n = 0;
@@ -48,8 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The default, said explicitly: the debuggers' copy (lib/debug.c) reads parts of the
 	 * object the loader does not, such as the relocations of debug information. */
 	param.no_debug_register = false;
-	llext_set_log(LLEXT_LOG_ERR, quiet, NULL);
-	if (llext_load(&bl.loader, "fuzz", &ext, &param) == 0) {
+	if (llext_load(ldr, "fuzz", &ext, &param) == 0) {
 		fuzz_jitdump_discard();
 		llext_unload(&ext);
 	}
@@ -57,5 +70,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n != 0) {
 		abort(); /* a failed or unloaded extension stayed registered */
 	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct llext_buf_loader bl = LLEXT_BUF_LOADER(data, size);
+	struct llext_fs_loader fl = LLEXT_FS_LOADER(mem_path);
+
+	llext_set_log(LLEXT_LOG_ERR, quiet, NULL);
+	load_unload(&bl.loader);
+	if (ftruncate(memfd, 0) != 0 || (size && pwrite(memfd, data, size, 0) != (ssize_t)size)) {
+		abort();
+	}
+	load_unload(&fl.loader);
 	return 0;
 }
