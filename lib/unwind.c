@@ -57,7 +57,8 @@ static bool skip(struct cursor *c, size_t n)
 	return true;
 }
 
-/* Reads a little-endian value of @n bytes, at most 8. */
+/* Reads a value of @n bytes, at most 8, in the host's byte order (the section is the host's;
+ * both supported machines are little-endian). */
 static uint64_t take(struct cursor *c, size_t n)
 {
 	const uint8_t *p = c->p;
@@ -66,9 +67,7 @@ static uint64_t take(struct cursor *c, size_t n)
 	if (!skip(c, n)) {
 		return 0;
 	}
-	for (size_t i = 0; i < n; i++) {
-		v |= (uint64_t)p[i] << (8 * i);
-	}
+	memcpy(&v, p, n);
 	return v;
 }
 
@@ -268,7 +267,16 @@ static int check_fde(struct eh_check *k, struct cursor *c, size_t off, uint64_t 
 		LOG_ERR("%s: .eh_frame+0x%zx: FDE does not point at a valid CIE", k->name, off);
 		return -ENOEXEC;
 	}
-	if (!encoded(c, cie.fde_enc, &begin) || !encoded(c, cie.fde_enc & 0x0f, &range)) {
+	if (cie.fde_enc == (PE_PCREL | PE_SDATA4) && !c->bad && c->end - c->p >= 8) {
+		/* What GCC and Clang write, nearly always: two 32-bit fields, read directly. */
+		int32_t b, r;
+
+		memcpy(&b, c->p, 4);
+		memcpy(&r, c->p + 4, 4);
+		begin = c->addr + (uint64_t)(int64_t)b;
+		range = (uint64_t)(int64_t)r;
+		skip(c, 8);
+	} else if (!encoded(c, cie.fde_enc, &begin) || !encoded(c, cie.fde_enc & 0x0f, &range)) {
 		LOG_ERR("%s: .eh_frame+0x%zx: FDE address cannot be read", k->name, off);
 		return -ENOEXEC;
 	}

@@ -235,6 +235,7 @@ static void bad_tls_sym_section(struct obj *o)
 static void bad_tls_sym_common(struct obj *o) { sym(o, "tls_counter")->st_shndx = SHN_COMMON; }
 static void bad_rela_gd_plain(struct obj *o) { rela(o, ".rela.text")->r_info = ELF64_R_INFO(ELF64_R_SYM(rela(o, ".rela.text")->r_info), TLS_GD_TYPE); }
 static void bad_needs_twice(struct obj *o) { o->sh[sect(o, ".comment")].sh_name = o->sh[sect(o, ".llext.needs")].sh_name; }
+static void bad_needs_exec(struct obj *o) { o->sh[sect(o, ".llext.needs")].sh_flags |= SHF_EXECINSTR; }
 
 /* Debug information the loader does not read, but the debuggers' copy does (lib/debug.c). */
 static void bad_dbg_rela_sym(struct obj *o) { rela(o, ".rela.debug_info")->r_info = ELF64_R_INFO(1u << 30, DEBUG_ABS32); }
@@ -324,6 +325,7 @@ static const struct bad cases[] = {
     {"LLVM bitcode magic", bad_bitcode, -ENOEXEC, "without -flto", NULL},
     {"unterminated library list", bad_needs_unterminated, -EINVAL, "NUL", "needs.o"},
     {"two library lists", bad_needs_twice, -EINVAL, "more than one .llext.needs", "needs.o"},
+    {"executable library list", bad_needs_exec, -EINVAL, "is marked executable", "needs.o"},
     {"class", bad_class, -EINVAL, "ELFCLASS64", NULL},
     {"data encoding", bad_data, -EINVAL, "little-endian", NULL},
     {"version", bad_version, -EINVAL, "version", NULL},
