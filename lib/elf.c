@@ -727,7 +727,10 @@ int llext_elf_read_section(const struct llext_elf *e, size_t i, void *out, const
 	const Elf64_Shdr *sh = e->shdr[i];
 	int ret;
 
-	if (e->copy || llext_peek(e->ldr, sh->sh_offset)) {
+	/* A loader that refuses a range refuses whole sections; both ends are asked all the same,
+	 * lest bytes it does not hold be copied. */
+	if (e->copy || (llext_peek(e->ldr, sh->sh_offset) &&
+	                llext_peek(e->ldr, sh->sh_offset + sh->sh_size - 1))) {
 		memcpy(out, e->image + sh->sh_offset, sh->sh_size);
 		return 0;
 	}

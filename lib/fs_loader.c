@@ -31,6 +31,17 @@
 
 #include "llext_priv.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define FS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FS_ASAN 1
+#endif
+#endif
+#ifdef FS_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 #ifndef LLEXT_FUZZING
 /* From this size on, the snapshot lives in a mapping of its own, with huge pages. */
 #define MAP_THRESHOLD ((size_t)256 << 10)
@@ -42,7 +53,9 @@
 #define MAP_THRESHOLD ((size_t)4 << 10)
 #define HOLE_FROM ((size_t)64)
 #endif
+/* Holes at most, and sections looked at as candidates at most. */
 #define MAX_HOLES 16
+#define MAX_TRIES MAX_HOLES
 /* Reads of a file that keeps changing before the load gives up. */
 #define TRIES 4
 
@@ -137,42 +150,47 @@ static bool overlaps(const Elf64_Shdr *sh, uint64_t off, uint64_t end)
 }
 
 /*
- * Section @i of @n, whose headers are at @shdr (in the snapshot, unaligned), if it can be a
- * hole: large executable code, inside the file, sharing no byte with the ELF header, the section
- * headers or any other section. Nothing else is ever read from the holes, so nothing but code
- * may be one; the load reads that through read() only (llext_elf_read_section()).
+ * Whether section header @sh could make a hole: large executable code inside the file, clear of
+ * the ELF header and the section headers. Nothing but code may be one: nothing else is read
+ * through read() only (llext_elf_read_section()).
  */
-static bool hole_candidate(const uint8_t *shdr, size_t n, size_t i, uint64_t size,
-                           const Elf64_Ehdr *eh, struct hole *h)
+static bool code_in_file(const Elf64_Shdr *sh, uint64_t size, const Elf64_Ehdr *eh)
+{
+	uint64_t table_end = eh->e_shoff + (uint64_t)eh->e_shnum * sizeof(*sh);
+
+	return sh->sh_type == SHT_PROGBITS &&
+	       (sh->sh_flags & (SHF_ALLOC | SHF_EXECINSTR)) == (SHF_ALLOC | SHF_EXECINSTR) &&
+	       sh->sh_size >= HOLE_FROM && sh->sh_offset <= size &&
+	       sh->sh_size <= size - sh->sh_offset && sh->sh_offset >= sizeof(*eh) &&
+	       (sh->sh_offset >= table_end || eh->e_shoff >= sh->sh_offset + sh->sh_size);
+}
+
+/* Whether section @i of the @n at @shdr (in the snapshot, unaligned) shares a byte with none of
+ * the others. */
+static bool alone(const uint8_t *shdr, size_t n, size_t i)
 {
 	Elf64_Shdr sh, other;
 
 	memcpy(&sh, shdr + i * sizeof(sh), sizeof(sh));
-	if (sh.sh_type != SHT_PROGBITS ||
-	    (sh.sh_flags & (SHF_ALLOC | SHF_EXECINSTR)) != (SHF_ALLOC | SHF_EXECINSTR) ||
-	    sh.sh_size < HOLE_FROM || sh.sh_offset > size || sh.sh_size > size - sh.sh_offset ||
-	    sh.sh_offset < sizeof(*eh) ||
-	    (sh.sh_offset < eh->e_shoff + n * sizeof(sh) &&
-	     eh->e_shoff < sh.sh_offset + sh.sh_size)) {
-		return false;
-	}
 	for (size_t j = 0; j < n; j++) {
 		memcpy(&other, shdr + j * sizeof(other), sizeof(other));
 		if (j != i && overlaps(&other, sh.sh_offset, sh.sh_offset + sh.sh_size)) {
 			return false;
 		}
 	}
-	*h = (struct hole){sh.sh_offset, sh.sh_offset + sh.sh_size};
 	return true;
 }
 
 /*
  * Reads the ELF header and section headers into the snapshot at @buf and notes the holes in @h.
  * Whatever does not look like an object this loader can make holes in gets none: the load
- * reports what is wrong with it.
+ * reports what is wrong with it. Each candidate is compared with every section, so only the
+ * first few are tried: a file of thousands of candidates costs a few thousand comparisons each.
  */
 static int find_holes(int fd, uint8_t *buf, uint64_t size, struct held *h)
 {
+	const uint8_t *shdr;
+	unsigned int tried = 0;
 	Elf64_Ehdr eh;
 	int err;
 
@@ -193,21 +211,53 @@ static int find_holes(int fd, uint8_t *buf, uint64_t size, struct held *h)
 	if (err) {
 		return err;
 	}
-	for (size_t i = 1; i < eh.e_shnum && h->nholes < MAX_HOLES; i++) {
-		struct hole x;
+	shdr = buf + eh.e_shoff;
+	for (size_t i = 1; i < eh.e_shnum && tried < MAX_TRIES; i++) {
+		Elf64_Shdr sh;
 		size_t k;
 
-		if (!hole_candidate(buf + eh.e_shoff, eh.e_shnum, i, size, &eh, &x)) {
+		memcpy(&sh, shdr + i * sizeof(sh), sizeof(sh));
+		if (!code_in_file(&sh, size, &eh)) {
+			continue;
+		}
+		tried++;
+		if (!alone(shdr, eh.e_shnum, i)) {
 			continue;
 		}
 		/* In order of offset, for read_around(). */
-		for (k = h->nholes; k > 0 && h->holes[k - 1].off > x.off; k--) {
+		for (k = h->nholes; k > 0 && h->holes[k - 1].off > sh.sh_offset; k--) {
 			h->holes[k] = h->holes[k - 1];
 		}
-		h->holes[k] = x;
+		h->holes[k] = (struct hole){sh.sh_offset, sh.sh_offset + sh.sh_size};
 		h->nholes++;
 	}
 	return 0;
+}
+
+/*
+ * Under AddressSanitizer, the holes are poisoned while the snapshot is in use: a read of one
+ * through the snapshot (which would see another file's bytes) is reported. Nothing may read
+ * there; the ASan test runs and the fuzzers check it.
+ */
+static void poison_holes(const struct llext_fs_loader *f, bool on)
+{
+#ifdef FS_ASAN
+	const struct held *h = held_of(f);
+
+	for (unsigned int k = 0; h && k < h->nholes; k++) {
+		uint8_t *p = (uint8_t *)f->map + h->holes[k].off;
+		size_t len = h->holes[k].end - h->holes[k].off;
+
+		if (on) {
+			ASAN_POISON_MEMORY_REGION(p, len);
+		} else {
+			ASAN_UNPOISON_MEMORY_REGION(p, len);
+		}
+	}
+#else
+	(void)f;
+	(void)on;
+#endif
 }
 
 /* Reads the whole file into @buf but for @h's holes. */
@@ -316,6 +366,7 @@ LLEXT_EXPORT int llext_fs_prepare(struct llext_loader *ldr)
 	err = snapshot(f, fd);
 	if (!err && held_of(f) && held_of(f)->nholes) {
 		held_of(f)->fd = fd; /* the holes are read from it later */
+		poison_holes(f, true);
 	} else {
 		close(fd);
 	}
@@ -412,6 +463,7 @@ LLEXT_EXPORT void llext_fs_finalize(struct llext_loader *ldr)
 	}
 	if (held_of(f) && held_of(f)->fd >= 0) {
 		close(held_of(f)->fd);
+		poison_holes(f, false);
 	}
 	if (f->map) {
 		release(f->map, f->size, f->mapped);
