@@ -5,6 +5,7 @@
  * these are counted.
  */
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/mman.h>
 
@@ -16,14 +17,18 @@ static struct {
 	uintptr_t lo, hi;
 } ranges[MAX_RANGES];
 static size_t nranges;
+/* Loads run in several threads in some tests. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 size_t maptrack_live_bytes(void)
 {
 	size_t n = 0;
 
+	pthread_mutex_lock(&lock);
 	for (size_t i = 0; i < nranges; i++) {
 		n += ranges[i].hi - ranges[i].lo;
 	}
+	pthread_mutex_unlock(&lock);
 	return n;
 }
 
@@ -36,11 +41,13 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		real = (void *(*)(void *, size_t, int, int, int, off_t))dlsym(RTLD_NEXT, "mmap");
 	}
 	p = real(addr, len, prot, flags, fd, off);
+	pthread_mutex_lock(&lock);
 	if (p != MAP_FAILED && nranges < MAX_RANGES) {
 		ranges[nranges].lo = (uintptr_t)p;
 		ranges[nranges].hi = (uintptr_t)p + len;
 		nranges++;
 	}
+	pthread_mutex_unlock(&lock);
 	return p;
 }
 
@@ -53,6 +60,7 @@ int munmap(void *addr, size_t len)
 		real = (int (*)(void *, size_t))dlsym(RTLD_NEXT, "munmap");
 	}
 	/* Cut [lo, hi) out of every range; a range split in two keeps its tail at the end. */
+	pthread_mutex_lock(&lock);
 	for (size_t i = 0; i < nranges; i++) {
 		if (hi <= ranges[i].lo || lo >= ranges[i].hi) {
 			continue;
@@ -71,5 +79,6 @@ int munmap(void *addr, size_t len)
 			i--;
 		}
 	}
+	pthread_mutex_unlock(&lock);
 	return real(addr, len);
 }
