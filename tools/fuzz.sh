@@ -37,11 +37,18 @@ done
 
 export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1
 export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
+# Parallel jobs write their output to fuzz-N.log in the current directory: only asked for when
+# wanted, and run from the build directory, so that those logs land there.
+par=""
+if [ "$jobs" -gt 1 ]; then
+	par="-jobs=$jobs -workers=$jobs"
+fi
 for t in load tables dwarf-line; do
 	echo "== fuzz-$t for ${secs}s"
-	"$dir/tests/fuzz/fuzz-$t" -max_total_time="$secs" -max_len=131072 -timeout=10 \
-		-jobs="$jobs" -workers="$jobs" -print_final_stats=1 \
-		-artifact_prefix="$dir/crash-$t-" "$corpus/$t" 2>&1 | tee "$dir/fuzz-$t.log" |
+	# shellcheck disable=SC2086 # $par is a list of options
+	(cd "$dir" && "tests/fuzz/fuzz-$t" -max_total_time="$secs" -max_len=131072 -timeout=10 \
+		$par -print_final_stats=1 -artifact_prefix="crash-$t-" "corpus/$t") 2>&1 |
+		tee "$dir/fuzz-$t.log" |
 		grep -E '^(#[0-9]+.*DONE|stat::|==[0-9]+==ERROR|SUMMARY)' || true
 	if ls "$dir"/crash-"$t"-* >/dev/null 2>&1; then
 		echo "fuzz-$t found a crash: $(ls "$dir"/crash-"$t"-*)" >&2
