@@ -167,26 +167,11 @@ __attribute__((destructor)) static void sort_scratch_fini(void)
 }
 
 /*
- * Memory that lives as long as the extension: in the unused tail of its huge pages when there is
- * room (resident and faulted in already; see llext_mem_spare()), else on the heap. A heap block
- * of a large object's size comes and goes with the heap's top, faulted in again on every load.
- */
-static void *lasting(struct llext_load *ld, struct llext_addr_table *t, size_t size)
-{
-	void *p = llext_mem_spare(ld, size);
-
-	if (p) {
-		t->in_map = true;
-		return p;
-	}
-	t->in_map = false;
-	return llext_malloc(size ? size : 1);
-}
-
-/*
  * The table: the wanted symbols gathered and sorted in scratch, then copied into memory that
- * lasts. Names are offsets in one copy of the object's string table, taken whole: one copy
- * instead of a length and a copy per name.
+ * lasts (llext_mem_lasting(): the unused tail of the extension's huge pages when there is room;
+ * a heap block of a large object's size would come and go with the heap's top, faulted in again
+ * on every load). Names are offsets in one copy of the object's string table, taken whole: one
+ * copy instead of a length and a copy per name.
  */
 static int build_table(struct llext_load *ld, struct llext_addr_table *t)
 {
@@ -209,7 +194,7 @@ static int build_table(struct llext_load *ld, struct llext_addr_table *t)
 	}
 	sorted = sort_syms(cand, cand + e->nsyms, n, (uintptr_t)ld->ie->map);
 	/* Both in the extension's tail, or both on the heap: one flag says how they go. */
-	syms = lasting(ld, t, n * sizeof(*t->syms) + e->str_size);
+	syms = llext_mem_lasting(ld, n * sizeof(*t->syms) + e->str_size, &t->in_map);
 	if (!syms) {
 		llext_kept_give(&sort_scratch, cand, len, 0);
 		LOG_ERR("%s: out of memory for its symbols by address", ld->name);

@@ -438,6 +438,7 @@ int llext_debug_build(struct llext_load *ld, struct llext_debug **out)
 	uint64_t size, shoff;
 	struct llext_debug *d;
 	size_t shstrndx;
+	bool in_map;
 	int ret;
 
 	*out = NULL;
@@ -455,15 +456,11 @@ int llext_debug_build(struct llext_load *ld, struct llext_debug **out)
 	 * zeroed: the copy goes there when it fits, costing no memory and none of the page faults
 	 * a fresh heap block of this size would take at every load.
 	 */
-	d = llext_mem_spare(ld, sizeof(*d) + size);
-	if (d) {
-		d->in_map = true;
-	} else {
-		d = llext_calloc(1, sizeof(*d) + size);
-		if (!d) {
-			return -ENOMEM;
-		}
+	d = llext_mem_lasting(ld, sizeof(*d) + size, &in_map);
+	if (!d) {
+		return -ENOMEM;
 	}
+	d->in_map = in_map;
 	ret = fill(ld, shstrndx, d->image, shoff);
 	if (ret) {
 		release(d);

@@ -273,17 +273,26 @@ static int read_around(int fd, uint8_t *buf, uint64_t size, const struct held *h
 	return err ? err : read_range(fd, buf + pos, pos, size);
 }
 
-static bool same_state(const struct stat *a, const struct stat *b)
+/* 0 if @fd's file has the status @a had (size, inode, modification and change times), -ESTALE
+ * if not, -errno if it cannot be looked at. */
+static int unchanged(int fd, const struct stat *a)
 {
-	return a->st_size == b->st_size && a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+	struct stat b;
+
+	if (fstat(fd, &b) != 0) {
+		return -errno;
+	}
+	if (a->st_size != b.st_size || a->st_ino != b.st_ino || a->st_dev != b.st_dev ||
+	    a->st_mtim.tv_sec != b.st_mtim.tv_sec || a->st_mtim.tv_nsec != b.st_mtim.tv_nsec ||
+	    a->st_ctim.tv_sec != b.st_ctim.tv_sec || a->st_ctim.tv_nsec != b.st_ctim.tv_nsec) {
+		return -ESTALE;
+	}
+	return 0;
 }
 
 /* One attempt: the file as it is, if it did not change while it was read (else -ESTALE). */
 static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *before)
 {
-	struct stat after;
 	struct held *h;
 	int err;
 
@@ -302,11 +311,8 @@ static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *be
 	} else {
 		err = read_range(fd, f->map, 0, f->size);
 	}
-	if (!err && fstat(fd, &after) != 0) {
-		err = -errno;
-	}
-	if (!err && !same_state(before, &after)) {
-		err = -ESTALE;
+	if (!err) {
+		err = unchanged(fd, before);
 	}
 	if (err) {
 		release(f->map, f->size, f->mapped);
@@ -396,14 +402,10 @@ static bool in_hole(const struct llext_fs_loader *f, size_t pos, size_t len)
 static int read_from_file(struct llext_fs_loader *f, void *buf, size_t pos, size_t len)
 {
 	struct held *h = held_of(f);
-	struct stat now;
 	int err = read_range(h->fd, buf, pos, (uint64_t)pos + len);
 
-	if (!err && fstat(h->fd, &now) != 0) {
-		err = -errno;
-	}
-	if (!err && !same_state(&h->st, &now)) {
-		err = -ESTALE;
+	if (!err) {
+		err = unchanged(h->fd, &h->st);
 	}
 	if (err == -ESTALE) {
 		LOG_ERR("%s: the file changed while it loaded; not loaded", f->name);

@@ -235,7 +235,7 @@ struct llext_load {
 	uint64_t map_align;
 	bool huge; /* backed by transparent huge pages */
 	/* The reservation's unused, zeroed, read+write tail (huge pages round it up), or NULL: its
-	 * offset and size, and its address once placed. llext_mem_spare() hands it out. */
+	 * offset and size, and its address once placed. llext_mem_lasting() hands it out. */
 	uint64_t spare_off, spare_size;
 	uint8_t *spare;
 	/* On the reservation's base, from absolute relocations against the extension itself. */
@@ -295,12 +295,12 @@ int llext_mem_place(struct llext_load *ld);
 int llext_mem_copy(struct llext_load *ld);
 int llext_mem_protect(struct llext_load *ld);
 /*
- * @size bytes of the reservation's spare tail (zeroed, read+write, resident: no fault and no
- * memory of its own), or NULL if there is none or not that much left. For what lives as long as
- * the extension and belongs to libllext (its symbols by address, the debuggers' copy): it goes
- * with the mapping, never freed on its own.
+ * @size zeroed bytes for what lives as long as the extension and belongs to libllext (its
+ * symbols by address, the debuggers' copy): in the reservation's spare tail when there is room
+ * (resident already: no fault and no memory of its own; it goes with the mapping, never freed
+ * on its own), else on the heap. *@in_map says which; NULL when out of memory.
  */
-void *llext_mem_spare(struct llext_load *ld, size_t size);
+void *llext_mem_lasting(struct llext_load *ld, size_t size, bool *in_map);
 
 /* ---- reloc.c ---- */
 

@@ -457,9 +457,10 @@ int llext_mem_copy(struct llext_load *ld)
 	return 0;
 }
 
-void *llext_mem_spare(struct llext_load *ld, size_t size)
+/* @size bytes of the spare tail, handed out from the front in pieces aligned for any structure;
+ * NULL if there is none or not that much left. */
+static void *spare(struct llext_load *ld, size_t size)
 {
-	/* Handed out from the front, in pieces aligned for any structure. */
 	uint64_t need = llext_align_up(size ? size : 1, 16);
 	void *p = ld->spare;
 
@@ -469,6 +470,14 @@ void *llext_mem_spare(struct llext_load *ld, size_t size)
 	ld->spare += need;
 	ld->spare_size -= need;
 	return p;
+}
+
+void *llext_mem_lasting(struct llext_load *ld, size_t size, bool *in_map)
+{
+	void *p = spare(ld, size);
+
+	*in_map = p != NULL;
+	return p ? p : llext_calloc(1, size ? size : 1);
 }
 
 static const k_mem_partition_attr_t region_prot[LLEXT_MEM_PARTITIONS] = {
