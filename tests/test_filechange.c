@@ -124,18 +124,34 @@ static void *loader(void *arg)
 	return NULL;
 }
 
+/* A fresh file name for a test, and both versions' bytes; the file and the bytes go after it. */
+static void setup_versions(void)
+{
+	int fd;
+
+	strcpy(path, "/tmp/llext-filechange-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	versions[0] = read_file(fixture_path("version-1.o"), &version_len[0]);
+	versions[1] = read_file(fixture_path("version-2.o"), &version_len[1]);
+}
+
+static void teardown_versions(void)
+{
+	unlink(path);
+	free(versions[0]);
+	free(versions[1]);
+}
+
 static void test_rewritten_while_loading(void **state)
 {
 	struct tally t[LOADERS] = {0};
 	int loaded = 0;
 	pthread_t w, l[LOADERS];
-	int fd = mkstemp(path);
 
 	(void)state;
-	assert_true(fd >= 0);
-	close(fd);
-	versions[0] = read_file(fixture_path("version-1.o"), &version_len[0]);
-	versions[1] = read_file(fixture_path("version-2.o"), &version_len[1]);
+	setup_versions();
 	rewrite(0);
 
 	/* Failed loads are expected here, and say why: counted, not printed. */
@@ -165,9 +181,7 @@ static void test_rewritten_while_loading(void **state)
 
 	load_once(&last, "fclast");
 	assert_int_equal(last.loaded[(REWRITES - 1) % 2 + 1], 1);
-	unlink(path);
-	free(versions[0]);
-	free(versions[1]);
+	teardown_versions();
 }
 
 /* Writes version 1 followed by zeros up to @size bytes: the same object in a larger file. */
@@ -193,14 +207,9 @@ static void test_sizes_in_turn(void **state)
 {
 	static const size_t sizes[] = {0, 3 << 20, 400 << 10, 5 << 20, 2 << 20, 300 << 10};
 	size_t mapped_before = 0;
-	int fd;
 
 	(void)state;
-	strcpy(path, "/tmp/llext-filechange-XXXXXX"); /* the previous test's file is gone */
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	versions[0] = read_file(fixture_path("version-1.o"), &version_len[0]);
+	setup_versions();
 	/* The fixture is above the size from which the loader maps its read. */
 	assert_true(version_len[0] >= 256 << 10);
 	for (int round = 0; round < 3; round++) {
@@ -220,8 +229,7 @@ static void test_sizes_in_turn(void **state)
 	assert_true(mapped_before >= (size_t)5 << 20);
 	assert_int_equal(maptrack_live_bytes(), mapped_before);
 	assert_int_equal(registry_count(), 0);
-	unlink(path);
-	free(versions[0]);
+	teardown_versions();
 }
 
 /* The header of section @name in the object @buf, copied out, and its index. */
@@ -249,25 +257,6 @@ static void write_version(const void *buf, size_t len)
 	assert_non_null(f);
 	assert_int_equal(fwrite(buf, 1, len, f), len);
 	assert_int_equal(fclose(f), 0);
-}
-
-static void setup_versions(void)
-{
-	int fd;
-
-	strcpy(path, "/tmp/llext-filechange-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	versions[0] = read_file(fixture_path("version-1.o"), &version_len[0]);
-	versions[1] = read_file(fixture_path("version-2.o"), &version_len[1]);
-}
-
-static void teardown_versions(void)
-{
-	unlink(path);
-	free(versions[0]);
-	free(versions[1]);
 }
 
 /* Peek refuses the code section, read serves it, and a read after the file changed fails. */
