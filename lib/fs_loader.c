@@ -7,10 +7,12 @@
  * in the loading process, and one rewritten in place would hand the load bytes of two versions.
  * The snapshot is taken between two looks at the file's status: if anything changed meanwhile
  * (size, modification or change time, which Linux updates with fine granularity once they have
- * been looked at), the file is read again, and after a few tries the load fails. A large file
- * goes into memory backed by transparent huge pages, which one fault fills, rather than into
- * hundreds of small pages each faulted in on its own; that memory is then kept for the next large
- * file, so that loads in a row pay the fault once.
+ * been looked at), the file is read again, and after a few tries the load fails. A small file is
+ * read into a heap block. A larger one goes into a mapping kept for the next load, so that loads
+ * in a row fault its pages in once: a heap block of that size comes and goes with the heap's top
+ * (or is a mapping of its own), and its pages are faulted in again on every load. A large file's
+ * mapping is backed by transparent huge pages, which one fault fills, rather than by hundreds of
+ * small pages each faulted in on its own.
  *
  * A large file's large executable sections are left out of the snapshot (holes): peek says no
  * there, and the load reads them with read(), straight into the extension's memory, so that the
@@ -43,13 +45,18 @@
 #endif
 
 #ifndef LLEXT_FUZZING
-/* From this size on, the snapshot lives in a mapping of its own, with huge pages. */
+/* From this size on, the snapshot lives in a kept mapping rather than on the heap: below it,
+ * glibc's heap never gives the block back to the kernel between loads (its top is trimmed past
+ * 128 KiB of free space). */
+#define KEEP_FROM ((size_t)32 << 10)
+/* From this size on, that mapping has huge pages and large code is left out of it. */
 #define MAP_THRESHOLD ((size_t)256 << 10)
 /* Executable sections from this size on are holes: below it, a read of their own costs more
  * than the copy it saves. */
 #define HOLE_FROM ((size_t)64 << 10)
 #else
 /* Fuzzing builds: sizes that the fuzzers' inputs (128 KiB at most) reach. */
+#define KEEP_FROM ((size_t)2 << 10)
 #define MAP_THRESHOLD ((size_t)4 << 10)
 #define HOLE_FROM ((size_t)64)
 #endif
@@ -65,8 +72,9 @@ struct hole {
 };
 
 /*
- * What a large snapshot knows beside the file's bytes: it lives after them, in the same block,
- * since struct llext_fs_loader (public, embedded in callers) has no room for it.
+ * What a kept snapshot knows beside the file's bytes: it lives after them, in the same block,
+ * since struct llext_fs_loader (public, embedded in callers) has no room for it. Only a large
+ * one has holes.
  */
 struct held {
 	int fd;         /* the file, open while there are holes; else -1 */
@@ -75,10 +83,10 @@ struct held {
 	struct hole holes[MAX_HOLES]; /* by offset */
 };
 
-/* The last large snapshot's memory, kept for the next one (kept.c). */
+/* The last kept snapshot's memory, kept for the next one (kept.c). */
 static struct llext_kept spare = LLEXT_KEPT_INIT;
 
-/* The block of a large snapshot of @size bytes, and where its struct held starts. */
+/* The block of a kept snapshot of @size bytes, and where its struct held starts. */
 static size_t held_off(size_t size)
 {
 	return llext_align_up(size, _Alignof(struct held));
@@ -94,21 +102,30 @@ static struct held *held_of(const struct llext_fs_loader *f)
 	return f->map && f->mapped ? (struct held *)((uint8_t *)f->map + held_off(f->size)) : NULL;
 }
 
+/*
+ * A large snapshot's mapping is aligned to a huge page, so that the kernel can back it with them.
+ * Kept mappings are as long as their alignment rounds them to: one that is long enough for a large
+ * snapshot was mapped for one, and so is aligned for it.
+ */
+static size_t align_of(size_t size)
+{
+	return size >= MAP_THRESHOLD ? LLEXT_HUGE_PAGE : 0;
+}
+
 /* Memory for a snapshot of @size bytes; *@mapped says how release() frees it. */
 static void *grab(size_t size, bool *mapped)
 {
-	*mapped = size >= MAP_THRESHOLD;
+	*mapped = size >= KEEP_FROM;
 	if (!*mapped) {
 		return llext_malloc(size ? size : 1);
 	}
-	/* Aligned to a huge page, so that the kernel can back it with them. */
-	return llext_kept_take(&spare, block_len(size), LLEXT_HUGE_PAGE);
+	return llext_kept_take(&spare, block_len(size), align_of(size));
 }
 
 static void release(void *p, size_t size, bool mapped)
 {
 	if (mapped) {
-		llext_kept_give(&spare, p, block_len(size), LLEXT_HUGE_PAGE);
+		llext_kept_give(&spare, p, block_len(size), align_of(size));
 	} else {
 		free(p);
 	}
@@ -304,7 +321,7 @@ static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *be
 	h = held_of(f);
 	if (h) {
 		*h = (struct held){.fd = -1, .st = *before};
-		err = find_holes(fd, f->map, f->size, h);
+		err = f->size >= MAP_THRESHOLD ? find_holes(fd, f->map, f->size, h) : 0;
 		if (!err) {
 			err = read_around(fd, f->map, f->size, h);
 		}

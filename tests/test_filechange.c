@@ -297,6 +297,41 @@ static void test_code_read_in_place(void **state)
 	teardown_versions();
 }
 
+/*
+ * A file of a few dozen KiB is read into the kept mapping too: the second read of it finds the
+ * memory of the first, instead of a heap block that comes and goes with the heap's top and is
+ * faulted in again on every load. A small file is read into the heap.
+ */
+static void test_mid_size_kept(void **state)
+{
+	struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
+	const size_t mid = 100 << 10;
+	void *first;
+
+	(void)state;
+	setup_versions();
+	assert_true(version_len[0] > mid);
+	write_version(versions[0], mid);
+	assert_int_equal(ldr.loader.prepare(&ldr.loader), 0);
+	assert_true(ldr.mapped);
+	assert_int_equal(ldr.size, mid);
+	assert_memory_equal(llext_peek(&ldr.loader, 0), versions[0], mid);
+	first = ldr.map;
+	ldr.loader.finalize(&ldr.loader);
+
+	assert_int_equal(ldr.loader.prepare(&ldr.loader), 0);
+	assert_ptr_equal(ldr.map, first);
+	assert_memory_equal(llext_peek(&ldr.loader, 0), versions[0], mid);
+	ldr.loader.finalize(&ldr.loader);
+
+	write_version(versions[0], 16 << 10);
+	assert_int_equal(ldr.loader.prepare(&ldr.loader), 0);
+	assert_false(ldr.mapped);
+	assert_memory_equal(llext_peek(&ldr.loader, 0), versions[0], 16 << 10);
+	ldr.loader.finalize(&ldr.loader);
+	teardown_versions();
+}
+
 /* A file loader that rewrites the file with version 2 just before the code section is read. */
 struct racing {
 	struct llext_loader loader;
@@ -435,6 +470,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rewritten_while_loading),
 	    cmocka_unit_test(test_sizes_in_turn),
+	    cmocka_unit_test(test_mid_size_kept),
 	    cmocka_unit_test(test_code_read_in_place),
 	    cmocka_unit_test(test_changed_before_code_read),
 	    cmocka_unit_test(test_shared_code_is_no_hole),

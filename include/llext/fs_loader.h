@@ -43,7 +43,7 @@ struct llext_fs_loader {
 	bool is_open;
 	/** The file's contents while open, but for the sections left out (see above). */
 	void *map;
-	/** True if @c map is a mapping of its own (large files) rather than a heap buffer. */
+	/** True if @c map is a mapping (files of 32 KiB or more) rather than a heap buffer. */
 	bool mapped;
 	/** Size of the file while open. */
 	size_t size;
