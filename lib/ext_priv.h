@@ -110,11 +110,17 @@ const struct llext_symbol *llext_symtable_lookup(const struct llext_symtable *ta
  * load looks up names the process may not have. */
 void *llext_dlsym(void *handle, const char *name);
 
+/* How many modules the process has loaded and unloaded so far (dlpi_adds, dlpi_subs), or ~0
+ * for both where the C library does not tell. */
+void llext_module_counters(unsigned long long c[2]);
+
 /* The host's EXPORT_SYMBOL() entries; call refresh (registry lock held) before lookups. */
 int llext_host_refresh(void);
 const void *llext_host_lookup(const char *name, uint32_t hash);
-/* dlsym(RTLD_DEFAULT, name), cached until llext_host_refresh() sees modules change. */
+/* dlsym(RTLD_DEFAULT, name), answers cached for good (see symbol.c). */
 bool llext_process_lookup(const char *name, uint32_t hash, void **addr);
+/* Whether an answer for @name is cached (for tests). */
+bool llext_process_cached(const char *name);
 
 /* A name in the index of all loaded extensions' exports, and the extensions that export it. */
 struct llext_export_name {

@@ -208,10 +208,15 @@ static int scan_module(struct dl_phdr_info *info, size_t size, void *arg)
 }
 
 /*
- * Where dlsym(RTLD_DEFAULT) found a name, until the set of loaded modules changes: extensions use
- * the same few hundred libc functions over and over, and dlsym walks every module's hash table
- * each time. Misses are not kept: a module already loaded can join the global scope later
- * (dlopen with RTLD_NOLOAD | RTLD_GLOBAL) without the module list changing.
+ * Where dlsym(RTLD_DEFAULT) found a name: extensions use the same few hundred libc functions over
+ * and over, and dlsym walks every module's hash table each time.
+ *
+ * An answer stays right for as long as libllext is loaded, whatever modules come and go. The
+ * module that defines the name cannot go: glibc's dlsym(RTLD_DEFAULT) makes the caller (here
+ * libllext) depend on it, and if the caller was loaded with the program, it marks the module
+ * never to be unloaded. And a module loaded later joins the end of the global scope, so it
+ * cannot shadow the answer. Misses are not kept: a module already loaded can join the global
+ * scope later (dlopen with RTLD_NOLOAD | RTLD_GLOBAL) without the module list changing.
  */
 struct process_sym {
 	struct process_sym *next;
@@ -275,16 +280,25 @@ static void process_cache_add(const char *name, uint32_t hash, void *addr)
 	npsyms++;
 }
 
-bool llext_process_lookup(const char *name, uint32_t hash, void **addr)
+static const struct process_sym *process_cache_find(const char *name, uint32_t hash)
 {
-	void *p;
-
 	for (struct process_sym *e = npsym_buckets ? psyms[hash & (npsym_buckets - 1)] : NULL; e;
 	     e = e->next) {
 		if (e->hash == hash && strcmp(e->name, name) == 0) {
-			*addr = e->addr;
-			return true;
+			return e;
 		}
+	}
+	return NULL;
+}
+
+bool llext_process_lookup(const char *name, uint32_t hash, void **addr)
+{
+	const struct process_sym *e = process_cache_find(name, hash);
+	void *p;
+
+	if (e) {
+		*addr = e->addr;
+		return true;
 	}
 	p = llext_dlsym(RTLD_DEFAULT, name);
 	if (p) {
@@ -294,17 +308,27 @@ bool llext_process_lookup(const char *name, uint32_t hash, void **addr)
 	return p != NULL;
 }
 
+void llext_module_counters(unsigned long long c[2])
+{
+	c[0] = c[1] = 0;
+	dl_iterate_phdr(read_counters, c);
+}
+
+bool llext_process_cached(const char *name)
+{
+	return process_cache_find(name, llext_hash(name)) != NULL;
+}
+
 int llext_host_refresh(void)
 {
-	unsigned long long c[2] = {0, 0};
+	unsigned long long c[2];
 	int err = 0;
 
-	dl_iterate_phdr(read_counters, c);
+	llext_module_counters(c);
 	if (host.valid && c[0] == host.adds && c[1] == host.subs && c[0] != ~0ULL) {
 		return 0;
 	}
-	/* Modules came or went: what dlsym said may not hold any more. */
-	process_cache_clear();
+	/* Modules came or went: their export notes with them. */
 	llext_symindex_free(&host.tab);
 	host.tab.sym_cnt = 0;
 	host.valid = false;

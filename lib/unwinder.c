@@ -17,6 +17,13 @@
  *
  * Each slot, once filled, keeps its functions: deregistering must call the unwinder an
  * extension was registered with, and libgcc's aborts on frames it never saw.
+ *
+ * A plain C program has no global unwinder, and a lookup that fails costs a formatted message
+ * and two heap blocks inside the C library: a few percent of loading a small extension. After
+ * a miss the lookup is tried again only once the process has loaded more modules. A module
+ * already loaded that turns global later (dlopen() with RTLD_GLOBAL of a library opened
+ * privately) is not seen until then; in practice that is libgcc_s itself, whose unwinder
+ * already has the frames.
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -28,26 +35,36 @@ typedef void (*frame_fn)(void *);
 
 struct unwinder {
 	_Atomic(frame_fn) reg, dereg;
+	unsigned long long missed_at; /* modules loaded at the last miss; ~0 before any */
 };
 
 enum { GLOBAL, LIBGCC, NUNWINDERS };
 
-static struct unwinder unwinders[NUNWINDERS];
+static struct unwinder unwinders[NUNWINDERS] = {
+    [GLOBAL].missed_at = ~0ULL, [LIBGCC].missed_at = ~0ULL};
 static pthread_mutex_t fill_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t libgcc_once = PTHREAD_ONCE_INIT;
 
-/* Fills @u from @handle unless it is filled already; both functions or neither. */
+/* Fills @u from @handle unless it is filled already, or missed with no module loaded since;
+ * both functions or neither. */
 static void fill(struct unwinder *u, void *handle)
 {
+	unsigned long long c[2];
 	frame_fn reg, dereg;
 
 	pthread_mutex_lock(&fill_lock);
 	if (!atomic_load(&u->reg)) {
-		reg = (frame_fn)(uintptr_t)llext_dlsym(handle, "__register_frame");
-		dereg = (frame_fn)(uintptr_t)llext_dlsym(handle, "__deregister_frame");
-		if (reg && dereg) {
-			atomic_store(&u->dereg, dereg);
-			atomic_store(&u->reg, reg);
+		llext_module_counters(c);
+		if (c[0] == ~0ULL || c[0] != u->missed_at) {
+			reg = (frame_fn)(uintptr_t)llext_dlsym(handle, "__register_frame");
+			dereg = reg ? (frame_fn)(uintptr_t)llext_dlsym(handle, "__deregister_frame")
+			            : NULL;
+			if (reg && dereg) {
+				atomic_store(&u->dereg, dereg);
+				atomic_store(&u->reg, reg);
+			} else {
+				u->missed_at = c[0];
+			}
 		}
 	}
 	pthread_mutex_unlock(&fill_lock);

@@ -12,6 +12,7 @@
 #include <llext/fs_loader.h>
 
 #include "common.h"
+#include "ext_priv.h"
 #include "logcap.h"
 #include "maps.h"
 #include "host_api.h"
@@ -345,6 +346,47 @@ static void test_library_promoted_to_global(void **state)
 	dlclose(local);
 }
 
+/*
+ * What dlsym() answered is kept when modules come and go, and stays right: glibc keeps the
+ * module that answered libllext for as long as libllext is loaded (lib/symbol.c), the premise
+ * of keeping answers, which this checks too.
+ */
+static void test_answers_outlive_module_changes(void **state)
+{
+	unsigned long long before[2], after[2];
+	struct llext *ext;
+	void *lib, *addr = NULL, *again = NULL;
+
+	(void)state;
+	assert_int_equal(load_fixture("libc-only.o", "libc", &ext, NULL), 0);
+	assert_int_equal(llext_unload(&ext), 0);
+	assert_true(llext_process_cached("strlen"));
+
+	/* A module comes and goes; the next lookup of the host's exports sees the change. */
+	llext_module_counters(before);
+	lib = dlopen(LIBANSWER_PATH, RTLD_NOW | RTLD_LOCAL);
+	assert_non_null(lib);
+	assert_int_equal(dlclose(lib), 0);
+	llext_module_counters(after);
+	assert_true(after[0] > before[0] && after[1] > before[1]);
+	assert_null(
+	    llext_find_sym(NULL, "libanswer_value")); /* looks at the host's exports again */
+	assert_true(llext_process_cached("strlen"));
+
+	/* An answer from a library closed since: glibc kept the library, the answer holds. */
+	lib = dlopen(LIBANSWER_PATH, RTLD_NOW | RTLD_GLOBAL);
+	assert_non_null(lib);
+	assert_true(llext_process_lookup("libanswer_value", llext_hash("libanswer_value"), &addr));
+	assert_int_equal(dlclose(lib), 0);
+	lib = dlopen(LIBANSWER_PATH, RTLD_NOW | RTLD_NOLOAD);
+	assert_non_null(lib);
+	assert_int_equal(dlclose(lib), 0);
+	assert_true(llext_process_cached("libanswer_value"));
+	assert_true(llext_process_lookup("libanswer_value", llext_hash("libanswer_value"), &again));
+	assert_ptr_equal(again, addr);
+	assert_int_equal(((int (*)(void))addr)(), 42);
+}
+
 static void test_find_section(void **state)
 {
 	struct llext_fs_loader fl = LLEXT_FS_LOADER(fixture_path("basic-gcc-default.o"));
@@ -534,6 +576,7 @@ int main(void)
 	    cmocka_unit_test(test_extended_section_numbering),
 	    cmocka_unit_test(test_unloaded_definition_not_exported),
 	    cmocka_unit_test(test_library_promoted_to_global),
+	    cmocka_unit_test(test_answers_outlive_module_changes),
 	    cmocka_unit_test(test_find_section),
 	    cmocka_unit_test(test_arch_elf_relocate),
 	    cmocka_unit_test(test_arch_elf_relocate_local),

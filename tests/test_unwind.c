@@ -4,7 +4,8 @@
  * libgcc_s, so that the only unwinder is the libgcc_s glibc opens privately for backtrace().
  *
  * The order matters: backtrace() is tested first, before anything loads a C++ runtime with
- * RTLD_GLOBAL (which would make libgcc_s visible to dlsym(RTLD_DEFAULT) and hide the case).
+ * RTLD_GLOBAL (which would make libgcc_s visible to dlsym(RTLD_DEFAULT) and hide the case), and
+ * so is an unwinder that comes late, before libgcc_s is the global one.
  *
  * Built with -rdynamic, so that dladdr() names the host's main, and with -fexceptions, so that
  * the host's C frame that an exception crosses has unwind tables on every target.
@@ -87,6 +88,54 @@ static void test_backtrace(void **state)
 	assert_int_equal(llext_unload(&ext), 0);
 }
 
+/* Whether @p is the start of an .eh_frame: a CIE (id 0) of version 1 or 3. */
+static bool is_eh_frame(const void *p)
+{
+	const uint8_t *b = p;
+	uint32_t id;
+
+	memcpy(&id, b + 4, sizeof(id));
+	return id == 0 && (b[8] == 1 || b[8] == 3);
+}
+
+/*
+ * An unwinder that the process gets after extensions have loaded (dlopen() with RTLD_GLOBAL)
+ * has the frames of the extensions loaded after it: not finding one once is not final. Where a
+ * sanitizer runtime brought libgcc_s in before the test, the global unwinder was found by the
+ * first load and stays that one: the late one is never used.
+ */
+static void test_late_unwinder(void **state)
+{
+	struct llext *ext;
+	void *fake, *reg = NULL, *dereg = NULL;
+	int (*calls)(void **, void **);
+
+	(void)state;
+	/* Loaded once more with no new module: the miss of test_backtrace() stands. */
+	assert_int_equal(load_fixture("backtrace.o", "backtrace", &ext, NULL), 0);
+	assert_int_equal(llext_unload(&ext), 0);
+
+	fake = dlopen(FAKEUNWIND_PATH, RTLD_NOW | RTLD_GLOBAL);
+	assert_non_null(fake);
+	calls = (int (*)(void **, void **))dlsym(fake, "fakeunwind_calls");
+	assert_non_null(calls);
+	assert_int_equal(calls(&reg, &dereg), 0);
+
+	assert_int_equal(load_fixture("backtrace.o", "backtrace", &ext, NULL), 0);
+	if (runtime_preloaded) {
+		assert_int_equal(calls(&reg, &dereg), 0);
+		assert_int_equal(llext_unload(&ext), 0);
+		assert_int_equal(calls(&reg, &dereg), 0);
+		return; /* the unwinder libllext registered with stays mapped: so does this one */
+	}
+	assert_int_equal(calls(&reg, &dereg), 1000);
+	assert_true(is_eh_frame(reg));
+	assert_int_equal(llext_unload(&ext), 0);
+	assert_int_equal(calls(&reg, &dereg), 1001);
+	assert_ptr_equal(dereg, reg);
+	/* Never closed: libllext keeps calling the unwinder it found. */
+}
+
 static void test_cxx_across(void **state)
 {
 	const char *msg = "thrown across the host with 5";
@@ -108,6 +157,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_backtrace),
+	    cmocka_unit_test(test_late_unwinder),
 	    cmocka_unit_test(test_cxx_across),
 	};
 
