@@ -177,7 +177,7 @@ static int build_table(struct llext_load *ld, struct llext_addr_table *t)
 {
 	const struct llext_elf *e = &ld->elf;
 	size_t len = 2 * e->nsyms * sizeof(struct llext_addr_sym), n = 0;
-	struct llext_addr_sym *cand = llext_kept_take(&sort_scratch, len, 0), *sorted;
+	struct llext_addr_sym *cand = llext_kept_take(&sort_scratch, len, 0, NULL), *sorted;
 	void *syms, *names;
 	uint8_t type;
 
@@ -196,14 +196,14 @@ static int build_table(struct llext_load *ld, struct llext_addr_table *t)
 	/* Both in the extension's tail, or both on the heap: one flag says how they go. */
 	syms = llext_mem_lasting(ld, n * sizeof(*t->syms) + e->str_size, &t->in_map);
 	if (!syms) {
-		llext_kept_give(&sort_scratch, cand, len, 0);
+		llext_kept_give(&sort_scratch, cand, len, 0, 0);
 		LOG_ERR("%s: out of memory for its symbols by address", ld->name);
 		return -ENOMEM;
 	}
 	names = (uint8_t *)syms + n * sizeof(*t->syms);
 	memcpy(syms, sorted, n * sizeof(*t->syms));
 	memcpy(names, e->str, e->str_size);
-	llext_kept_give(&sort_scratch, cand, len, 0);
+	llext_kept_give(&sort_scratch, cand, len, 0, 0);
 	t->syms = syms;
 	t->nsyms = n;
 	t->names = names;

@@ -14,6 +14,12 @@
  * mapping is backed by transparent huge pages, which one fault fills, rather than by hundreds of
  * small pages each faulted in on its own.
  *
+ * The kept snapshot stays as it is after the load: the next load of the same file, unchanged
+ * (same inode, size, modification and change times), uses its bytes without reading the file
+ * again. Only the bytes of a file that had not changed for a while when it was read are used
+ * again: a file system's clock ticks in steps, and a file rewritten within the step of its last
+ * change could keep all of its times. (Git calls index entries in that state "racily clean".)
+ *
  * A large file's large executable sections are left out of the snapshot (holes): peek says no
  * there, and the load reads them with read(), straight into the extension's memory, so that the
  * bulk of the object is copied once instead of twice. Such a read goes to the file, still open,
@@ -27,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <llext/fs_loader.h>
@@ -60,6 +67,9 @@
 #define MAP_THRESHOLD ((size_t)4 << 10)
 #define HOLE_FROM ((size_t)64)
 #endif
+/* Snapshots up to this size are kept whole between loads, for the next load of the same file;
+ * larger ones are offered to the kernel (MADV_FREE) and read again. */
+#define AGAIN_UP_TO ((size_t)16 << 20)
 /* Holes at most, and sections looked at as candidates at most. */
 #define MAX_HOLES 16
 #define MAX_TRIES MAX_HOLES
@@ -79,12 +89,25 @@ struct hole {
 struct held {
 	int fd;         /* the file, open while there are holes; else -1 */
 	struct stat st; /* its status when the snapshot was taken */
+	bool again;     /* the next load of the same file, unchanged, may use these bytes */
 	unsigned int nholes;
 	struct hole holes[MAX_HOLES]; /* by offset */
 };
 
 /* The last kept snapshot's memory, kept for the next one (kept.c). */
 static struct llext_kept spare = LLEXT_KEPT_INIT;
+
+/*
+ * Whose bytes the kept snapshot holds, when they may be used again: the kept mapping carries
+ * @tag, and a snapshot given back since has another (or none).
+ */
+static struct {
+	pthread_mutex_t lock;
+	uint64_t tag, next_tag;
+	struct stat st;
+} last = {.lock = PTHREAD_MUTEX_INITIALIZER, .next_tag = 1};
+
+int64_t llext_fs_settle_ns = LLEXT_FS_SETTLE_DEFAULT;
 
 /* The block of a kept snapshot of @size bytes, and where its struct held starts. */
 static size_t held_off(size_t size)
@@ -112,23 +135,67 @@ static size_t align_of(size_t size)
 	return size >= MAP_THRESHOLD ? LLEXT_HUGE_PAGE : 0;
 }
 
-/* Memory for a snapshot of @size bytes; *@mapped says how release() frees it. */
-static void *grab(size_t size, bool *mapped)
+/* Whether the status of a file @a and @b are those of one version of one file: same inode, size,
+ * modification and change times. */
+static bool same_version(const struct stat *a, const struct stat *b)
 {
+	return a->st_size == b->st_size && a->st_ino == b->st_ino && a->st_dev == b->st_dev &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static int64_t ns_of(struct timespec t)
+{
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Whether a file of status @st, read after @now, had not changed for llext_fs_settle_ns. */
+static bool settled(const struct stat *st, struct timespec now)
+{
+	int64_t before = ns_of(now) - llext_fs_settle_ns;
+
+	return ns_of(st->st_mtim) < before && ns_of(st->st_ctim) < before;
+}
+
+/*
+ * Memory for a snapshot of @size bytes; *@mapped says how release() frees it. *@again is true
+ * if it holds the bytes of the file of status @st already.
+ */
+static void *grab(size_t size, const struct stat *st, bool *mapped, bool *again)
+{
+	uint64_t tag;
+	void *p;
+
+	*again = false;
 	*mapped = size >= KEEP_FROM;
 	if (!*mapped) {
 		return llext_malloc(size ? size : 1);
 	}
-	return llext_kept_take(&spare, block_len(size), align_of(size));
+	p = llext_kept_take(&spare, block_len(size), align_of(size), &tag);
+	if (p && tag) {
+		pthread_mutex_lock(&last.lock);
+		*again = tag == last.tag && same_version(st, &last.st);
+		pthread_mutex_unlock(&last.lock);
+	}
+	return p;
 }
 
-static void release(void *p, size_t size, bool mapped)
+static void release(const struct llext_fs_loader *f)
 {
-	if (mapped) {
-		llext_kept_give(&spare, p, block_len(size), align_of(size));
-	} else {
-		free(p);
+	const struct held *h = held_of(f);
+	uint64_t tag = 0;
+
+	if (!f->mapped) {
+		free(f->map);
+		return;
 	}
+	if (h->again) {
+		pthread_mutex_lock(&last.lock);
+		tag = last.tag = last.next_tag++;
+		last.st = h->st;
+		pthread_mutex_unlock(&last.lock);
+	}
+	llext_kept_give(&spare, f->map, block_len(f->size), align_of(f->size), tag);
 }
 
 __attribute__((destructor)) static void spare_fini(void)
@@ -299,26 +366,32 @@ static int unchanged(int fd, const struct stat *a)
 	if (fstat(fd, &b) != 0) {
 		return -errno;
 	}
-	if (a->st_size != b.st_size || a->st_ino != b.st_ino || a->st_dev != b.st_dev ||
-	    a->st_mtim.tv_sec != b.st_mtim.tv_sec || a->st_mtim.tv_nsec != b.st_mtim.tv_nsec ||
-	    a->st_ctim.tv_sec != b.st_ctim.tv_sec || a->st_ctim.tv_nsec != b.st_ctim.tv_nsec) {
-		return -ESTALE;
-	}
-	return 0;
+	return same_version(a, &b) ? 0 : -ESTALE;
 }
 
-/* One attempt: the file as it is, if it did not change while it was read (else -ESTALE). */
-static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *before)
+/*
+ * One attempt: the file as it is, if it did not change while it was read (else -ESTALE); or as
+ * the kept snapshot holds it, if that is this version of it. @now is a time before @before
+ * was taken.
+ */
+static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *before,
+                        struct timespec now)
 {
 	struct held *h;
+	bool again;
 	int err;
 
 	f->size = (size_t)before->st_size;
-	f->map = grab(f->size, &f->mapped);
+	f->map = grab(f->size, before, &f->mapped, &again);
 	if (!f->map) {
 		return -ENOMEM;
 	}
 	h = held_of(f);
+	if (again) {
+		/* The holes are where they were. */
+		h->fd = -1;
+		return 0;
+	}
 	if (h) {
 		*h = (struct held){.fd = -1, .st = *before};
 		err = f->size >= MAP_THRESHOLD ? find_holes(fd, f->map, f->size, h) : 0;
@@ -332,8 +405,10 @@ static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *be
 		err = unchanged(fd, before);
 	}
 	if (err) {
-		release(f->map, f->size, f->mapped);
+		release(f);
 		f->map = NULL;
+	} else if (h) {
+		h->again = f->size <= AGAIN_UP_TO && settled(before, now);
 	}
 	return err;
 }
@@ -341,10 +416,12 @@ static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *be
 /* The whole file, read while it stayed the same; 0 or -errno, logged. */
 static int snapshot(struct llext_fs_loader *f, int fd)
 {
+	struct timespec now;
 	struct stat st;
 	int err = -ESTALE;
 
 	for (int i = 0; i < TRIES && err == -ESTALE; i++) {
+		clock_gettime(CLOCK_REALTIME, &now);
 		if (fstat(fd, &st) != 0) {
 			err = -errno;
 			break;
@@ -353,7 +430,7 @@ static int snapshot(struct llext_fs_loader *f, int fd)
 			LOG_ERR("%s: not a regular file", f->name);
 			return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 		}
-		err = try_snapshot(f, fd, &st);
+		err = try_snapshot(f, fd, &st, now);
 	}
 	if (err == -ESTALE) {
 		LOG_ERR("%s: the file changed while it was read, %d times in a row; not loaded",
@@ -485,7 +562,7 @@ LLEXT_EXPORT void llext_fs_finalize(struct llext_loader *ldr)
 		poison_holes(f, false);
 	}
 	if (f->map) {
-		release(f->map, f->size, f->mapped);
+		release(f);
 	}
 	f->map = NULL;
 	f->size = 0;

@@ -6,7 +6,8 @@
  * come and go with the heap's top, faulted in again on every load: together a sixth of loading a
  * large object in a loop. A kept mapping is faulted in once. While a large one waits, the kernel
  * may take its pages back (MADV_FREE), and the next user then faults them in, as it would fresh
- * ones.
+ * ones; unless its last user tagged it, saying that its contents matter to the next one (the file
+ * loader's copy of a file that may be loaded again).
  *
  * Each kind of scratch keeps one mapping, the largest any load needed. A user that finds none
  * large enough (or none at all: another thread's load has it, or an extension's constructor loads
@@ -32,22 +33,28 @@ static size_t mapping_len(size_t len, size_t *align)
 	return llext_align_up(len ? len : 1, *align);
 }
 
-void *llext_kept_take(struct llext_kept *k, size_t len, size_t align)
+void *llext_kept_take(struct llext_kept *k, size_t len, size_t align, uint64_t *tag)
 {
 	size_t want = mapping_len(len, &align);
 	uint8_t *p = NULL;
+	uint64_t t = 0;
 
 	pthread_mutex_lock(&k->lock);
 	if (k->p && k->len >= want && !k->out) {
 		/* Handed out whole: it stays the size of the largest need so far, which loads in
 		 * a row repeat. One at a time, so that its length is known when it comes back. */
 		p = k->p;
+		t = k->tag;
 		k->out = p;
 		k->out_len = k->len;
 		k->p = NULL;
 		k->len = 0;
+		k->tag = 0;
 	}
 	pthread_mutex_unlock(&k->lock);
+	if (tag) {
+		*tag = t;
+	}
 	if (p) {
 		return p;
 	}
@@ -65,7 +72,7 @@ void *llext_kept_take(struct llext_kept *k, size_t len, size_t align)
 	return p;
 }
 
-void llext_kept_give(struct llext_kept *k, void *p, size_t len, size_t align)
+void llext_kept_give(struct llext_kept *k, void *p, size_t len, size_t align, uint64_t tag)
 {
 	size_t plen = mapping_len(len, &align);
 	void *old;
@@ -80,7 +87,7 @@ void llext_kept_give(struct llext_kept *k, void *p, size_t len, size_t align)
 		k->out = NULL;
 	}
 	pthread_mutex_unlock(&k->lock);
-	if (plen >= FREE_FROM) {
+	if (plen >= FREE_FROM && !tag) {
 		madvise(p, plen, MADV_FREE);
 	}
 	pthread_mutex_lock(&k->lock);
@@ -90,6 +97,7 @@ void llext_kept_give(struct llext_kept *k, void *p, size_t len, size_t align)
 		old_len = k->len;
 		k->p = p;
 		k->len = plen;
+		k->tag = tag;
 	} else {
 		old = p;
 		old_len = plen;

@@ -53,7 +53,8 @@ struct llext_kept {
 	pthread_mutex_t lock;
 	void *p; /* the kept mapping, or NULL */
 	size_t len;
-	void *out; /* the kept mapping while a user has it, and its length */
+	uint64_t tag; /* what its last user said of its contents */
+	void *out;    /* the kept mapping while a user has it, and its length */
 	size_t out_len;
 };
 
@@ -66,14 +67,25 @@ struct llext_kept {
  * A read+write mapping of at least @len bytes, aligned to @align (0 for a page): the kept one if
  * it is large enough, else a fresh one. Its contents are undefined (the last user's, or zeros).
  * NULL when out of memory. The kept mapping is never shrunk: it is as large as the largest need
- * so far.
+ * so far. If @tag is not NULL, *@tag is the tag the kept mapping was given back with, or 0 for a
+ * fresh mapping.
  */
-void *llext_kept_take(struct llext_kept *k, size_t len, size_t align);
-/* Gives back what llext_kept_take(@k, @len, @align) returned: kept for the next user if it is
- * larger than the one kept, else unmapped. NULL is ignored. */
-void llext_kept_give(struct llext_kept *k, void *p, size_t len, size_t align);
+void *llext_kept_take(struct llext_kept *k, size_t len, size_t align, uint64_t *tag);
+/*
+ * Gives back what llext_kept_take(@k, @len, @align) returned: kept for the next user if it is
+ * larger than the one kept, else unmapped. NULL is ignored. A nonzero @tag says that the contents
+ * matter to the next user, who gets the tag back: the kernel is then not offered the pages.
+ */
+void llext_kept_give(struct llext_kept *k, void *p, size_t len, size_t align, uint64_t tag);
 /* Unmaps the kept mapping, at exit. */
 void llext_kept_free(struct llext_kept *k);
+
+/* ---- fs_loader.c ---- */
+
+/* How long a file must have stayed unchanged before it was read for the file loader to use its
+ * bytes again on the next load of the same file; tests change it. */
+#define LLEXT_FS_SETTLE_DEFAULT ((int64_t)2 * 1000000000)
+extern int64_t llext_fs_settle_ns;
 
 /* ---- log.c ---- */
 

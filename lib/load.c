@@ -52,7 +52,7 @@ static int alloc_tables(struct llext_load *ld)
 
 	/* Both counts are bounded by the object's size, which is in memory. */
 	ld->scratch_len = sect + sym + ld->elf.nsyms;
-	ld->scratch = p = llext_kept_take(&scratch, ld->scratch_len, 0);
+	ld->scratch = p = llext_kept_take(&scratch, ld->scratch_len, 0, NULL);
 	ie->sect_addr = llext_calloc(ld->elf.shnum, sizeof(*ie->sect_addr));
 	ie->reloc_counts =
 	    llext_calloc(ld->arch->nrelocs ? ld->arch->nrelocs : 1, sizeof(*ie->reloc_counts));
@@ -183,7 +183,7 @@ int llext_load_build(struct llext_loader *ldr, const char *name,
 			ldr->finalize(ldr);
 		}
 	}
-	llext_kept_give(&scratch, ld.scratch, ld.scratch_len, 0);
+	llext_kept_give(&scratch, ld.scratch, ld.scratch_len, 0, 0);
 	if (ret) {
 		llext_free(ld.ie);
 		return ret;

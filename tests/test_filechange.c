@@ -10,6 +10,7 @@
  * peek refuses it, that read serves it, that a change of the file before that read fails the
  * load, and that a code section sharing bytes with another section is never a hole.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <elf.h>
@@ -26,6 +28,7 @@
 #include <llext/log.h>
 
 #include "common.h"
+#include "llext_priv.h"
 #include "logcap.h"
 #include "maptrack.h"
 
@@ -332,6 +335,125 @@ static void test_mid_size_kept(void **state)
 	teardown_versions();
 }
 
+/* Calls of pread() in this program: the loader linked into it makes its calls here. */
+static atomic_int preads;
+
+ssize_t pread(int fd, void *buf, size_t len, off_t off)
+{
+	static ssize_t (*real)(int, void *, size_t, off_t);
+
+	if (!real) {
+		real = (ssize_t(*)(int, void *, size_t, off_t))dlsym(RTLD_NEXT, "pread64");
+	}
+	atomic_fetch_add(&preads, 1);
+	return real(fd, buf, len, off);
+}
+
+/* How many times the file loader's prepare reads the file at @path. */
+static int reads_to_prepare(void)
+{
+	struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
+	int before = atomic_load(&preads);
+
+	assert_int_equal(ldr.loader.prepare(&ldr.loader), 0);
+	ldr.loader.finalize(&ldr.loader);
+	return atomic_load(&preads) - before;
+}
+
+/* Loads the extension at @path and answers its version_check(). */
+static int loaded_version(void)
+{
+	struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
+	struct llext *ext;
+	int (*check)(void);
+	int v;
+
+	assert_int_equal(llext_load(&ldr.loader, "again", &ext, NULL), 0);
+	check = (int (*)(void))(uintptr_t)llext_find_sym(&ext->exp_tab, "version_check");
+	assert_non_null(check);
+	v = check();
+	assert_int_equal(llext_unload(&ext), 0);
+	return v;
+}
+
+/*
+ * The next load of a file that has not changed uses the bytes the last one read: prepare reads
+ * nothing (the code is still read from the file, later). Files are trusted to have settled
+ * at once here (llext_fs_settle_ns = 0): see test_recent_file_read_again().
+ */
+static void test_unchanged_file_not_read_again(void **state)
+{
+	(void)state;
+	setup_versions();
+	llext_fs_settle_ns = 0;
+	write_version(versions[0], version_len[0]);
+	assert_true(reads_to_prepare() > 0);
+	assert_int_equal(reads_to_prepare(), 0);
+	assert_int_equal(reads_to_prepare(), 0);
+	assert_int_equal(loaded_version(), 1);
+	assert_int_equal(loaded_version(), 1);
+	llext_fs_settle_ns = LLEXT_FS_SETTLE_DEFAULT;
+	teardown_versions();
+}
+
+/*
+ * Rewrites the file with version @v, and sets its modification time a second past the last one:
+ * with llext_fs_settle_ns at 0, a rewrite within one tick of the file system's clock would
+ * otherwise leave the file's times as they were (the case the settling time is for).
+ */
+static void rewrite_later(int v)
+{
+	struct timespec times[2] = {{.tv_nsec = UTIME_OMIT}};
+	struct stat st;
+	int fd;
+
+	assert_int_equal(stat(path, &st), 0);
+	write_version(versions[v], version_len[v]);
+	times[1] = st.st_mtim;
+	times[1].tv_sec++;
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(futimens(fd, times), 0);
+	close(fd);
+}
+
+/*
+ * A file rewritten since, with another version of the same size in the same inode, is read
+ * again: only its times tell the versions apart, and the load gets the new one whole.
+ */
+static void test_rewritten_file_read_again(void **state)
+{
+	(void)state;
+	setup_versions();
+	assert_int_equal(version_len[0], version_len[1]);
+	llext_fs_settle_ns = 0;
+	write_version(versions[0], version_len[0]);
+	assert_int_equal(loaded_version(), 1);
+	assert_int_equal(reads_to_prepare(), 0);
+	rewrite_later(1);
+	assert_int_equal(loaded_version(), 2);
+	assert_int_equal(loaded_version(), 2);
+	rewrite_later(0);
+	assert_true(reads_to_prepare() > 0);
+	assert_int_equal(loaded_version(), 1);
+	llext_fs_settle_ns = LLEXT_FS_SETTLE_DEFAULT;
+	teardown_versions();
+}
+
+/* A file that changed shortly before it was read is read again next time: a rewrite within one
+ * tick of the file system's clock could leave its times as they were. */
+static void test_recent_file_read_again(void **state)
+{
+	(void)state;
+	setup_versions();
+	llext_fs_settle_ns = (int64_t)3600 * 1000000000; /* an hour: every file here is recent */
+	write_version(versions[0], version_len[0]);
+	assert_true(reads_to_prepare() > 0);
+	assert_true(reads_to_prepare() > 0);
+	llext_fs_settle_ns = LLEXT_FS_SETTLE_DEFAULT;
+	teardown_versions();
+}
+
 /* A file loader that rewrites the file with version 2 just before the code section is read. */
 struct racing {
 	struct llext_loader loader;
@@ -471,6 +593,9 @@ int main(void)
 	    cmocka_unit_test(test_rewritten_while_loading),
 	    cmocka_unit_test(test_sizes_in_turn),
 	    cmocka_unit_test(test_mid_size_kept),
+	    cmocka_unit_test(test_unchanged_file_not_read_again),
+	    cmocka_unit_test(test_rewritten_file_read_again),
+	    cmocka_unit_test(test_recent_file_read_again),
 	    cmocka_unit_test(test_code_read_in_place),
 	    cmocka_unit_test(test_changed_before_code_read),
 	    cmocka_unit_test(test_shared_code_is_no_hole),

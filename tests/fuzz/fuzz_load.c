@@ -2,14 +2,17 @@
 /*
  * libFuzzer target: arbitrary bytes as an extension, through the buffer loader and then through
  * the file loader, from a memory file (in fuzzing builds the file loader's size thresholds are
- * small, so that inputs reach its snapshot with holes: lib/fs_loader.c). Whatever loads is
- * unloaded again; nothing may crash, leak (ASan's leak checker runs) or stay registered. Loads
- * that succeed are described to perf's jitdump file too, line table included.
+ * small, so that inputs reach its snapshot with holes: lib/fs_loader.c). The file is loaded twice:
+ * the second load uses the bytes the first one read (files count as settled at once here, and
+ * each input's file gets a modification time of its own). Whatever loads is unloaded again;
+ * nothing may crash, leak (ASan's leak checker runs) or stay registered. Loads that succeed are
+ * described to perf's jitdump file too, line table included.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <llext/buf_loader.h>
@@ -18,6 +21,7 @@
 #include <llext/log.h>
 
 #include "fuzz_jitdump.h"
+#include "llext_priv.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -36,6 +40,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	snprintf(mem_path, sizeof(mem_path), "/proc/self/fd/%d", memfd);
+	llext_fs_settle_ns = 0;
 	return 0;
 }
 
@@ -74,14 +79,18 @@ static void load_unload(struct llext_loader *ldr)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static long inputs;
 	struct llext_buf_loader bl = LLEXT_BUF_LOADER(data, size);
 	struct llext_fs_loader fl = LLEXT_FS_LOADER(mem_path);
+	struct timespec times[2] = {{.tv_nsec = UTIME_OMIT}, {.tv_sec = ++inputs}};
 
 	llext_set_log(LLEXT_LOG_ERR, quiet, NULL);
 	load_unload(&bl.loader);
-	if (ftruncate(memfd, 0) != 0 || (size && pwrite(memfd, data, size, 0) != (ssize_t)size)) {
+	if (ftruncate(memfd, 0) != 0 || (size && pwrite(memfd, data, size, 0) != (ssize_t)size) ||
+	    futimens(memfd, times) != 0) {
 		abort();
 	}
+	load_unload(&fl.loader);
 	load_unload(&fl.loader);
 	return 0;
 }
