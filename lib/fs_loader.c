@@ -7,18 +7,19 @@
  * in the loading process, and one rewritten in place would hand the load bytes of two versions.
  * The snapshot is taken between two looks at the file's status: if anything changed meanwhile
  * (size, modification or change time, which Linux updates with fine granularity once they have
- * been looked at), the file is read again, and after a few tries the load fails. A small file is
- * read into a heap block. A larger one goes into a mapping kept for the next load, so that loads
- * in a row fault its pages in once: a heap block of that size comes and goes with the heap's top
- * (or is a mapping of its own), and its pages are faulted in again on every load. A large file's
- * mapping is backed by transparent huge pages, which one fault fills, rather than by hundreds of
- * small pages each faulted in on its own.
+ * been looked at), the file is read again, and after a few tries the load fails. The snapshot
+ * goes into a mapping kept for the next load, so that loads in a row fault its pages in once (a
+ * heap block of a large file's size comes and goes with the heap's top, or is a mapping of its
+ * own, faulted in again on every load). A large file's mapping is backed by transparent huge
+ * pages, which one fault fills, rather than by hundreds of small pages each faulted in on its
+ * own.
  *
  * The kept snapshot stays as it is after the load: the next load of the same file, unchanged
  * (same inode, size, modification and change times), uses its bytes without reading the file
- * again. Only the bytes of a file that had not changed for a while when it was read are used
- * again: a file system's clock ticks in steps, and a file rewritten within the step of its last
- * change could keep all of its times. (Git calls index entries in that state "racily clean".)
+ * again, and through the same path without even opening it unless it has holes. Only the bytes
+ * of a file that had not changed for a while when it was read are used again: a file system's
+ * clock ticks in steps, and a file rewritten within the step of its last change could keep all
+ * of its times. (Git calls index entries in that state "racily clean".)
  *
  * A large file's large executable sections are left out of the snapshot (holes): peek says no
  * there, and the load reads them with read(), straight into the extension's memory, so that the
@@ -52,18 +53,13 @@
 #endif
 
 #ifndef LLEXT_FUZZING
-/* From this size on, the snapshot lives in a kept mapping rather than on the heap: below it,
- * glibc's heap never gives the block back to the kernel between loads (its top is trimmed past
- * 128 KiB of free space). */
-#define KEEP_FROM ((size_t)32 << 10)
-/* From this size on, that mapping has huge pages and large code is left out of it. */
+/* From this size on, the snapshot's mapping has huge pages and large code is left out of it. */
 #define MAP_THRESHOLD ((size_t)256 << 10)
 /* Executable sections from this size on are holes: below it, a read of their own costs more
  * than the copy it saves. */
 #define HOLE_FROM ((size_t)64 << 10)
 #else
 /* Fuzzing builds: sizes that the fuzzers' inputs (128 KiB at most) reach. */
-#define KEEP_FROM ((size_t)2 << 10)
 #define MAP_THRESHOLD ((size_t)4 << 10)
 #define HOLE_FROM ((size_t)64)
 #endif
@@ -99,12 +95,14 @@ static struct llext_kept spare = LLEXT_KEPT_INIT;
 
 /*
  * Whose bytes the kept snapshot holds, when they may be used again: the kept mapping carries
- * @tag, and a snapshot given back since has another (or none).
+ * @tag, and a snapshot given back since has another (or none). @name is the path they were read
+ * through.
  */
 static struct {
 	pthread_mutex_t lock;
 	uint64_t tag, next_tag;
 	struct stat st;
+	char *name;
 } last = {.lock = PTHREAD_MUTEX_INITIALIZER, .next_tag = 1};
 
 int64_t llext_fs_settle_ns = LLEXT_FS_SETTLE_DEFAULT;
@@ -122,7 +120,7 @@ static size_t block_len(size_t size)
 
 static struct held *held_of(const struct llext_fs_loader *f)
 {
-	return f->map && f->mapped ? (struct held *)((uint8_t *)f->map + held_off(f->size)) : NULL;
+	return f->map ? (struct held *)((uint8_t *)f->map + held_off(f->size)) : NULL;
 }
 
 /*
@@ -158,39 +156,36 @@ static bool settled(const struct stat *st, struct timespec now)
 }
 
 /*
- * Memory for a snapshot of @size bytes; *@mapped says how release() frees it. *@again is true
- * if it holds the bytes of the file of status @st already.
+ * Memory for a snapshot of @size bytes. *@tag is the tag the kept mapping came with, and *@again
+ * is true if it holds the bytes of the file of status @st already.
  */
-static void *grab(size_t size, const struct stat *st, bool *mapped, bool *again)
+static void *grab(size_t size, const struct stat *st, uint64_t *tag, bool *again)
 {
-	uint64_t tag;
 	void *p;
 
 	*again = false;
-	*mapped = size >= KEEP_FROM;
-	if (!*mapped) {
-		return llext_malloc(size ? size : 1);
-	}
-	p = llext_kept_take(&spare, block_len(size), align_of(size), &tag);
-	if (p && tag) {
+	p = llext_kept_take(&spare, block_len(size), align_of(size), tag);
+	if (p && *tag) {
 		pthread_mutex_lock(&last.lock);
-		*again = tag == last.tag && same_version(st, &last.st);
+		*again = *tag == last.tag && same_version(st, &last.st);
 		pthread_mutex_unlock(&last.lock);
 	}
 	return p;
 }
 
+/* Gives @f's snapshot back: tagged as the bytes of its file if they may be used again. */
 static void release(const struct llext_fs_loader *f)
 {
 	const struct held *h = held_of(f);
 	uint64_t tag = 0;
 
-	if (!f->mapped) {
-		free(f->map);
-		return;
-	}
 	if (h->again) {
 		pthread_mutex_lock(&last.lock);
+		if (!last.name || strcmp(last.name, f->name) != 0) {
+			/* NULL if out of memory: then found by the file's status only. */
+			free(last.name);
+			last.name = strdup(f->name);
+		}
 		tag = last.tag = last.next_tag++;
 		last.st = h->st;
 		pthread_mutex_unlock(&last.lock);
@@ -201,6 +196,8 @@ static void release(const struct llext_fs_loader *f)
 __attribute__((destructor)) static void spare_fini(void)
 {
 	llext_kept_free(&spare);
+	free(last.name);
+	last.name = NULL;
 }
 
 /* Reads bytes [@from, @to) of @fd into @buf; -ESTALE if the file ends sooner (it shrank). */
@@ -378,11 +375,12 @@ static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *be
                         struct timespec now)
 {
 	struct held *h;
+	uint64_t tag;
 	bool again;
 	int err;
 
 	f->size = (size_t)before->st_size;
-	f->map = grab(f->size, before, &f->mapped, &again);
+	f->map = grab(f->size, before, &tag, &again);
 	if (!f->map) {
 		return -ENOMEM;
 	}
@@ -392,14 +390,10 @@ static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *be
 		h->fd = -1;
 		return 0;
 	}
-	if (h) {
-		*h = (struct held){.fd = -1, .st = *before};
-		err = f->size >= MAP_THRESHOLD ? find_holes(fd, f->map, f->size, h) : 0;
-		if (!err) {
-			err = read_around(fd, f->map, f->size, h);
-		}
-	} else {
-		err = read_range(fd, f->map, 0, f->size);
+	*h = (struct held){.fd = -1, .st = *before};
+	err = f->size >= MAP_THRESHOLD ? find_holes(fd, f->map, f->size, h) : 0;
+	if (!err) {
+		err = read_around(fd, f->map, f->size, h);
 	}
 	if (!err) {
 		err = unchanged(fd, before);
@@ -407,7 +401,7 @@ static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *be
 	if (err) {
 		release(f);
 		f->map = NULL;
-	} else if (h) {
+	} else {
 		h->again = f->size <= AGAIN_UP_TO && settled(before, now);
 	}
 	return err;
@@ -446,6 +440,54 @@ static struct llext_fs_loader *to_fs(struct llext_loader *ldr)
 	return (struct llext_fs_loader *)ldr;
 }
 
+/*
+ * The bytes of the file at @f's path as the kept snapshot holds them, when the last snapshot was
+ * read through that path and the file there is that version still: one stat(), and the file is
+ * opened only if it has holes. 0, or -ESTALE if not (nothing is then held).
+ */
+static int prepare_again(struct llext_fs_loader *f, int *fd)
+{
+	struct stat st, now;
+	struct held *h;
+	uint64_t tag;
+	bool named, again;
+
+	*fd = -1;
+	pthread_mutex_lock(&last.lock);
+	named = last.name && strcmp(last.name, f->name) == 0;
+	pthread_mutex_unlock(&last.lock);
+	if (!named || stat(f->name, &st) != 0 || !S_ISREG(st.st_mode)) {
+		return -ESTALE;
+	}
+	f->size = (size_t)st.st_size;
+	f->map = grab(f->size, &st, &tag, &again);
+	if (!f->map || !again) {
+		goto give_back;
+	}
+	h = held_of(f);
+	h->fd = -1;
+	if (h->nholes) {
+		/* The holes are read from the file later: the one of that status. */
+		*fd = open(f->name, O_RDONLY | O_CLOEXEC);
+		if (*fd < 0 || fstat(*fd, &now) != 0 || !same_version(&now, &st)) {
+			goto give_back;
+		}
+	}
+	return 0;
+
+give_back:
+	if (*fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	if (f->map) {
+		/* As it was: still the bytes the tag says. */
+		llext_kept_give(&spare, f->map, block_len(f->size), align_of(f->size), tag);
+		f->map = NULL;
+	}
+	return -ESTALE;
+}
+
 LLEXT_EXPORT int llext_fs_prepare(struct llext_loader *ldr)
 {
 	struct llext_fs_loader *f = to_fs(ldr);
@@ -457,23 +499,27 @@ LLEXT_EXPORT int llext_fs_prepare(struct llext_loader *ldr)
 	if (!f->name) {
 		return -EINVAL;
 	}
-	fd = open(f->name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = errno;
-		LOG_ERR("%s: %s", f->name, strerror(err));
-		return -err;
+	err = prepare_again(f, &fd);
+	if (err) {
+		fd = open(f->name, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			err = errno;
+			LOG_ERR("%s: %s", f->name, strerror(err));
+			return -err;
+		}
+		err = snapshot(f, fd);
 	}
-	err = snapshot(f, fd);
-	if (!err && held_of(f) && held_of(f)->nholes) {
+	if (!err && held_of(f)->nholes) {
 		held_of(f)->fd = fd; /* the holes are read from it later */
 		poison_holes(f, true);
-	} else {
+	} else if (fd >= 0) {
 		close(fd);
 	}
 	if (err) {
 		return err;
 	}
 	f->pos = 0;
+	f->mapped = true;
 	f->is_open = true;
 	return 0;
 }
@@ -557,7 +603,7 @@ LLEXT_EXPORT void llext_fs_finalize(struct llext_loader *ldr)
 	if (!f->is_open) {
 		return;
 	}
-	if (held_of(f) && held_of(f)->fd >= 0) {
+	if (held_of(f)->fd >= 0) {
 		close(held_of(f)->fd);
 		poison_holes(f, false);
 	}
@@ -565,6 +611,7 @@ LLEXT_EXPORT void llext_fs_finalize(struct llext_loader *ldr)
 		release(f);
 	}
 	f->map = NULL;
+	f->mapped = false;
 	f->size = 0;
 	f->pos = 0;
 	f->is_open = false;

@@ -26,6 +26,9 @@ extern "C" {
  * lets @c peek hand out pointers into it, and checks that the file did not change while it was
  * read (its size, modification and change times): a file that another process rewrites or
  * truncates meanwhile is read again, and after a few tries the load fails with @c -ESTALE.
+ * The next @c prepare of the same file, unchanged since (same inode, size, modification and
+ * change times) and unchanged for two seconds before it was read, uses those bytes again without
+ * reading it.
  *
  * In a file of 256 KiB or more, executable sections of 64 KiB or more are left out: @c peek
  * refuses them, and @c read reads them from the file, which stays open until @c finalize, then
@@ -43,7 +46,7 @@ struct llext_fs_loader {
 	bool is_open;
 	/** The file's contents while open, but for the sections left out (see above). */
 	void *map;
-	/** True if @c map is a mapping (files of 32 KiB or more) rather than a heap buffer. */
+	/** True while open: @c map is then a mapping, kept from one load to the next. */
 	bool mapped;
 	/** Size of the file while open. */
 	size_t size;
