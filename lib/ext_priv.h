@@ -117,7 +117,8 @@ void llext_module_counters(unsigned long long c[2]);
 /* The host's EXPORT_SYMBOL() entries; call refresh (registry lock held) before lookups. */
 int llext_host_refresh(void);
 const void *llext_host_lookup(const char *name, uint32_t hash);
-/* dlsym(RTLD_DEFAULT, name), answers cached for good (see symbol.c). */
+/* dlsym(RTLD_DEFAULT, name), cached: answers from the global scope for good, others until
+ * llext_host_refresh() sees modules change (see symbol.c). */
 bool llext_process_lookup(const char *name, uint32_t hash, void **addr);
 /* Whether an answer for @name is cached (for tests). */
 bool llext_process_cached(const char *name);

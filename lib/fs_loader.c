@@ -33,7 +33,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -147,12 +149,31 @@ static int64_t ns_of(struct timespec t)
 	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-/* Whether a file of status @st, read after @now, had not changed for llext_fs_settle_ns. */
-static bool settled(const struct stat *st, struct timespec now)
+/*
+ * Whether the file open at @fd, of status @st, read after @now, had not changed for
+ * llext_fs_settle_ns. Only on a file system that takes its times from this machine's clock: a
+ * network file system's server, or a user-space one, may have a clock behind ours, or times in
+ * whole seconds, and its files then look settled while a rewrite could still keep their times.
+ */
+static bool settled(int fd, const struct stat *st, struct timespec now)
 {
+	static const unsigned long local[] = {
+	    EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC,       BTRFS_SUPER_MAGIC, TMPFS_MAGIC,
+	    F2FS_SUPER_MAGIC, OVERLAYFS_SUPER_MAGIC, SQUASHFS_MAGIC,    EROFS_SUPER_MAGIC_V1,
+	    RAMFS_MAGIC,      HUGETLBFS_MAGIC,       MSDOS_SUPER_MAGIC, EXFAT_SUPER_MAGIC,
+	};
 	int64_t before = ns_of(now) - llext_fs_settle_ns;
+	struct statfs fs;
 
-	return ns_of(st->st_mtim) < before && ns_of(st->st_ctim) < before;
+	if (ns_of(st->st_mtim) >= before || ns_of(st->st_ctim) >= before || fstatfs(fd, &fs) != 0) {
+		return false;
+	}
+	for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
+		if ((unsigned long)fs.f_type == local[i]) {
+			return true;
+		}
+	}
+	return false;
 }
 
 /*
@@ -402,7 +423,7 @@ static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *be
 		release(f);
 		f->map = NULL;
 	} else {
-		h->again = f->size <= AGAIN_UP_TO && settled(before, now);
+		h->again = f->size <= AGAIN_UP_TO && settled(fd, before, now);
 	}
 	return err;
 }
@@ -457,6 +478,13 @@ static int prepare_again(struct llext_fs_loader *f, int *fd)
 	named = last.name && strcmp(last.name, f->name) == 0;
 	pthread_mutex_unlock(&last.lock);
 	if (!named || stat(f->name, &st) != 0 || !S_ISREG(st.st_mode)) {
+		return -ESTALE;
+	}
+	/* Not worth taking the kept mapping (or mapping one) if the file is another version. */
+	pthread_mutex_lock(&last.lock);
+	again = same_version(&st, &last.st);
+	pthread_mutex_unlock(&last.lock);
+	if (!again) {
 		return -ESTALE;
 	}
 	f->size = (size_t)st.st_size;

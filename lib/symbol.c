@@ -211,16 +211,21 @@ static int scan_module(struct dl_phdr_info *info, size_t size, void *arg)
  * Where dlsym(RTLD_DEFAULT) found a name: extensions use the same few hundred libc functions over
  * and over, and dlsym walks every module's hash table each time.
  *
- * An answer stays right for as long as libllext is loaded, whatever modules come and go. The
- * module that defines the name cannot go: glibc's dlsym(RTLD_DEFAULT) makes the caller (here
- * libllext) depend on it, and if the caller was loaded with the program, it marks the module
- * never to be unloaded. And a module loaded later joins the end of the global scope, so it
- * cannot shadow the answer. Misses are not kept: a module already loaded can join the global
- * scope later (dlopen with RTLD_NOLOAD | RTLD_GLOBAL) without the module list changing.
+ * An answer from the global scope (the program, the libraries it came with, and those opened with
+ * RTLD_GLOBAL) stays right for as long as libllext is loaded, whatever modules come and go. The
+ * module that defines the name cannot go: glibc's dlsym() makes the caller (here libllext) depend
+ * on it, and if the caller was loaded with the program, marks it never to be unloaded. And a
+ * module loaded later joins the end of the global scope, so it cannot shadow the answer. When
+ * libllext was itself opened with RTLD_LOCAL, RTLD_DEFAULT also searches the modules opened with
+ * it, after the global scope: an answer from there can be shadowed by a module opened later, so
+ * it is kept only until the set of loaded modules changes. Misses are not kept: a module already
+ * loaded can join the global scope later (dlopen with RTLD_NOLOAD | RTLD_GLOBAL) without the
+ * module list changing.
  */
 struct process_sym {
 	struct process_sym *next;
 	uint32_t hash;
+	bool global; /* found in the global scope */
 	void *addr;
 	char name[];
 };
@@ -228,19 +233,40 @@ struct process_sym {
 static struct process_sym **psyms;
 static size_t npsyms, npsym_buckets;
 
-static void process_cache_clear(void)
+/* Forgets the answers that may not hold once modules have come or gone, or all of them. */
+static void process_cache_clear(bool all)
 {
 	for (size_t i = 0; i < npsym_buckets; i++) {
-		while (psyms[i]) {
-			struct process_sym *next = psyms[i]->next;
+		struct process_sym **pp = &psyms[i];
 
-			free(psyms[i]);
-			psyms[i] = next;
+		while (*pp) {
+			struct process_sym *e = *pp;
+
+			if (all || !e->global) {
+				*pp = e->next;
+				free(e);
+				npsyms--;
+			} else {
+				pp = &e->next;
+			}
 		}
 	}
-	free(psyms);
-	psyms = NULL;
-	npsyms = npsym_buckets = 0;
+	if (all) {
+		free(psyms);
+		psyms = NULL;
+		npsym_buckets = 0;
+	}
+}
+
+/* Whether the global scope's answer for @name is @addr (the program's handle searches it). */
+static bool in_global_scope(const char *name, void *addr)
+{
+	static void *program;
+
+	if (!program) {
+		program = dlopen(NULL, RTLD_NOW); /* never closed: the program stays */
+	}
+	return program && llext_dlsym(program, name) == addr;
 }
 
 static void process_cache_add(const char *name, uint32_t hash, void *addr)
@@ -273,6 +299,7 @@ static void process_cache_add(const char *name, uint32_t hash, void *addr)
 		return;
 	}
 	e->hash = hash;
+	e->global = in_global_scope(name, addr);
 	e->addr = addr;
 	memcpy(e->name, name, len);
 	e->next = psyms[hash & (npsym_buckets - 1)];
@@ -328,7 +355,8 @@ int llext_host_refresh(void)
 	if (host.valid && c[0] == host.adds && c[1] == host.subs && c[0] != ~0ULL) {
 		return 0;
 	}
-	/* Modules came or went: their export notes with them. */
+	/* Modules came or went: their export notes with them, and maybe answers of dlsym(). */
+	process_cache_clear(false);
 	llext_symindex_free(&host.tab);
 	host.tab.sym_cnt = 0;
 	host.valid = false;
@@ -365,7 +393,7 @@ __attribute__((destructor)) static void host_fini(void)
 	host.tab.sym_cnt = 0;
 	host.cap = 0;
 	host.valid = false;
-	process_cache_clear();
+	process_cache_clear(true);
 }
 
 /*

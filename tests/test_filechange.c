@@ -334,25 +334,26 @@ static void test_snapshot_kept(void **state)
  * here. Opens of other files than the test's are not counted. */
 static atomic_int preads, opens;
 
+static ssize_t (*real_pread)(int, void *, size_t, off_t);
+static int (*real_open)(const char *, int, ...);
+
+/* Before any thread: the loads that call them run in several. */
+__attribute__((constructor)) static void find_real_calls(void)
+{
+	real_pread = (ssize_t(*)(int, void *, size_t, off_t))dlsym(RTLD_NEXT, "pread64");
+	real_open = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open64");
+}
+
 ssize_t pread(int fd, void *buf, size_t len, off_t off)
 {
-	static ssize_t (*real)(int, void *, size_t, off_t);
-
-	if (!real) {
-		real = (ssize_t(*)(int, void *, size_t, off_t))dlsym(RTLD_NEXT, "pread64");
-	}
 	atomic_fetch_add(&preads, 1);
-	return real(fd, buf, len, off);
+	return real_pread(fd, buf, len, off);
 }
 
 int open(const char *name, int flags, ...)
 {
-	static int (*real)(const char *, int, ...);
 	mode_t mode = 0;
 
-	if (!real) {
-		real = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open64");
-	}
 	if (flags & (O_CREAT | O_TMPFILE)) {
 		va_list ap;
 
@@ -363,7 +364,7 @@ int open(const char *name, int flags, ...)
 	if (strcmp(name, path) == 0) {
 		atomic_fetch_add(&opens, 1);
 	}
-	return real(name, flags, mode);
+	return real_open(name, flags, mode);
 }
 
 /* How many times the file loader's prepare opens the file at @path, and reads from it. */
@@ -431,7 +432,6 @@ static void test_unchanged_file_not_read_again(void **state)
 	assert_true(io.opens == 1 && io.preads == 0);
 	assert_int_equal(loaded_version(), 1);
 	assert_int_equal(loaded_version(), 1);
-	llext_fs_settle_ns = LLEXT_FS_SETTLE_DEFAULT;
 	teardown_versions();
 }
 
@@ -475,22 +475,103 @@ static void test_rewritten_file_read_again(void **state)
 	rewrite_later(0);
 	assert_true(reads_to_prepare() > 0);
 	assert_int_equal(loaded_version(), 1);
-	llext_fs_settle_ns = LLEXT_FS_SETTLE_DEFAULT;
 	teardown_versions();
 }
 
-/* A file that changed shortly before it was read is read again next time: a rewrite within one
- * tick of the file system's clock could leave its times as they were. */
+/*
+ * A file that changed shortly before it was read is read again next time: a rewrite within one
+ * tick of the file system's clock could leave its times as they were. The change time counts
+ * as much as the modification time, which tools such as tar and cp -p set in the past.
+ */
 static void test_recent_file_read_again(void **state)
 {
+	struct timespec times[2] = {{.tv_nsec = UTIME_OMIT}};
+	struct stat st;
+	int fd;
+
 	(void)state;
 	setup_versions();
 	llext_fs_settle_ns = (int64_t)3600 * 1000000000; /* an hour: every file here is recent */
 	write_version(versions[0], version_len[0]);
 	assert_true(reads_to_prepare() > 0);
 	assert_true(reads_to_prepare() > 0);
+
+	/* Modified an hour ago, by its modification time; changed now, by its change time. */
 	llext_fs_settle_ns = LLEXT_FS_SETTLE_DEFAULT;
+	assert_int_equal(stat(path, &st), 0);
+	times[1] = st.st_mtim;
+	times[1].tv_sec -= 3600;
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(futimens(fd, times), 0);
+	close(fd);
+	assert_true(reads_to_prepare() > 0);
+	assert_true(reads_to_prepare() > 0);
 	teardown_versions();
+}
+
+/*
+ * Loads of one unchanged file in several threads at once, each extension under a name of its
+ * own: each load gets the kept bytes or reads the file, and every one is of that version. The
+ * results are checked in the main thread.
+ */
+struct at_once {
+	char name[16];
+	int v[40]; /* version_check()'s answer, or the load's error */
+};
+
+static void *load_version_in_turn(void *arg)
+{
+	struct at_once *a = arg;
+
+	for (int i = 0; i < 40; i++) {
+		struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
+		struct llext *ext;
+		int (*check)(void);
+
+		a->v[i] = llext_load(&ldr.loader, a->name, &ext, NULL);
+		if (a->v[i] == 0) {
+			check = (int (*)(void))(uintptr_t)llext_find_sym(&ext->exp_tab,
+			                                                 "version_check");
+			a->v[i] = check ? check() : -1000;
+			llext_unload(&ext);
+		}
+	}
+	return NULL;
+}
+
+static void test_unchanged_file_loaded_at_once(void **state)
+{
+	struct at_once a[3];
+	pthread_t t[3];
+
+	(void)state;
+	setup_versions();
+	llext_fs_settle_ns = 0;
+	write_version(versions[1], version_len[1]);
+	assert_int_equal(loaded_version(), 2);
+	for (int k = 0; k < 3; k++) {
+		snprintf(a[k].name, sizeof(a[k].name), "at-once-%d", k);
+		assert_int_equal(pthread_create(&t[k], NULL, load_version_in_turn, &a[k]), 0);
+	}
+	for (int k = 0; k < 3; k++) {
+		pthread_join(t[k], NULL);
+	}
+	for (int k = 0; k < 3; k++) {
+		for (int i = 0; i < 40; i++) {
+			assert_int_equal(a[k].v[i], 2);
+		}
+	}
+	assert_int_equal(registry_count(), 0);
+	teardown_versions();
+}
+
+/* Puts the settling time back after a test that changed it, whether or not the test passed. */
+static int settle_back(void **state)
+{
+	(void)state;
+	llext_fs_settle_ns = LLEXT_FS_SETTLE_DEFAULT;
+	return 0;
 }
 
 /* A file loader that rewrites the file with version 2 just before the code section is read. */
@@ -632,9 +713,10 @@ int main(void)
 	    cmocka_unit_test(test_rewritten_while_loading),
 	    cmocka_unit_test(test_sizes_in_turn),
 	    cmocka_unit_test(test_snapshot_kept),
-	    cmocka_unit_test(test_unchanged_file_not_read_again),
-	    cmocka_unit_test(test_rewritten_file_read_again),
-	    cmocka_unit_test(test_recent_file_read_again),
+	    cmocka_unit_test_teardown(test_unchanged_file_not_read_again, settle_back),
+	    cmocka_unit_test_teardown(test_rewritten_file_read_again, settle_back),
+	    cmocka_unit_test_teardown(test_recent_file_read_again, settle_back),
+	    cmocka_unit_test_teardown(test_unchanged_file_loaded_at_once, settle_back),
 	    cmocka_unit_test(test_code_read_in_place),
 	    cmocka_unit_test(test_changed_before_code_read),
 	    cmocka_unit_test(test_shared_code_is_no_hole),

@@ -26,9 +26,14 @@ extern "C" {
  * lets @c peek hand out pointers into it, and checks that the file did not change while it was
  * read (its size, modification and change times): a file that another process rewrites or
  * truncates meanwhile is read again, and after a few tries the load fails with @c -ESTALE.
- * The next @c prepare of the same file, unchanged since (same inode, size, modification and
- * change times) and unchanged for two seconds before it was read, uses those bytes again without
- * reading it.
+ *
+ * The bytes stay in memory after @c finalize. The next @c prepare of the same file, unchanged
+ * since (same device, inode, size, modification and change times), uses them without reading
+ * the file, and through the same path without opening it unless its code is read from it
+ * later (below): one @c stat(). Permissions are then those the file had when it was read; a
+ * change of them changes its change time, and the file is read again. Only a file on a local
+ * file system (ext4, XFS, Btrfs, tmpfs, ...), unchanged for two seconds before it was read,
+ * qualifies: a rewrite within one tick of the file system's clock could keep its times.
  *
  * In a file of 256 KiB or more, executable sections of 64 KiB or more are left out: @c peek
  * refuses them, and @c read reads them from the file, which stays open until @c finalize, then

@@ -58,16 +58,18 @@ static int count(struct llext *ext, void *arg)
 	return 0;
 }
 
-static void load_unload(struct llext_loader *ldr)
+/* Loads and unloads what @ldr holds; returns what the load returned. */
+static int load_unload(struct llext_loader *ldr)
 {
 	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
 	struct llext *ext;
-	int n = 0;
+	int n = 0, ret;
 
 	/* The default, said explicitly: the debuggers' copy (lib/debug.c) reads parts of the
 	 * object the loader does not, such as the relocations of debug information. */
 	param.no_debug_register = false;
-	if (llext_load(ldr, "fuzz", &ext, &param) == 0) {
+	ret = llext_load(ldr, "fuzz", &ext, &param);
+	if (ret == 0) {
 		fuzz_jitdump_discard();
 		llext_unload(&ext);
 	}
@@ -75,6 +77,7 @@ static void load_unload(struct llext_loader *ldr)
 	if (n != 0) {
 		abort(); /* a failed or unloaded extension stayed registered */
 	}
+	return ret;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -83,6 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct llext_buf_loader bl = LLEXT_BUF_LOADER(data, size);
 	struct llext_fs_loader fl = LLEXT_FS_LOADER(mem_path);
 	struct timespec times[2] = {{.tv_nsec = UTIME_OMIT}, {.tv_sec = ++inputs}};
+	int first;
 
 	llext_set_log(LLEXT_LOG_ERR, quiet, NULL);
 	load_unload(&bl.loader);
@@ -90,7 +94,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    futimens(memfd, times) != 0) {
 		abort();
 	}
-	load_unload(&fl.loader);
-	load_unload(&fl.loader);
+	/* The second load, from the bytes the first read, must end the same way. */
+	first = load_unload(&fl.loader);
+	if (load_unload(&fl.loader) != first) {
+		abort();
+	}
 	return 0;
 }
