@@ -98,13 +98,14 @@ static struct llext_kept spare = LLEXT_KEPT_INIT;
 /*
  * Whose bytes the kept snapshot holds, when they may be used again: the kept mapping carries
  * @tag, and a snapshot given back since has another (or none). @name is the path they were read
- * through.
+ * through ("" if it was too long to note), which makes a stat() of a path worth trying; the
+ * file's status decides.
  */
 static struct {
 	pthread_mutex_t lock;
 	uint64_t tag, next_tag;
 	struct stat st;
-	char *name;
+	char name[256];
 } last = {.lock = PTHREAD_MUTEX_INITIALIZER, .next_tag = 1};
 
 int64_t llext_fs_settle_ns = LLEXT_FS_SETTLE_DEFAULT;
@@ -202,10 +203,10 @@ static void release(const struct llext_fs_loader *f)
 
 	if (h->again) {
 		pthread_mutex_lock(&last.lock);
-		if (!last.name || strcmp(last.name, f->name) != 0) {
-			/* NULL if out of memory: then found by the file's status only. */
-			free(last.name);
-			last.name = strdup(f->name);
+		if (strlen(f->name) < sizeof(last.name)) {
+			strcpy(last.name, f->name);
+		} else {
+			last.name[0] = '\0';
 		}
 		tag = last.tag = last.next_tag++;
 		last.st = h->st;
@@ -217,8 +218,6 @@ static void release(const struct llext_fs_loader *f)
 __attribute__((destructor)) static void spare_fini(void)
 {
 	llext_kept_free(&spare);
-	free(last.name);
-	last.name = NULL;
 }
 
 /* Reads bytes [@from, @to) of @fd into @buf; -ESTALE if the file ends sooner (it shrank). */
@@ -475,7 +474,7 @@ static int prepare_again(struct llext_fs_loader *f, int *fd)
 
 	*fd = -1;
 	pthread_mutex_lock(&last.lock);
-	named = last.name && strcmp(last.name, f->name) == 0;
+	named = last.name[0] && strcmp(last.name, f->name) == 0;
 	pthread_mutex_unlock(&last.lock);
 	if (!named || stat(f->name, &st) != 0 || !S_ISREG(st.st_mode)) {
 		return -ESTALE;
