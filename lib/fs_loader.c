@@ -136,7 +136,7 @@ static size_t align_of(size_t size)
 	return size >= MAP_THRESHOLD ? LLEXT_HUGE_PAGE : 0;
 }
 
-/* Whether the status of a file @a and @b are those of one version of one file: same inode, size,
+/* Whether @a and @b are the status of one version of one file: same device and inode, size,
  * modification and change times. */
 static bool same_version(const struct stat *a, const struct stat *b)
 {
