@@ -15,7 +15,8 @@
  * own.
  *
  * The kept snapshot stays as it is after the load: the next load of the same file, unchanged
- * (same inode, size, modification and change times), uses its bytes without reading the file
+ * (same_version(): same device, inode, size, modification and change times), uses its bytes
+ * without reading the file
  * again, and through the same path without even opening it unless it has holes. Only the bytes
  * of a file that had not changed for a while when it was read are used again: a file system's
  * clock ticks in steps, and a file rewritten within the step of its last change could keep all
@@ -374,8 +375,8 @@ static int read_around(int fd, uint8_t *buf, uint64_t size, const struct held *h
 	return err ? err : read_range(fd, buf + pos, pos, size);
 }
 
-/* 0 if @fd's file has the status @a had (size, inode, modification and change times), -ESTALE
- * if not, -errno if it cannot be looked at. */
+/* 0 if @fd's file is the version of status @a (same_version()), -ESTALE if not, -errno if it
+ * cannot be looked at. */
 static int unchanged(int fd, const struct stat *a)
 {
 	struct stat b;
@@ -630,13 +631,12 @@ LLEXT_EXPORT void llext_fs_finalize(struct llext_loader *ldr)
 	if (!f->is_open) {
 		return;
 	}
+	/* Open, it has a snapshot. */
 	if (held_of(f)->fd >= 0) {
 		close(held_of(f)->fd);
 		poison_holes(f, false);
 	}
-	if (f->map) {
-		release(f);
-	}
+	release(f);
 	f->map = NULL;
 	f->mapped = false;
 	f->size = 0;

@@ -435,6 +435,14 @@ static void test_unchanged_file_not_read_again(void **state)
 	teardown_versions();
 }
 
+/* Sets the file's modification time to @mtim (its change time becomes now). */
+static void set_mtime(struct timespec mtim)
+{
+	struct timespec times[2] = {{.tv_nsec = UTIME_OMIT}, mtim};
+
+	assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+}
+
 /*
  * Rewrites the file with version @v, and sets its modification time a second past the last one:
  * with llext_fs_settle_ns at 0, a rewrite within one tick of the file system's clock would
@@ -442,18 +450,12 @@ static void test_unchanged_file_not_read_again(void **state)
  */
 static void rewrite_later(int v)
 {
-	struct timespec times[2] = {{.tv_nsec = UTIME_OMIT}};
 	struct stat st;
-	int fd;
 
 	assert_int_equal(stat(path, &st), 0);
 	write_version(versions[v], version_len[v]);
-	times[1] = st.st_mtim;
-	times[1].tv_sec++;
-	fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
-	assert_int_equal(futimens(fd, times), 0);
-	close(fd);
+	st.st_mtim.tv_sec++;
+	set_mtime(st.st_mtim);
 }
 
 /*
@@ -485,9 +487,7 @@ static void test_rewritten_file_read_again(void **state)
  */
 static void test_recent_file_read_again(void **state)
 {
-	struct timespec times[2] = {{.tv_nsec = UTIME_OMIT}};
 	struct stat st;
-	int fd;
 
 	(void)state;
 	setup_versions();
@@ -499,12 +499,8 @@ static void test_recent_file_read_again(void **state)
 	/* Modified an hour ago, by its modification time; changed now, by its change time. */
 	llext_fs_settle_ns = LLEXT_FS_SETTLE_DEFAULT;
 	assert_int_equal(stat(path, &st), 0);
-	times[1] = st.st_mtim;
-	times[1].tv_sec -= 3600;
-	fd = open(path, O_RDONLY);
-	assert_true(fd >= 0);
-	assert_int_equal(futimens(fd, times), 0);
-	close(fd);
+	st.st_mtim.tv_sec -= 3600;
+	set_mtime(st.st_mtim);
 	assert_true(reads_to_prepare() > 0);
 	assert_true(reads_to_prepare() > 0);
 	teardown_versions();
