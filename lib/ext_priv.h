@@ -96,7 +96,10 @@ void llext_free(struct llext_internal *ie);
 
 /* ---- symbol.c: hashing, the host's exports and the extensions' exports ---- */
 
+/* The hash of a name, for every symbol index and lookup in the process. */
 uint32_t llext_hash(const char *name);
+/* The same, of a name whose length (@len bytes, its NUL not counted) is known. */
+uint32_t llext_hash_n(const char *name, size_t len);
 
 /* Builds tab->index for tab->syms; on failure the table stays usable without one. */
 int llext_symindex_build(struct llext_symtable *tab);

@@ -11,15 +11,33 @@
 
 #include "ext_priv.h"
 
-/* The GNU hash function (h * 33 + c), as used by DT_GNU_HASH. */
+/*
+ * Eight bytes at a time: a multiply and a fold per word, where a byte-at-a-time hash (GNU's
+ * h * 33 + c) takes a dependent step per byte, and the names of a large object are long. Nothing
+ * outside the process sees the values.
+ */
+uint32_t llext_hash_n(const char *name, size_t len)
+{
+	const uint64_t k = 0x9e3779b97f4a7c15ULL;
+	const unsigned char *p = (const unsigned char *)name;
+	uint64_t h = len * k, w;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
+	}
+	w = 0;
+	for (size_t i = 0; i < len; i++) {
+		w |= (uint64_t)p[i] << (8 * i);
+	}
+	h = (h ^ w) * k;
+	return (uint32_t)(h >> 32);
+}
+
 uint32_t llext_hash(const char *name)
 {
-	uint32_t h = 5381;
-
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		h = h * 33 + *p;
-	}
-	return h;
+	return llext_hash_n(name, strlen(name));
 }
 
 /* Open addressing, linear probing, load factor at most one half. */

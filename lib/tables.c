@@ -102,27 +102,22 @@ static bool export_of(const struct llext_load *ld, int explicit, size_t k, const
 	return true;
 }
 
-/* The export table's hash index, its nodes in the index of all exports, and its region. */
-static int index_exports(struct llext_load *ld, size_t names)
+/*
+ * The export table's hash index from the names' hashes (@hashes[i] for syms[i]), its nodes in the
+ * index of all exports, and its region.
+ */
+static int index_exports(struct llext_load *ld, const uint32_t *hashes, size_t names)
 {
 	struct llext_internal *ie = ld->ie;
 	struct llext_symtable *tab = &ie->pub.exp_tab;
-	uint32_t *hashes = llext_malloc(tab->sym_cnt * sizeof(*hashes));
-	int ret;
 
-	if (!hashes) {
-		return -ENOMEM;
-	}
 	for (size_t i = 0; i < tab->sym_cnt; i++) {
-		hashes[i] = llext_hash(tab->syms[i].name);
 		ie->exp_nodes[i].hash = hashes[i];
 		ie->exp_nodes[i].name = tab->syms[i].name;
 		ie->exp_nodes[i].addr = tab->syms[i].addr;
 		ie->exp_nodes[i].owner = ie;
 	}
-	ret = llext_symindex_build_hashed(tab, hashes);
-	free(hashes);
-	if (ret) {
+	if (llext_symindex_build_hashed(tab, hashes)) {
 		return -ENOMEM;
 	}
 	ie->pub.mem[LLEXT_MEM_EXPORT] = tab->syms;
@@ -132,49 +127,81 @@ static int index_exports(struct llext_load *ld, size_t names)
 	return 0;
 }
 
-static int build_exports(struct llext_load *ld)
+/* One exported symbol, between choosing and copying: where it is, and how long its name is. */
+struct export_cand {
+	uint64_t addr;
+	const char *name;
+	size_t len; /* its name's, NUL not counted */
+};
+
+/* Where the candidates wait, kept from one load for the next (kept.c). */
+static struct llext_kept cand_scratch = LLEXT_KEPT_INIT;
+
+__attribute__((destructor)) static void cand_scratch_fini(void)
+{
+	llext_kept_free(&cand_scratch);
+}
+
+/*
+ * Copies the @n exports at @c, with their names (@names bytes together), into the table; their
+ * names' hashes go to @hashes.
+ */
+static int fill_exports(struct llext_load *ld, const struct export_cand *c, uint32_t *hashes,
+                        size_t n, size_t names)
 {
 	struct llext_internal *ie = ld->ie;
 	struct llext_symtable *tab = &ie->pub.exp_tab;
-	int explicit = find_loaded_section(ld, ".exported_sym");
-	size_t ncand = explicit ? ld->elf.shdr[explicit]->sh_size / EXPORT_ENTRY : ld->elf.nsyms;
-	size_t n = 0, names = 0;
-	const char *name;
-	uint64_t addr;
 	char *np;
-	int ret;
 
-	ret = explicit ? check_explicit(ld, explicit) : 0;
-	if (ret) {
-		return ret;
-	}
-	/* Count, then fill: one array for the symbols, one for their names. */
-	for (size_t k = 0; k < ncand; k++) {
-		if (export_of(ld, explicit, k, &name, &addr)) {
-			n++;
-			names += strlen(name) + 1;
-		}
-	}
-	if (!n) {
-		return 0;
-	}
 	tab->syms = llext_calloc(n, sizeof(*tab->syms));
 	ie->exp_nodes = llext_calloc(n, sizeof(*ie->exp_nodes));
 	ie->exp_names = np = llext_malloc(names);
 	if (!tab->syms || !ie->exp_nodes || !np) {
 		return -ENOMEM;
 	}
+	for (size_t i = 0; i < n; i++) {
+		memcpy(np, c[i].name, c[i].len + 1);
+		tab->syms[i].name = np;
+		tab->syms[i].addr = (void *)(uintptr_t)c[i].addr;
+		hashes[i] = llext_hash_n(np, c[i].len);
+		np += c[i].len + 1;
+	}
+	tab->sym_cnt = n;
+	return index_exports(ld, hashes, names);
+}
+
+static int build_exports(struct llext_load *ld)
+{
+	int explicit = find_loaded_section(ld, ".exported_sym");
+	size_t ncand = explicit ? ld->elf.shdr[explicit]->sh_size / EXPORT_ENTRY : ld->elf.nsyms;
+	/* The candidates, then room for their hashes. */
+	size_t len = ncand * (sizeof(struct export_cand) + sizeof(uint32_t)), n = 0, names = 0;
+	struct export_cand *c;
+	const char *name;
+	uint64_t addr;
+	int ret;
+
+	ret = explicit ? check_explicit(ld, explicit) : 0;
+	if (ret || !ncand) {
+		return ret;
+	}
+	/* Chosen in one pass over the symbols, then copied: one array for the symbols, one for
+	 * their names, each name hashed as it is copied. */
+	c = llext_kept_take(&cand_scratch, len, 0, NULL);
+	if (!c) {
+		return -ENOMEM;
+	}
 	for (size_t k = 0; k < ncand; k++) {
 		if (export_of(ld, explicit, k, &name, &addr)) {
-			size_t len = strlen(name) + 1;
+			size_t l = strlen(name);
 
-			memcpy(np, name, len);
-			tab->syms[tab->sym_cnt].name = np;
-			tab->syms[tab->sym_cnt++].addr = (void *)(uintptr_t)addr;
-			np += len;
+			c[n++] = (struct export_cand){.addr = addr, .name = name, .len = l};
+			names += l + 1;
 		}
 	}
-	return index_exports(ld, names);
+	ret = n ? fill_exports(ld, c, (uint32_t *)(void *)(c + ncand), n, names) : 0;
+	llext_kept_give(&cand_scratch, c, len, 0, 0);
+	return ret;
 }
 
 /* ---- constructors and destructors ---- */

@@ -337,6 +337,35 @@ static void check_by_address(struct llext *ext)
 }
 
 /*
+ * Every export is found by name, in the extension's own table and in the index of all extensions'
+ * exports, at its address: thousands of names of every length, hashed eight bytes at a time
+ * when the table is built and again, from the bare string, by each lookup.
+ */
+static void check_found_by_name(struct llext *ext)
+{
+	bool ends[8] = {false};
+	size_t longest = 0;
+
+	for (size_t i = 0; i < ext->exp_tab.sym_cnt; i++) {
+		const struct llext_symbol *s = &ext->exp_tab.syms[i];
+		const struct llext_export_node *n =
+		    llext_exports_lookup(s->name, llext_hash(s->name));
+		size_t len = strlen(s->name);
+
+		assert_ptr_equal(llext_find_sym(&ext->exp_tab, s->name), s->addr);
+		assert_non_null(n);
+		assert_ptr_equal(n->addr, s->addr);
+		ends[len % 8] = true;
+		longest = len > longest ? len : longest;
+	}
+	/* Among them, names that end at every offset within a word, and names of three words. */
+	for (size_t k = 0; k < 8; k++) {
+		assert_true(ends[k]);
+	}
+	assert_true(longest > 16);
+}
+
+/*
  * What libllext keeps for an extension's lifetime, its symbols by address and the debuggers'
  * copy, goes into the unused tail of its huge pages when there is room (lib/mem.c), which costs
  * no memory and no page faults: sqlite3's tail holds both. Smaller objects, on small pages,
@@ -388,6 +417,7 @@ static void run_lib(const struct lib *l, bool far)
 	}
 	l->check(ext);
 	check_by_address(ext);
+	check_found_by_name(ext);
 	check_tables_placed(l, ext);
 	assert_int_equal(llext_unload(&ext), 0);
 }
