@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <elf.h>
@@ -333,15 +334,29 @@ static void test_snapshot_kept(void **state)
 /* Calls of pread() and open() in this program: the loader linked into it makes its calls
  * here. Opens of other files than the test's are not counted. */
 static atomic_int preads, opens;
+/* The file system type fstatfs() reports for every file, when not 0. */
+static atomic_long fs_type_shown;
 
 static ssize_t (*real_pread)(int, void *, size_t, off_t);
 static int (*real_open)(const char *, int, ...);
+static int (*real_fstatfs)(int, struct statfs *);
 
 /* Before any thread: the loads that call them run in several. */
 __attribute__((constructor)) static void find_real_calls(void)
 {
 	real_pread = (ssize_t(*)(int, void *, size_t, off_t))dlsym(RTLD_NEXT, "pread64");
 	real_open = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open64");
+	real_fstatfs = (int (*)(int, struct statfs *))dlsym(RTLD_NEXT, "fstatfs64");
+}
+
+int fstatfs(int fd, struct statfs *buf)
+{
+	int ret = real_fstatfs(fd, buf);
+
+	if (ret == 0 && atomic_load(&fs_type_shown)) {
+		buf->f_type = atomic_load(&fs_type_shown);
+	}
+	return ret;
 }
 
 ssize_t pread(int fd, void *buf, size_t len, off_t off)
@@ -562,11 +577,45 @@ static void test_unchanged_file_loaded_at_once(void **state)
 	teardown_versions();
 }
 
-/* Puts the settling time back after a test that changed it, whether or not the test passed. */
+/*
+ * A file on a network or user-space file system is read again every time, changed or not: its
+ * times come from another clock. Here fstatfs() says which file system the file is on; told
+ * the truth again, the loader uses the bytes of the same file.
+ */
+static void test_remote_file_read_again(void **state)
+{
+	static const long remote[] = {
+	    0x6969,     /* NFS */
+	    0x65735546, /* FUSE, virtiofs */
+	    0xff534d42, /* CIFS */
+	    0xfe534d42, /* SMB2 */
+	    0x01021997, /* 9p */
+	};
+
+	(void)state;
+	setup_versions();
+	llext_fs_settle_ns = 0;
+	write_version(versions[0], 40 << 10);
+	for (size_t i = 0; i < sizeof(remote) / sizeof(remote[0]); i++) {
+		atomic_store(&fs_type_shown, remote[i]);
+		assert_true(reads_to_prepare() > 0);
+		assert_true(reads_to_prepare() > 0);
+	}
+	atomic_store(&fs_type_shown, 0);
+	assert_true(reads_to_prepare() > 0);
+	assert_int_equal(reads_to_prepare(), 0);
+	teardown_versions();
+}
+
+/*
+ * Puts the settling time, and the file system fstatfs() reports, back after a test that changed
+ * them, whether or not the test passed.
+ */
 static int settle_back(void **state)
 {
 	(void)state;
 	llext_fs_settle_ns = LLEXT_FS_SETTLE_DEFAULT;
+	atomic_store(&fs_type_shown, 0);
 	return 0;
 }
 
@@ -712,6 +761,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_unchanged_file_not_read_again, settle_back),
 	    cmocka_unit_test_teardown(test_rewritten_file_read_again, settle_back),
 	    cmocka_unit_test_teardown(test_recent_file_read_again, settle_back),
+	    cmocka_unit_test_teardown(test_remote_file_read_again, settle_back),
 	    cmocka_unit_test_teardown(test_unchanged_file_loaded_at_once, settle_back),
 	    cmocka_unit_test(test_code_read_in_place),
 	    cmocka_unit_test(test_changed_before_code_read),
