@@ -634,14 +634,17 @@ static void speed_section(const struct options *o)
 	}
 }
 
-/* A copy of the file at @path, in a temporary file the caller removes. */
-static char *copy_of(const char *path)
+/*
+ * A copy of the file at @path, in a temporary file removed at once: the path returned names it
+ * through the descriptor kept open (/proc/self/fd/N), so that nothing is left behind however the
+ * benchmark ends. The caller closes *@fd.
+ */
+static char *copy_of(const char *path, int *fd)
 {
 	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	size_t len = 0;
 	char *bytes = NULL, *copy = malloc(strlen(dir) + 32);
-	FILE *in = fopen(path, "rb"), *out;
-	int fd;
+	FILE *in = fopen(path, "rb");
 
 	if (!copy || !in || fseek(in, 0, SEEK_END) != 0 || (len = (size_t)ftell(in)) == 0 ||
 	    !(bytes = malloc(len)) || fseek(in, 0, SEEK_SET) != 0 ||
@@ -650,12 +653,12 @@ static char *copy_of(const char *path)
 	}
 	fclose(in);
 	sprintf(copy, "%s/llext-bench-XXXXXX", dir);
-	fd = mkstemp(copy);
-	out = fd >= 0 ? fdopen(fd, "wb") : NULL;
-	if (!out || fwrite(bytes, 1, len, out) != len || fclose(out) != 0) {
+	*fd = mkstemp(copy);
+	if (*fd < 0 || unlink(copy) != 0 || write(*fd, bytes, len) != (ssize_t)len) {
 		die(copy, "cannot write");
 	}
 	free(bytes);
+	sprintf(copy, "/proc/self/fd/%d", *fd);
 	return copy;
 }
 
@@ -666,12 +669,13 @@ static char *copy_of(const char *path)
  */
 static void fresh_reads(const struct options *o)
 {
-	char *copy = copy_of(o->files[2]);
+	int fd;
+	char *copy = copy_of(o->files[2], &fd);
 	struct pair p = compare(o->files[2], copy, o->files[3], "sqlite3_libversion_number",
 	                        call_version, large_iterations);
 
 	print_pair("b2. sqlite3, every load reading its file", p, 0, "");
-	unlink(copy);
+	close(fd);
 	free(copy);
 }
 
