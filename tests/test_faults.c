@@ -109,7 +109,7 @@ static void test_allocations_maps_protections(void **state)
 	assert_true(linked >= 10);
 	/* Most failures are fatal to the load; only placement attempts have alternatives. */
 	assert_true(recovered < basic / 2);
-	print_message("failure points: basic %ld, cxx %ld, linked %ld, recovered %ld\n", basic, cxx,
+	print_message("# failure points: basic %ld, cxx %ld, linked %ld, recovered %ld\n", basic, cxx,
 	              linked, recovered);
 }
 
@@ -229,7 +229,7 @@ static void reads_fail_in_turn(enum peek_mode peek)
 	/* Headers, every chunk of section headers, the last byte; without peek the rest, at the
 	 * start only each loaded section (text, data, rodata at least). */
 	assert_true(n >= (peek == PEEK_ALL ? 4 : peek == PEEK_NONE ? 5 : 7));
-	print_message("loader reads %s: %ld failure points\n", names[peek], n - 1);
+	print_message("# loader reads %s: %ld failure points\n", names[peek], n - 1);
 	free(buf);
 }
 
