@@ -111,10 +111,17 @@ static struct {
 
 int64_t llext_fs_settle_ns = LLEXT_FS_SETTLE_DEFAULT;
 
+/*
+ * Bytes between a snapshot's last byte and its struct held, poisoned under AddressSanitizer with
+ * the rest of what is not the file's (poison_unread()): a read a little past the end is reported
+ * before it reaches the loader's own notes.
+ */
+#define GUARD 64
+
 /* The block of a kept snapshot of @size bytes, and where its struct held starts. */
 static size_t held_off(size_t size)
 {
-	return llext_align_up(size, _Alignof(struct held));
+	return llext_align_up(size + GUARD, _Alignof(struct held));
 }
 
 static size_t block_len(size_t size)
@@ -337,18 +344,29 @@ static int find_holes(int fd, uint8_t *buf, uint64_t size, struct held *h)
 }
 
 /*
- * Under AddressSanitizer, the holes are poisoned while the snapshot is in use: a read of one
- * through the snapshot (which would see another file's bytes) is reported. Nothing may read
- * there; the ASan test runs and the fuzzers check it.
+ * Under AddressSanitizer, the snapshot's bytes that are not the file's are poisoned while it is in
+ * use: its holes (another file's bytes, or none), the guard after its last byte, and the mapping
+ * after its struct held (an earlier, larger file's bytes). A read of them through the snapshot is
+ * reported. Nothing may read there; the ASan test runs and the fuzzers check it.
  */
-static void poison_holes(const struct llext_fs_loader *f, bool on)
+static void poison_unread(const struct llext_fs_loader *f, bool on)
 {
 #ifdef FS_ASAN
 	const struct held *h = held_of(f);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), align = align_of(f->size);
+	struct hole spans[MAX_HOLES + 2];
+	unsigned int n = 0;
 
-	for (unsigned int k = 0; h && k < h->nholes; k++) {
-		uint8_t *p = (uint8_t *)f->map + h->holes[k].off;
-		size_t len = h->holes[k].end - h->holes[k].off;
+	for (unsigned int k = 0; k < h->nholes; k++) {
+		spans[n++] = h->holes[k];
+	}
+	spans[n++] = (struct hole){f->size, held_off(f->size)};
+	/* The whole mapping as kept.c rounded it, at least. */
+	spans[n++] = (struct hole){block_len(f->size),
+	                           llext_align_up(block_len(f->size), align > page ? align : page)};
+	for (unsigned int k = 0; k < n; k++) {
+		uint8_t *p = (uint8_t *)f->map + spans[k].off;
+		size_t len = spans[k].end - spans[k].off;
 
 		if (on) {
 			ASAN_POISON_MEMORY_REGION(p, len);
@@ -539,13 +557,13 @@ LLEXT_EXPORT int llext_fs_prepare(struct llext_loader *ldr)
 	}
 	if (!err && held_of(f)->nholes) {
 		held_of(f)->fd = fd; /* the holes are read from it later */
-		poison_holes(f, true);
 	} else if (fd >= 0) {
 		close(fd);
 	}
 	if (err) {
 		return err;
 	}
+	poison_unread(f, true);
 	f->pos = 0;
 	f->mapped = true;
 	f->is_open = true;
@@ -634,8 +652,8 @@ LLEXT_EXPORT void llext_fs_finalize(struct llext_loader *ldr)
 	/* Open, it has a snapshot. */
 	if (held_of(f)->fd >= 0) {
 		close(held_of(f)->fd);
-		poison_holes(f, false);
 	}
+	poison_unread(f, false);
 	release(f);
 	f->map = NULL;
 	f->mapped = false;

@@ -29,6 +29,17 @@
 #include <llext/fs_loader.h>
 #include <llext/log.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#ifdef TEST_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 #include "common.h"
 #include "llext_priv.h"
 #include "logcap.h"
@@ -752,12 +763,56 @@ static void test_shared_code_is_no_hole(void **state)
 	teardown_versions();
 }
 
+#ifdef TEST_ASAN
+/*
+ * Under AddressSanitizer, what the snapshot's mapping holds that is not the file's is poisoned
+ * while the snapshot is in use: its holes, and everything after the file's last byte to the end
+ * of the pages it takes, where an earlier, larger file's bytes lie. A read there by the loader
+ * is reported; given back, the mapping is whole again.
+ */
+static void test_unread_bytes_poisoned(void **state)
+{
+	struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), small = 40 << 10;
+	Elf64_Shdr code;
+	uint8_t *map;
+
+	(void)state;
+	setup_versions();
+	find_shdr(versions[0], ".text.version_code", &code);
+	write_version(versions[0], version_len[0]);
+	assert_int_equal(ldr.loader.prepare(&ldr.loader), 0);
+	map = ldr.map;
+	assert_false(__asan_address_is_poisoned(map));
+	assert_true(__asan_address_is_poisoned(map + code.sh_offset));
+	assert_false(__asan_address_is_poisoned(map + ldr.size - 1));
+	assert_true(__asan_address_is_poisoned(map + ldr.size));
+	ldr.loader.finalize(&ldr.loader);
+	assert_false(__asan_address_is_poisoned(map + code.sh_offset));
+	assert_false(__asan_address_is_poisoned(map + version_len[0]));
+
+	/* A smaller file in the same mapping: the larger one's bytes after it are out of reach. */
+	write_version(versions[0], small);
+	assert_int_equal(ldr.loader.prepare(&ldr.loader), 0);
+	assert_ptr_equal(ldr.map, map);
+	assert_false(__asan_address_is_poisoned(map + small - 1));
+	assert_true(__asan_address_is_poisoned(map + small));
+	assert_true(__asan_address_is_poisoned(map + llext_align_up(small + 1, page) - 1));
+	ldr.loader.finalize(&ldr.loader);
+	assert_false(__asan_address_is_poisoned(map + small));
+	teardown_versions();
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rewritten_while_loading),
 	    cmocka_unit_test(test_sizes_in_turn),
 	    cmocka_unit_test(test_snapshot_kept),
+#ifdef TEST_ASAN
+	    cmocka_unit_test(test_unread_bytes_poisoned),
+#endif
 	    cmocka_unit_test_teardown(test_unchanged_file_not_read_again, settle_back),
 	    cmocka_unit_test_teardown(test_rewritten_file_read_again, settle_back),
 	    cmocka_unit_test_teardown(test_recent_file_read_again, settle_back),
