@@ -345,9 +345,11 @@ static int find_holes(int fd, uint8_t *buf, uint64_t size, struct held *h)
 
 /*
  * Under AddressSanitizer, the snapshot's bytes that are not the file's are poisoned while it is in
- * use: its holes (another file's bytes, or none), the guard after its last byte, and the mapping
- * after its struct held (an earlier, larger file's bytes). A read of them through the snapshot is
- * reported. Nothing may read there; the ASan test runs and the fuzzers check it.
+ * use: its holes (another file's bytes, or none), the guard after its last byte, and the rest of
+ * the pages its block takes after its struct held (an earlier, larger file's bytes). A read of
+ * them through the snapshot is reported. Nothing may read there; the ASan test runs and the
+ * fuzzers check it. Further into a kept mapping that a larger file left, bytes stay readable:
+ * kept.c does not say how long the mapping it hands out is.
  */
 static void poison_unread(const struct llext_fs_loader *f, bool on)
 {
