@@ -107,11 +107,29 @@ static void count_message(enum llext_log_level level, const char *msg, void *use
 	atomic_fetch_add(&messages, 1);
 }
 
-static void load_once(struct tally *t, const char *name)
+/*
+ * Loads the extension at @path as @name, and unloads it again: what the load returned, and in
+ * *@version what its version_check() answered (0 if it has none). No assertions: loader threads
+ * call it.
+ */
+static int load_version(const char *name, int *version)
 {
 	struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
 	struct llext *ext;
+	int (*check)(void);
 	int ret = llext_load(&ldr.loader, name, &ext, NULL);
+
+	if (ret != 0) {
+		return ret;
+	}
+	check = (int (*)(void))(uintptr_t)llext_find_sym(&ext->exp_tab, "version_check");
+	*version = check ? check() : 0;
+	return llext_unload(&ext);
+}
+
+static void load_once(struct tally *t, const char *name)
+{
+	int v, ret = load_version(name, &v);
 
 	if (ret != 0) {
 		/* What a torn read can look like: changing, truncated, or inconsistent. */
@@ -119,12 +137,7 @@ static void load_once(struct tally *t, const char *name)
 		t->bad_error += ret != -ESTALE && ret != -EINVAL && ret != -ENOEXEC;
 		return;
 	}
-	int (*check)(void) =
-	    (int (*)(void))(uintptr_t)llext_find_sym(&ext->exp_tab, "version_check");
-	int v = check ? check() : -1;
-
 	t->loaded[v == 1 || v == 2 ? v : 0]++;
-	llext_unload(&ext);
 }
 
 static void *loader(void *arg)
@@ -417,16 +430,10 @@ static int reads_to_prepare(void)
 /* Loads the extension at @path and answers its version_check(). */
 static int loaded_version(void)
 {
-	struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
-	struct llext *ext;
-	int (*check)(void);
 	int v;
 
-	assert_int_equal(llext_load(&ldr.loader, "again", &ext, NULL), 0);
-	check = (int (*)(void))(uintptr_t)llext_find_sym(&ext->exp_tab, "version_check");
-	assert_non_null(check);
-	v = check();
-	assert_int_equal(llext_unload(&ext), 0);
+	assert_int_equal(load_version("again", &v), 0);
+	assert_int_not_equal(v, 0);
 	return v;
 }
 
@@ -547,17 +554,9 @@ static void *load_version_in_turn(void *arg)
 	struct at_once *a = arg;
 
 	for (int i = 0; i < 40; i++) {
-		struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
-		struct llext *ext;
-		int (*check)(void);
+		int v, ret = load_version(a->name, &v);
 
-		a->v[i] = llext_load(&ldr.loader, a->name, &ext, NULL);
-		if (a->v[i] == 0) {
-			check = (int (*)(void))(uintptr_t)llext_find_sym(&ext->exp_tab,
-			                                                 "version_check");
-			a->v[i] = check ? check() : -1000;
-			llext_unload(&ext);
-		}
+		a->v[i] = ret ? ret : v;
 	}
 	return NULL;
 }
