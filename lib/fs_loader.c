@@ -16,11 +16,10 @@
  *
  * The kept snapshot stays as it is after the load: the next load of the same file, unchanged
  * (same_version(): same device, inode, size, modification and change times), uses its bytes
- * without reading the file
- * again, and through the same path without even opening it unless it has holes. Only the bytes
- * of a file that had not changed for a while when it was read are used again: a file system's
- * clock ticks in steps, and a file rewritten within the step of its last change could keep all
- * of its times. (Git calls index entries in that state "racily clean".)
+ * without reading the file again, and through the same path without even opening it unless it
+ * has holes. Only the bytes of a file that had not changed for a while when it was read are used
+ * again: a file system's clock ticks in steps, and a file rewritten within the step of its last
+ * change could keep all of its times. (Git calls index entries in that state "racily clean".)
  *
  * A large file's large executable sections are left out of the snapshot (holes): peek says no
  * there, and the load reads them with read(), straight into the extension's memory, so that the
@@ -343,6 +342,20 @@ static int find_holes(int fd, uint8_t *buf, uint64_t size, struct held *h)
 	return 0;
 }
 
+#ifdef FS_ASAN
+/* Poisons bytes [@off, @end) of @f's snapshot mapping, or unpoisons them. */
+static void poison_span(const struct llext_fs_loader *f, uint64_t off, uint64_t end, bool on)
+{
+	uint8_t *p = (uint8_t *)f->map + off;
+
+	if (on) {
+		ASAN_POISON_MEMORY_REGION(p, end - off);
+	} else {
+		ASAN_UNPOISON_MEMORY_REGION(p, end - off);
+	}
+}
+#endif
+
 /*
  * Under AddressSanitizer, the snapshot's bytes that are not the file's are poisoned while it is in
  * use: its holes (another file's bytes, or none), the guard after its last byte, and the rest of
@@ -355,27 +368,13 @@ static void poison_unread(const struct llext_fs_loader *f, bool on)
 {
 #ifdef FS_ASAN
 	const struct held *h = held_of(f);
-	size_t page = (size_t)sysconf(_SC_PAGESIZE), align = align_of(f->size);
-	struct hole spans[MAX_HOLES + 2];
-	unsigned int n = 0;
+	size_t block = block_len(f->size);
 
 	for (unsigned int k = 0; k < h->nholes; k++) {
-		spans[n++] = h->holes[k];
+		poison_span(f, h->holes[k].off, h->holes[k].end, on);
 	}
-	spans[n++] = (struct hole){f->size, held_off(f->size)};
-	/* The whole mapping as kept.c rounded it, at least. */
-	spans[n++] = (struct hole){block_len(f->size),
-	                           llext_align_up(block_len(f->size), align > page ? align : page)};
-	for (unsigned int k = 0; k < n; k++) {
-		uint8_t *p = (uint8_t *)f->map + spans[k].off;
-		size_t len = spans[k].end - spans[k].off;
-
-		if (on) {
-			ASAN_POISON_MEMORY_REGION(p, len);
-		} else {
-			ASAN_UNPOISON_MEMORY_REGION(p, len);
-		}
-	}
+	poison_span(f, f->size, held_off(f->size), on);
+	poison_span(f, block, llext_kept_len(block, align_of(f->size)), on);
 #else
 	(void)f;
 	(void)on;

@@ -33,6 +33,11 @@ static size_t mapping_len(size_t len, size_t *align)
 	return llext_align_up(len ? len : 1, *align);
 }
 
+size_t llext_kept_len(size_t len, size_t align)
+{
+	return mapping_len(len, &align);
+}
+
 void *llext_kept_take(struct llext_kept *k, size_t len, size_t align, uint64_t *tag)
 {
 	size_t want = mapping_len(len, &align);

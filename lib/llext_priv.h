@@ -71,6 +71,8 @@ struct llext_kept {
  * fresh mapping.
  */
 void *llext_kept_take(struct llext_kept *k, size_t len, size_t align, uint64_t *tag);
+/* How long a mapping llext_kept_take(@len, @align) maps is: the least one it hands out. */
+size_t llext_kept_len(size_t len, size_t align);
 /*
  * Gives back what llext_kept_take(@k, @len, @align) returned: kept for the next user if it is
  * larger than the one kept, else unmapped. NULL is ignored. A nonzero @tag says that the contents
