@@ -4,13 +4,14 @@
 #   native   the native build (GCC), its API reference, the install check, and every test,
 #            then every test again under valgrind (memory errors and leaks fail); then the
 #            build-system checks: static linking, CMake's find_package, Meson subproject
+#   clang    the library and every test built with clang instead
 #   asan     every test built with AddressSanitizer and UndefinedBehaviorSanitizer
 #   tsan     the concurrency tests built with ThreadSanitizer
 #   aarch64  the AArch64 cross build, every test executed under qemu-aarch64
 #   dist     the release tarball (meson dist) of the committed tree, built and tested unpacked
 #   fuzz     the libFuzzer targets, for a bounded time (FUZZ_SECONDS per target, default 60)
 #
-# Usage: tools/run-tests.sh [native|asan|tsan|aarch64|dist|fuzz]...   (default: all of them)
+# Usage: tools/run-tests.sh [native|clang|asan|tsan|aarch64|dist|fuzz]...   (default: all of them)
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -24,7 +25,7 @@ setup() {
 }
 
 # The soak test takes seconds natively and hours under emulation or instrumentation.
-for b in ${*:-native asan tsan aarch64 dist fuzz}; do
+for b in ${*:-native clang asan tsan aarch64 dist fuzz}; do
 	echo "== $b"
 	case "$b" in
 	native)
@@ -37,6 +38,11 @@ for b in ${*:-native asan tsan aarch64 dist fuzz}; do
 			--no-suite debug
 		tools/check-install.sh build/native
 		tools/check-buildsys.sh
+		;;
+	clang)
+		[ -f build/clang/build.ninja ] || CC=clang CXX=clang++ meson setup build/clang
+		ninja -C build/clang
+		meson test -C build/clang --print-errorlogs
 		;;
 	asan)
 		setup build/asan -Db_sanitize=address,undefined -Db_lundef=false \
@@ -64,7 +70,7 @@ for b in ${*:-native asan tsan aarch64 dist fuzz}; do
 		tools/fuzz.sh "${FUZZ_SECONDS:-60}"
 		;;
 	*)
-		echo "run-tests.sh: unknown build '$b' (native, asan, tsan, aarch64, dist, fuzz)" >&2
+		echo "run-tests.sh: unknown build '$b' (native, clang, asan, tsan, aarch64, dist, fuzz)" >&2
 		exit 2
 		;;
 	esac

@@ -139,6 +139,13 @@ def host_frames(first):
     return rf'#{first} +0x[0-9a-f]+ in call_ext \(.*\n#{first + 1} +0x[0-9a-f]+ in main \('
 
 
+def arg(name, value):
+    """An argument as gdb shows it in a frame: name=value, or name=name@entry=value when it also
+    knows the value at the function's entry, from call-site information in the caller (which a
+    host built with clang carries)."""
+    return rf'{name}=({name}@entry=)?{value}'
+
+
 def scenario_break(v):
     """Pending breakpoints by name and file:line, then what a stop shows."""
     o0 = '-O0' in v
@@ -149,12 +156,12 @@ def scenario_break(v):
             '@@sym', 'info symbol $pc', '@@stop2', 'continue', 'bt', '@@locals', 'info locals']
     r = run_gdb(f'gdb {v} break', host, cmds)
     # Optimised code need not keep an argument that is dead past the first line.
-    n_re = 'n=5' if o0 else 'n=(5|<optimized out>)'
+    n_re = arg('n', '5') if o0 else f"({arg('n', '5')}|n=<optimized out>|n@entry=5)"
     checks = [
         has('stops at the pending breakpoint by name', 'stop1',
-            r'Breakpoint 1, (0x[0-9a-f]+ in )?dbg_entry \(n=5\) at ' + SRC),
+            r'Breakpoint 1, (0x[0-9a-f]+ in )?dbg_entry \(' + arg('n', '5') + r'\) at ' + SRC),
         has('bt: dbg_entry with argument, file and line, then the host down to main', 'stop1',
-            frame(0, 'dbg_entry', 'n=5') + r'.*\n' + host_frames(1)),
+            frame(0, 'dbg_entry', arg('n', '5')) + r'.*\n' + host_frames(1)),
         has('print of a global', 'glob', r'\$\d+ = 42'),
         has('print of a static variable', 'stat', r'\$\d+ = 7'),
         has('list shows the source', 'list', rf'{line}\s+dbg_global \+= local_b; /\* BREAK_HERE'),
@@ -228,9 +235,11 @@ def scenario_two(v):
                 ['break dbg_entry', 'break other_entry', '@@s1', 'run', 'bt 1', '@@s2',
                  'continue', '@@o', 'info symbol dbg_entry', 'info symbol other_entry'])
     return r, [
-        has('first extension stops', 's1', r'#0 +(0x[0-9a-f]+ in )?dbg_entry \(n=5\)'),
+        has('first extension stops', 's1',
+            r'#0 +(0x[0-9a-f]+ in )?dbg_entry \(' + arg('n', '5') + r'\)'),
         has('second extension stops', 's2',
-            r'Breakpoint 2, (0x[0-9a-f]+ in )?other_entry \(n=3\) at \S*dbg_other\.c:\d+'),
+            r'Breakpoint 2, (0x[0-9a-f]+ in )?other_entry \(' + arg('n', '3') +
+            r'\) at \S*dbg_other\.c:\d+'),
         has('both are known to gdb at once', 'o',
             r'dbg_entry in section \.text of <in-memory@0x[0-9a-f]+>\n'
             r'other_entry in section \.text of <in-memory@0x[0-9a-f]+>'),
@@ -246,8 +255,8 @@ def scenario_twice(v):
                  '@@s2', 'continue', 'info symbol $pc'])
     return r, [
         has('the breakpoint has a location in each copy', 's1', r'\n1\.1 .*\n1\.2 '),
-        has('stops in the first copy', 's1', r'dbg_entry \(n=5\)'),
-        has('stops in the second copy', 's2', r'dbg_entry \(n=6\)'),
+        has('stops in the first copy', 's1', r'dbg_entry \(' + arg('n', '5') + r'\)'),
+        has('stops in the second copy', 's2', r'dbg_entry \(' + arg('n', '6') + r'\)'),
         hasnt('no third location', 's1', r'\n1\.3 '),
     ]
 
@@ -312,7 +321,7 @@ def scenario_attach(v):
     r.sections['host'] = rest
     return r, [
         has('bt after attaching names the waiting extension function', 'bt',
-            r'#\d+ +0x[0-9a-f]+ in dbg_wait \(n=1\) at ' + SRC),
+            r'#\d+ +0x[0-9a-f]+ in dbg_wait \(' + arg('n', '1') + r'\) at ' + SRC),
         has('bt after attaching reaches main', 'bt', r'in dbg_wait .*\n' + host_frames(
             int(re.search(r'#(\d+) +0x[0-9a-f]+ in dbg_wait', out).group(1)) + 1
             if re.search(r'#(\d+) +0x[0-9a-f]+ in dbg_wait', out) else 99)),
