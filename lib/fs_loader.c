@@ -26,6 +26,11 @@
  * bulk of the object is copied once instead of twice. Such a read goes to the file, still open,
  * and looks at its status again afterwards: a file that changed since the snapshot fails the
  * load with -ESTALE, so the code and the rest still come from one version.
+ *
+ * A snapshot used again has its holes filled first (fill_holes()), with the same look at the
+ * file's status after the read: a file loaded once is likely to be loaded again, and the loads
+ * after that copy its code from memory, in half the time read() takes to copy it from the page
+ * cache.
  */
 #include <elf.h>
 #include <errno.h>
@@ -407,6 +412,29 @@ static int unchanged(int fd, const struct stat *a)
 }
 
 /*
+ * Reads @f's holes from @fd into its snapshot, which is used again. 0; -ESTALE if the file is no
+ * longer the version of the rest (h->st), or -errno: what the holes hold then is of no one
+ * version, and the snapshot must not be used again.
+ */
+static int fill_holes(struct llext_fs_loader *f, int fd)
+{
+	struct held *h = held_of(f);
+	int err = 0;
+
+	for (unsigned int k = 0; k < h->nholes && !err; k++) {
+		err = read_range(fd, (uint8_t *)f->map + h->holes[k].off, h->holes[k].off,
+		                 h->holes[k].end);
+	}
+	if (!err) {
+		err = unchanged(fd, &h->st);
+	}
+	if (!err) {
+		h->nholes = 0;
+	}
+	return err;
+}
+
+/*
  * One attempt: the file as it is, if it did not change while it was read (else -ESTALE); or as
  * the kept snapshot holds it, if that is this version of it. @now is a time before @before
  * was taken.
@@ -426,9 +454,14 @@ static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *be
 	}
 	h = held_of(f);
 	if (again) {
-		/* The holes are where they were. */
 		h->fd = -1;
-		return 0;
+		err = fill_holes(f, fd);
+		if (err) {
+			h->again = false; /* given back untagged */
+			release(f);
+			f->map = NULL;
+		}
+		return err;
 	}
 	*h = (struct held){.fd = -1, .st = *before};
 	err = f->size >= MAP_THRESHOLD ? find_holes(fd, f->map, f->size, h) : 0;
@@ -483,7 +516,8 @@ static struct llext_fs_loader *to_fs(struct llext_loader *ldr)
 /*
  * The bytes of the file at @f's path as the kept snapshot holds them, when the last snapshot was
  * read through that path and the file there is that version still: one stat(), and the file is
- * opened only if it has holes. 0, or -ESTALE if not (nothing is then held).
+ * opened only if the snapshot has holes, to fill them. 0, or -ESTALE if not (nothing is then
+ * held).
  */
 static int prepare_again(struct llext_fs_loader *f, int *fd)
 {
@@ -514,9 +548,13 @@ static int prepare_again(struct llext_fs_loader *f, int *fd)
 	h = held_of(f);
 	h->fd = -1;
 	if (h->nholes) {
-		/* The holes are read from the file later: the one of that status. */
+		/* The holes come from the file of that status. */
 		*fd = open(f->name, O_RDONLY | O_CLOEXEC);
 		if (*fd < 0 || fstat(*fd, &now) != 0 || !same_version(&now, &st)) {
+			goto give_back;
+		}
+		if (fill_holes(f, *fd) != 0) {
+			tag = 0; /* the holes may hold another version's bytes */
 			goto give_back;
 		}
 	}
@@ -528,7 +566,7 @@ give_back:
 		*fd = -1;
 	}
 	if (f->map) {
-		/* As it was: still the bytes the tag says. */
+		/* Still the bytes the tag says, if it has one. */
 		llext_kept_give(&spare, f->map, block_len(f->size), align_of(f->size), tag);
 		f->map = NULL;
 	}

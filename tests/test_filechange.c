@@ -108,13 +108,13 @@ static void count_message(enum llext_log_level level, const char *msg, void *use
 }
 
 /*
- * Loads the extension at @path as @name, and unloads it again: what the load returned, and in
+ * Loads the extension at @file as @name, and unloads it again: what the load returned, and in
  * *@version what its version_check() answered (0 if it has none). No assertions: loader threads
  * call it.
  */
-static int load_version(const char *name, int *version)
+static int load_version_at(const char *file, const char *name, int *version)
 {
-	struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
+	struct llext_fs_loader ldr = LLEXT_FS_LOADER(file);
 	struct llext *ext;
 	int (*check)(void);
 	int ret = llext_load(&ldr.loader, name, &ext, NULL);
@@ -125,6 +125,11 @@ static int load_version(const char *name, int *version)
 	check = (int (*)(void))(uintptr_t)llext_find_sym(&ext->exp_tab, "version_check");
 	*version = check ? check() : 0;
 	return llext_unload(&ext);
+}
+
+static int load_version(const char *name, int *version)
+{
+	return load_version_at(path, name, version);
 }
 
 static void load_once(struct tally *t, const char *name)
@@ -358,6 +363,9 @@ static void test_snapshot_kept(void **state)
 /* Calls of pread() and open() in this program: the loader linked into it makes its calls
  * here. Opens of other files than the test's are not counted. */
 static atomic_int preads, opens;
+/* When not 0, the number of the pread() call (counted from 1) that finds the file rewritten with
+ * version 2, once: the rewrite comes just before the call. */
+static atomic_int rewrite_at_pread;
 /* The file system type fstatfs() reports for every file, when not 0. */
 static atomic_long fs_type_shown;
 
@@ -383,9 +391,14 @@ int fstatfs(int fd, struct statfs *buf)
 	return ret;
 }
 
+static void rewrite_later(int v);
+
 ssize_t pread(int fd, void *buf, size_t len, off_t off)
 {
 	atomic_fetch_add(&preads, 1);
+	if (atomic_load(&rewrite_at_pread) && atomic_fetch_sub(&rewrite_at_pread, 1) == 1) {
+		rewrite_later(1);
+	}
 	return real_pread(fd, buf, len, off);
 }
 
@@ -439,13 +452,17 @@ static int loaded_version(void)
 
 /*
  * The next load of a file that has not changed uses the bytes the last one read: prepare reads
- * nothing, and opens the file only if its code is to be read from it later (holes). Files are
- * trusted to have settled at once here (llext_fs_settle_ns = 0): see
+ * nothing, and opens the file only if the snapshot has holes, which it then reads into it; the
+ * prepares after that neither open nor read the file, and the code comes from the snapshot.
+ * Files are trusted to have settled at once here (llext_fs_settle_ns = 0): see
  * test_recent_file_read_again().
  */
 static void test_unchanged_file_not_read_again(void **state)
 {
-	struct io io;
+	struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
+	struct io io, first;
+	Elf64_Shdr code;
+	const uint8_t *p;
 
 	(void)state;
 	setup_versions();
@@ -457,12 +474,20 @@ static void test_unchanged_file_not_read_again(void **state)
 	io = io_to_prepare();
 	assert_true(io.opens == 0 && io.preads == 0);
 
-	/* The whole object, with its code left out of the snapshot. */
+	/* The whole object, with its code left out of the snapshot, then filled in. */
 	write_version(versions[0], version_len[0]);
+	first = io_to_prepare();
+	assert_true(first.opens == 1 && first.preads > 0);
 	io = io_to_prepare();
-	assert_true(io.opens == 1 && io.preads > 0);
+	assert_true(io.opens == 1 && io.preads > 0 && io.preads < first.preads);
 	io = io_to_prepare();
-	assert_true(io.opens == 1 && io.preads == 0);
+	assert_true(io.opens == 0 && io.preads == 0);
+	find_shdr(versions[0], ".text.version_code", &code);
+	assert_int_equal(ldr.loader.prepare(&ldr.loader), 0);
+	p = llext_peek(&ldr.loader, code.sh_offset);
+	assert_non_null(p);
+	assert_memory_equal(p, (const uint8_t *)versions[0] + code.sh_offset, code.sh_size);
+	ldr.loader.finalize(&ldr.loader);
 	assert_int_equal(loaded_version(), 1);
 	assert_int_equal(loaded_version(), 1);
 	teardown_versions();
@@ -503,6 +528,7 @@ static void test_rewritten_file_read_again(void **state)
 	llext_fs_settle_ns = 0;
 	write_version(versions[0], version_len[0]);
 	assert_int_equal(loaded_version(), 1);
+	assert_true(reads_to_prepare() > 0); /* the code, into the snapshot */
 	assert_int_equal(reads_to_prepare(), 0);
 	rewrite_later(1);
 	assert_int_equal(loaded_version(), 2);
@@ -510,6 +536,40 @@ static void test_rewritten_file_read_again(void **state)
 	rewrite_later(0);
 	assert_true(reads_to_prepare() > 0);
 	assert_int_equal(loaded_version(), 1);
+	teardown_versions();
+}
+
+/*
+ * The file is rewritten while the kept snapshot's holes are read into it, by a load through the
+ * same path (the snapshot is found by it) and through another one (found by the open file's
+ * status): either load reads the new version whole, and the snapshot's bytes, of two versions,
+ * are not used again.
+ */
+static void test_changed_while_holes_filled(void **state)
+{
+	char link[sizeof(path) + 8];
+	const char *through[] = {path, link};
+	int v;
+
+	(void)state;
+	setup_versions();
+	assert_int_equal(version_len[0], version_len[1]);
+	snprintf(link, sizeof(link), "%s-link", path);
+	assert_int_equal(symlink(path, link), 0);
+	llext_fs_settle_ns = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(through); i++) {
+		/* Times of now, unlike rewrite_later()'s: settled at once, so kept. */
+		write_version(versions[0], version_len[0]);
+		assert_int_equal(loaded_version(), 1);
+		/* The next prepare's first read is the hole's: it would get version 2's code. */
+		atomic_store(&rewrite_at_pread, 1);
+		assert_int_equal(load_version_at(through[i], "filled", &v), 0);
+		assert_int_equal(atomic_load(&rewrite_at_pread), 0);
+		assert_int_equal(v, 2);
+		assert_int_equal(load_version_at(through[i], "filled", &v), 0);
+		assert_int_equal(v, 2);
+	}
+	unlink(link);
 	teardown_versions();
 }
 
@@ -626,6 +686,7 @@ static int settle_back(void **state)
 	(void)state;
 	llext_fs_settle_ns = LLEXT_FS_SETTLE_DEFAULT;
 	atomic_store(&fs_type_shown, 0);
+	atomic_store(&rewrite_at_pread, 0);
 	return 0;
 }
 
@@ -814,6 +875,7 @@ int main(void)
 #endif
 	    cmocka_unit_test_teardown(test_unchanged_file_not_read_again, settle_back),
 	    cmocka_unit_test_teardown(test_rewritten_file_read_again, settle_back),
+	    cmocka_unit_test_teardown(test_changed_while_holes_filled, settle_back),
 	    cmocka_unit_test_teardown(test_recent_file_read_again, settle_back),
 	    cmocka_unit_test_teardown(test_remote_file_read_again, settle_back),
 	    cmocka_unit_test_teardown(test_unchanged_file_loaded_at_once, settle_back),
