@@ -412,15 +412,19 @@ static int unchanged(int fd, const struct stat *a)
 }
 
 /*
- * Reads @f's holes from @fd into its snapshot, which is used again. 0; -ESTALE if the file is no
- * longer the version of the rest (h->st), or -errno: what the holes hold then is of no one
- * version, and the snapshot must not be used again.
+ * Reads the holes of @f's snapshot, which is used again, from @fd, then checks that @fd is still
+ * the version of the rest (h->st). 0, and the snapshot has no holes left; else -ESTALE or
+ * -errno, and the holes may hold another version's bytes: the caller gives the snapshot back
+ * untagged.
  */
 static int fill_holes(struct llext_fs_loader *f, int fd)
 {
 	struct held *h = held_of(f);
 	int err = 0;
 
+	if (!h->nholes) {
+		return 0;
+	}
 	for (unsigned int k = 0; k < h->nholes && !err; k++) {
 		err = read_range(fd, (uint8_t *)f->map + h->holes[k].off, h->holes[k].off,
 		                 h->holes[k].end);
@@ -436,8 +440,9 @@ static int fill_holes(struct llext_fs_loader *f, int fd)
 
 /*
  * One attempt: the file as it is, if it did not change while it was read (else -ESTALE); or as
- * the kept snapshot holds it, if that is this version of it. @now is a time before @before
- * was taken.
+ * the kept snapshot holds it, if that is this version of it, its holes read in (fill_holes():
+ * if that fails, -ESTALE or -errno, and the snapshot is given back untagged). @now is a time
+ * before @before was taken.
  */
 static int try_snapshot(struct llext_fs_loader *f, int fd, const struct stat *before,
                         struct timespec now)

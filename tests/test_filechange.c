@@ -364,8 +364,9 @@ static void test_snapshot_kept(void **state)
  * here. Opens of other files than the test's are not counted. */
 static atomic_int preads, opens;
 /* When not 0, the number of the pread() call (counted from 1) that finds the file rewritten with
- * version 2, once: the rewrite comes just before the call. */
+ * version 2, once: the rewrite comes just before the call, whose offset is noted. */
 static atomic_int rewrite_at_pread;
+static atomic_long rewrite_pread_off;
 /* The file system type fstatfs() reports for every file, when not 0. */
 static atomic_long fs_type_shown;
 
@@ -397,6 +398,7 @@ ssize_t pread(int fd, void *buf, size_t len, off_t off)
 {
 	atomic_fetch_add(&preads, 1);
 	if (atomic_load(&rewrite_at_pread) && atomic_fetch_sub(&rewrite_at_pread, 1) == 1) {
+		atomic_store(&rewrite_pread_off, (long)off);
 		rewrite_later(1);
 	}
 	return real_pread(fd, buf, len, off);
@@ -540,31 +542,34 @@ static void test_rewritten_file_read_again(void **state)
 }
 
 /*
- * The file is rewritten while the kept snapshot's holes are read into it, by a load through the
- * same path (the snapshot is found by it) and through another one (found by the open file's
- * status): either load reads the new version whole, and the snapshot's bytes, of two versions,
- * are not used again.
+ * The file is rewritten just before the kept snapshot's hole is read into it, by a load through
+ * the same path (the snapshot is found by it) and through another one (found by the open file's
+ * status): either load reads the new version whole.
  */
 static void test_changed_while_holes_filled(void **state)
 {
 	char link[sizeof(path) + 8];
 	const char *through[] = {path, link};
+	Elf64_Shdr code;
 	int v;
 
 	(void)state;
 	setup_versions();
+	find_shdr(versions[0], ".text.version_code", &code);
 	assert_int_equal(version_len[0], version_len[1]);
 	snprintf(link, sizeof(link), "%s-link", path);
 	assert_int_equal(symlink(path, link), 0);
 	llext_fs_settle_ns = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(through); i++) {
-		/* Times of now, unlike rewrite_later()'s: settled at once, so kept. */
+		/* Times of now, where rewrite_later() sets a second ahead: settled at once (not
+		 * changed since now), the snapshot is kept for the next load. */
 		write_version(versions[0], version_len[0]);
 		assert_int_equal(loaded_version(), 1);
 		/* The next prepare's first read is the hole's: it would get version 2's code. */
 		atomic_store(&rewrite_at_pread, 1);
 		assert_int_equal(load_version_at(through[i], "filled", &v), 0);
 		assert_int_equal(atomic_load(&rewrite_at_pread), 0);
+		assert_int_equal(atomic_load(&rewrite_pread_off), (long)code.sh_offset);
 		assert_int_equal(v, 2);
 		assert_int_equal(load_version_at(through[i], "filled", &v), 0);
 		assert_int_equal(v, 2);
