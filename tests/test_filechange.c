@@ -671,7 +671,7 @@ static void test_remote_file_read_again(void **state)
 	setup_versions();
 	llext_fs_settle_ns = 0;
 	write_version(versions[0], 40 << 10);
-	for (size_t i = 0; i < sizeof(remote) / sizeof(remote[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(remote); i++) {
 		atomic_store(&fs_type_shown, remote[i]);
 		assert_true(reads_to_prepare() > 0);
 		assert_true(reads_to_prepare() > 0);
