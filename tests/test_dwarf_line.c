@@ -17,7 +17,8 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "load_priv.h"
+#include "base/base.h"
+#include "observe/dwarf_line.h"
 
 /* ---- rows, as the reader gives them and as readelf prints them ---- */
 

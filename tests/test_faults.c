@@ -16,7 +16,7 @@
 #include "common.h"
 #include "logcap.h"
 #include "host_api.h"
-#include "llext_priv.h"
+#include "base/base.h"
 #include "maptrack.h"
 
 /* Fail the n-th fallible call of one load; returns whether that call was reached. */

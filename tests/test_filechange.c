@@ -41,7 +41,8 @@
 #endif
 
 #include "common.h"
-#include "llext_priv.h"
+#include "base/base.h"
+#include "loaders/file_cache.h"
 #include "logcap.h"
 #include "maptrack.h"
 

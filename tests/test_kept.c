@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "llext_priv.h"
+#include "base/mapcache.h"
 #include "maps.h"
 
 #define KIB ((size_t)1 << 10)
@@ -49,46 +49,46 @@ static bool all_mapped(const uint8_t *p, size_t len)
 
 static void test_reused_when_large_enough(void **state)
 {
-	struct llext_kept k = LLEXT_KEPT_INIT;
+	struct llext_mapcache k = LLEXT_MAPCACHE_INIT;
 	uint8_t *a, *b;
 
 	(void)state;
-	a = llext_kept_take(&k, 100 * KIB, 0, NULL);
+	a = llext_mapcache_take(&k, 100 * KIB, 0, NULL);
 	assert_non_null(a);
 	memset(a, 0x5a, 100 * KIB);
-	llext_kept_give(&k, a, 100 * KIB, 0, 0);
+	llext_mapcache_give(&k, a, 100 * KIB, 0, 0);
 	/* The same block for the same or a smaller need, with what the last user left in it
 	 * (small blocks are not given to the kernel to take back). */
-	b = llext_kept_take(&k, 40 * KIB, 0, NULL);
+	b = llext_mapcache_take(&k, 40 * KIB, 0, NULL);
 	assert_ptr_equal(b, a);
 	assert_int_equal(b[100 * KIB - 1], 0x5a);
-	llext_kept_give(&k, b, 40 * KIB, 0, 0);
+	llext_mapcache_give(&k, b, 40 * KIB, 0, 0);
 	/* Handed out whole the first time, it came back whole. */
 	assert_true(all_mapped(a, 100 * KIB));
-	llext_kept_free(&k);
+	llext_mapcache_free(&k);
 	assert_false(mapped(a));
 }
 
 static void test_larger_replaces_smaller(void **state)
 {
-	struct llext_kept k = LLEXT_KEPT_INIT;
+	struct llext_mapcache k = LLEXT_MAPCACHE_INIT;
 	uint8_t *small, *large, *again;
 
 	(void)state;
-	small = llext_kept_take(&k, 8 * KIB, 0, NULL);
-	llext_kept_give(&k, small, 8 * KIB, 0, 0);
-	large = llext_kept_take(&k, 300 * KIB, 0, NULL);
+	small = llext_mapcache_take(&k, 8 * KIB, 0, NULL);
+	llext_mapcache_give(&k, small, 8 * KIB, 0, 0);
+	large = llext_mapcache_take(&k, 300 * KIB, 0, NULL);
 	assert_non_null(large);
 	assert_ptr_not_equal(large, small);
 	/* Not the kept one: too small. It stays kept until the larger comes back. */
 	assert_true(mapped(small));
-	llext_kept_give(&k, large, 300 * KIB, 0, 0);
+	llext_mapcache_give(&k, large, 300 * KIB, 0, 0);
 	assert_false(mapped(small));
 	assert_true(all_mapped(large, 300 * KIB));
-	again = llext_kept_take(&k, 8 * KIB, 0, NULL);
+	again = llext_mapcache_take(&k, 8 * KIB, 0, NULL);
 	assert_ptr_equal(again, large);
-	llext_kept_give(&k, again, 8 * KIB, 0, 0);
-	llext_kept_free(&k);
+	llext_mapcache_give(&k, again, 8 * KIB, 0, 0);
+	llext_mapcache_free(&k);
 	assert_false(mapped(large));
 }
 
@@ -96,45 +96,45 @@ static void test_larger_replaces_smaller(void **state)
  * been kept meanwhile: the block out comes back with its whole length. */
 static void test_one_out_at_a_time(void **state)
 {
-	struct llext_kept k = LLEXT_KEPT_INIT;
+	struct llext_mapcache k = LLEXT_MAPCACHE_INIT;
 	uint8_t *a, *b, *c;
 
 	(void)state;
-	a = llext_kept_take(&k, 256 * KIB, 0, NULL);
-	llext_kept_give(&k, a, 256 * KIB, 0, 0);
-	a = llext_kept_take(&k, 16 * KIB, 0, NULL); /* the 256 KiB block, out */
-	b = llext_kept_take(&k, 16 * KIB, 0, NULL);
+	a = llext_mapcache_take(&k, 256 * KIB, 0, NULL);
+	llext_mapcache_give(&k, a, 256 * KIB, 0, 0);
+	a = llext_mapcache_take(&k, 16 * KIB, 0, NULL); /* the 256 KiB block, out */
+	b = llext_mapcache_take(&k, 16 * KIB, 0, NULL);
 	assert_ptr_not_equal(b, a);
-	llext_kept_give(&k, b, 16 * KIB, 0, 0); /* kept: there was none */
-	c = llext_kept_take(&k, 16 * KIB, 0, NULL);
+	llext_mapcache_give(&k, b, 16 * KIB, 0, 0); /* kept: there was none */
+	c = llext_mapcache_take(&k, 16 * KIB, 0, NULL);
 	assert_ptr_not_equal(c, a);
 	assert_ptr_not_equal(c, b);
-	llext_kept_give(&k, c, 16 * KIB, 0, 0);
+	llext_mapcache_give(&k, c, 16 * KIB, 0, 0);
 	assert_false(mapped(c)); /* the same size as the one kept: unmapped */
-	llext_kept_give(&k, a, 16 * KIB, 0, 0);
+	llext_mapcache_give(&k, a, 16 * KIB, 0, 0);
 	/* a is larger than b: a is kept, whole, and b unmapped. */
 	assert_false(mapped(b));
 	assert_true(all_mapped(a, 256 * KIB));
-	llext_kept_free(&k);
+	llext_mapcache_free(&k);
 	assert_int_equal(pages_mapped(a, 256 * KIB), 0);
 }
 
 static void test_huge_alignment(void **state)
 {
-	struct llext_kept k = LLEXT_KEPT_INIT;
+	struct llext_mapcache k = LLEXT_MAPCACHE_INIT;
 	uint8_t *a;
 
 	(void)state;
-	a = llext_kept_take(&k, 3 * MIB, 2 * MIB, NULL);
+	a = llext_mapcache_take(&k, 3 * MIB, 2 * MIB, NULL);
 	assert_non_null(a);
 	assert_int_equal((uintptr_t)a % (2 * MIB), 0);
 	memset(a, 1, 3 * MIB);
-	llext_kept_give(&k, a, 3 * MIB, 2 * MIB, 0);
+	llext_mapcache_give(&k, a, 3 * MIB, 2 * MIB, 0);
 	/* Given to the kernel to take back while it waits: mapped all the same. */
 	assert_true(all_mapped(a, 4 * MIB));
-	assert_ptr_equal(llext_kept_take(&k, 1 * MIB, 2 * MIB, NULL), a);
-	llext_kept_give(&k, a, 1 * MIB, 2 * MIB, 0);
-	llext_kept_free(&k);
+	assert_ptr_equal(llext_mapcache_take(&k, 1 * MIB, 2 * MIB, NULL), a);
+	llext_mapcache_give(&k, a, 1 * MIB, 2 * MIB, 0);
+	llext_mapcache_free(&k);
 	assert_false(mapped(a));
 	assert_false(mapped(a + 4 * MIB - 1));
 }
@@ -197,7 +197,7 @@ static bool lazyfree_shown(void)
  */
 static void test_tag_keeps_contents(void **state)
 {
-	struct llext_kept k = LLEXT_KEPT_INIT;
+	struct llext_mapcache k = LLEXT_MAPCACHE_INIT;
 	bool shown = lazyfree_shown();
 	uint64_t tag = 1;
 	uint8_t *a;
@@ -208,21 +208,21 @@ static void test_tag_keeps_contents(void **state)
 		    "# lazily freed pages are not shown here (an emulator): only the tags "
 		    "and the contents can be told\n");
 	}
-	a = llext_kept_take(&k, 512 * KIB, 0, &tag);
+	a = llext_mapcache_take(&k, 512 * KIB, 0, &tag);
 	assert_non_null(a);
 	assert_int_equal(tag, 0); /* fresh */
 	memset(a, 0x5a, 512 * KIB);
-	llext_kept_give(&k, a, 512 * KIB, 0, 42);
+	llext_mapcache_give(&k, a, 512 * KIB, 0, 42);
 	assert_int_equal(lazyfree_kib(a), 0);
-	assert_ptr_equal(llext_kept_take(&k, 512 * KIB, 0, &tag), a);
+	assert_ptr_equal(llext_mapcache_take(&k, 512 * KIB, 0, &tag), a);
 	assert_int_equal(tag, 42);
 	assert_true(a[0] == 0x5a && memcmp(a, a + 1, 512 * KIB - 1) == 0);
-	llext_kept_give(&k, a, 512 * KIB, 0, 0);
+	llext_mapcache_give(&k, a, 512 * KIB, 0, 0);
 	assert_int_equal(offered(a), shown);
-	assert_ptr_equal(llext_kept_take(&k, 512 * KIB, 0, &tag), a);
+	assert_ptr_equal(llext_mapcache_take(&k, 512 * KIB, 0, &tag), a);
 	assert_int_equal(tag, 0);
-	llext_kept_give(&k, a, 512 * KIB, 0, 0);
-	llext_kept_free(&k);
+	llext_mapcache_give(&k, a, 512 * KIB, 0, 0);
+	llext_mapcache_free(&k);
 }
 
 int main(void)

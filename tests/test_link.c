@@ -12,7 +12,7 @@
 #include <llext/fs_loader.h>
 
 #include "common.h"
-#include "ext_priv.h"
+#include "runtime/symbol.h"
 #include "logcap.h"
 #include "maps.h"
 #include "host_api.h"

@@ -15,7 +15,8 @@
 
 #include "common.h"
 #include "logcap.h"
-#include "ext_priv.h"
+#include "base/base.h"
+#include "observe/debug.h"
 
 #if defined(__x86_64__)
 #define TLS_GD_TYPE R_X86_64_TLSGD

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "common.h"
-#include "ext_priv.h"
+#include "observe/debug.h"
+#include "runtime/ext.h"
 
 /* The registered copies, in the list's order. */
 static size_t jit_count(void)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load_priv.h"
+#include "observe/dwarf_line.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

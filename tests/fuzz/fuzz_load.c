@@ -21,7 +21,7 @@
 #include <llext/log.h>
 
 #include "fuzz_jitdump.h"
-#include "llext_priv.h"
+#include "loaders/file_cache.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

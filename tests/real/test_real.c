@@ -21,7 +21,11 @@
 #include <llext/fs_loader.h>
 
 #include "common.h"
-#include "ext_priv.h"
+#include "base/base.h"
+#include "observe/addr.h"
+#include "observe/debug.h"
+#include "runtime/ext.h"
+#include "runtime/symbol.h"
 #include "logcap.h"
 #include "reserve.h"
 #include "maptrack.h"

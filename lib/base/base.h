@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every file of libllext may use: the export marker, small arithmetic helpers, fault
+ * injection and logging. No libllext structure at all.
+ */
+#ifndef LLEXT_BASE_H
+#define LLEXT_BASE_H
+
+#include <pthread.h>
+#include <stdatomic.h> /* for users of llext_fault_countdown */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <llext/log.h>
+
+/* Marks a definition as part of the public ABI (everything else is hidden). */
+#define LLEXT_EXPORT __attribute__((visibility("default")))
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A transparent huge page on both supported machines. */
+#define LLEXT_HUGE_PAGE ((uint64_t)2 << 20)
+
+/* @v rounded up to a multiple of @a, a power of two. */
+static inline uint64_t llext_align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+/* ---- fault.c: every fallible call goes through these, so tests can make each one fail ---- */
+
+extern _Atomic long llext_fault_countdown;
+bool llext_fault_now(void);
+void *llext_malloc(size_t n);
+void *llext_calloc(size_t n, size_t size);
+void *llext_realloc(void *p, size_t n);
+void *llext_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+/* @size bytes of fresh read+write memory at an address aligned to @align (a power of two, at
+ * least a page), or NULL. */
+void *llext_mmap_aligned(size_t size, size_t align);
+int llext_mprotect(void *addr, size_t len, int prot);
+
+/* ---- log.c ---- */
+
+void llext_log(enum llext_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+bool llext_log_enabled(enum llext_log_level level);
+
+#define LOG_ERR(...) llext_log(LLEXT_LOG_ERR, __VA_ARGS__)
+#define LOG_WRN(...) llext_log(LLEXT_LOG_WRN, __VA_ARGS__)
+#define LOG_INF(...) llext_log(LLEXT_LOG_INF, __VA_ARGS__)
+#define LOG_DBG(...)                                                                               \
+	do {                                                                                       \
+		if (llext_log_enabled(LLEXT_LOG_DBG)) {                                            \
+			llext_log(LLEXT_LOG_DBG, __VA_ARGS__);                                     \
+		}                                                                                  \
+	} while (0)
+
+#endif /* LLEXT_BASE_H */

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Symbol resolution: every symbol of the object gets a kind, and those defined outside the
+ * extension an address. An undefined symbol is looked up, in order, in the load's overrides, in
+ * what the extension binds to itself (the static part of the C library), the host's EXPORT_SYMBOL()
+ * tables, the other extensions' exports, the process's global symbols (unless the load says
+ * otherwise), the libraries the extension needs, and the compiler's runtime.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "load/load.h"
+#include "runtime/ext.h"
+#include "runtime/libgcc.h"
+#include "runtime/symbol.h"
+
+/* Bumped once per load, so that each extension depended on is recorded once. */
+static uint64_t load_generation;
+
+/* Records that the extension links against @dep, once per load. */
+static int add_dep(struct llext_internal *ie, struct llext_internal *dep)
+{
+	struct llext_internal **d;
+
+	if (dep->mark == load_generation) {
+		return 0;
+	}
+	d = llext_realloc(ie->deps, (ie->ndeps + 1) * sizeof(*ie->deps));
+	if (!d) {
+		return -ENOMEM;
+	}
+	ie->deps = d;
+	ie->deps[ie->ndeps++] = dep;
+	dep->mark = load_generation;
+	return 0;
+}
+
+/* The extension's own libraries, in the order they were named. */
+static bool library_lookup(const struct llext_internal *ie, const char *name, void **addr)
+{
+	for (size_t i = 0; i < ie->nlibs; i++) {
+		*addr = llext_dlsym(ie->libs[i], name);
+		if (*addr) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Find an undefined symbol; -ENODATA if nothing defines it. */
+static int lookup(struct llext_load *ld, const char *name, uint64_t *addr)
+{
+	uint32_t h = llext_hash(name);
+	const struct llext_export_node *n;
+	const struct llext_symbol *b;
+	const void *p;
+	void *q;
+
+	b = ld->param->overrides ? llext_symtable_lookup(ld->param->overrides, name, h) : NULL;
+	if (!b && ld->bound) {
+		b = llext_symtable_lookup(ld->bound, name, h);
+	}
+	p = b ? b->addr : llext_host_lookup(name, h);
+	if (p) {
+		*addr = (uintptr_t)p;
+		return 0;
+	}
+	n = llext_exports_lookup(name, h);
+	if (n) {
+		*addr = (uintptr_t)n->addr;
+		return add_dep(ld->ie, n->owner);
+	}
+	if ((!ld->param->exports_only && llext_process_lookup(name, h, &q)) ||
+	    library_lookup(ld->ie, name, &q) || llext_runtime_lookup(name, &q)) {
+		*addr = (uintptr_t)q;
+		return 0;
+	}
+	return -ENODATA;
+}
+
+/* Opens @lib for the extension; a name opened twice costs a reference, nothing more. */
+static int open_library(struct llext_load *ld, const char *lib)
+{
+	struct llext_internal *ie = ld->ie;
+	void **libs;
+	void *h;
+
+	if (!*lib) {
+		return 0; /* padding between LLEXT_NEEDS() names */
+	}
+	h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		LOG_ERR("%s: cannot open the library '%s' it needs: %s", ld->name, lib, dlerror());
+		return -ENOENT;
+	}
+	libs = llext_realloc(ie->libs, (ie->nlibs + 1) * sizeof(*libs));
+	if (!libs) {
+		dlclose(h);
+		return -ENOMEM;
+	}
+	ie->libs = libs;
+	ie->libs[ie->nlibs++] = h;
+	return 0;
+}
+
+/* True if the object calls into the C++ runtime, for which g++ would link libstdc++. */
+static bool uses_cxx_runtime(const struct llext_elf *e)
+{
+	for (size_t i = e->shdr[e->symtab]->sh_info; i < e->nsyms; i++) {
+		const char *name =
+		    e->syms[i].st_name < e->str_size ? e->str + e->syms[i].st_name : "";
+
+		if (e->syms[i].st_shndx == SHN_UNDEF &&
+		    (strncmp(name, "_Z", 2) == 0 || strncmp(name, "__cxa_", 6) == 0 ||
+		     strncmp(name, "__gxx_", 6) == 0)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The libraries the extension needs: its LLEXT_NEEDS() names, the C++ runtime if it uses it
+ * (what a compiler driver links a C++ program with), then those of the load. */
+static int open_libraries(struct llext_load *ld)
+{
+	static const char *const cxx[] = {"libstdc++.so.6", "libm.so.6", "libgcc_s.so.1", NULL};
+	const char *const *more = ld->param->libraries;
+	const struct llext_elf *e = &ld->elf;
+	bool want_cxx = uses_cxx_runtime(e);
+	int ret = 0;
+
+	for (size_t off = 0; off < e->needs_size && !ret; off += strlen(e->needs + off) + 1) {
+		ret = open_library(ld, e->needs + off);
+	}
+	for (size_t i = 0; !ret && want_cxx && cxx[i]; i++) {
+		ret = open_library(ld, cxx[i]);
+	}
+	for (size_t i = 0; !ret && more && more[i]; i++) {
+		ret = open_library(ld, more[i]);
+	}
+	return ret;
+}
+
+/* Defined in a section of the object, thread-local or not. */
+static bool defines(const struct llext_symval *v)
+{
+	return v->kind == LLEXT_SYM_DEFINED || v->kind == LLEXT_SYM_TLS;
+}
+
+/*
+ * Global symbols defined in a dropped COMDAT group stand for the definition of the same name in
+ * the group that was kept: alias them to it.
+ */
+static int resolve_dropped(struct llext_load *ld)
+{
+	const struct llext_elf *e = &ld->elf;
+	struct llext_symtable kept = {0};
+	uint32_t *idx; /* the symbol index of kept.syms[k] */
+	size_t n = 0;
+	int ret;
+
+	kept.syms = llext_calloc(e->nsyms, sizeof(*kept.syms));
+	idx = llext_calloc(e->nsyms, sizeof(*idx));
+	if (!kept.syms || !idx) {
+		free(kept.syms);
+		free(idx);
+		return -ENOMEM;
+	}
+	for (size_t i = 1; i < e->nsyms; i++) {
+		if (defines(&ld->sym[i]) && !ld->sym[i].unloadable &&
+		    ELF64_ST_BIND(e->syms[i].st_info) != STB_LOCAL) {
+			kept.syms[n].name = e->str + e->syms[i].st_name;
+			idx[n++] = (uint32_t)i;
+		}
+	}
+	kept.sym_cnt = n;
+	ret = llext_symindex_build(&kept);
+	for (size_t i = 1; i < e->nsyms && !ret; i++) {
+		const char *name = e->str + e->syms[i].st_name;
+		const struct llext_symbol *k;
+		size_t shndx = llext_elf_sym_shndx(e, i);
+
+		if (!defines(&ld->sym[i]) || shndx >= e->shnum || !e->discarded[shndx] ||
+		    ELF64_ST_BIND(e->syms[i].st_info) == STB_LOCAL) {
+			continue;
+		}
+		k = llext_symtable_lookup(&kept, name, llext_hash(name));
+		if (k) {
+			ld->sym[i].kind = LLEXT_SYM_ALIAS;
+			ld->sym[i].unloadable = 0;
+			ld->sym[i].alias = idx[k - kept.syms];
+		}
+	}
+	llext_symindex_free(&kept);
+	free(kept.syms);
+	free(idx);
+	return ret;
+}
+
+/* An undefined symbol: 0, -ENODATA when it is missing, or another error. */
+static int resolve_undefined(struct llext_load *ld, size_t i)
+{
+	const Elf64_Sym *s = &ld->elf.syms[i];
+	struct llext_symval *v = &ld->sym[i];
+	const char *name = ld->elf.str + s->st_name;
+	unsigned int bind = ELF64_ST_BIND(s->st_info);
+	int ret;
+
+	if (strcmp(name, "_TLS_MODULE_BASE_") == 0) {
+		/* The start of the module's TLS block, which a linker defines (local dynamic
+		 * through descriptors): offset 0 in ours. */
+		v->kind = LLEXT_SYM_TLS;
+		v->addr = 0;
+		return 0;
+	}
+	if (ELF64_ST_TYPE(s->st_info) == STT_TLS) {
+		return 0; /* another module's variable: its relocations are refused, by name */
+	}
+	if (bind == STB_LOCAL || !*name) {
+		LOG_ERR("%s: symbol %zu is undefined but not global", ld->name, i);
+		return -EINVAL;
+	}
+	if (strcmp(name, "_GLOBAL_OFFSET_TABLE_") == 0) {
+		v->kind = LLEXT_SYM_GOTBASE;
+		ld->need_got = true;
+		return 0;
+	}
+	if (strcmp(name, "__dso_handle") == 0) {
+		/* Identifies this extension to __cxa_atexit(); a linker defines it in every
+		 * module, hidden. */
+		v->kind = LLEXT_SYM_DSO;
+		ld->ie->dso_handle = true;
+		return 0;
+	}
+	ret = lookup(ld, name, &v->addr);
+	if (ret == 0) {
+		v->kind = LLEXT_SYM_EXTERNAL;
+	} else if (ret == -ENODATA && bind == STB_WEAK) {
+		v->kind = LLEXT_SYM_WEAK_NULL;
+		v->addr = 0;
+		ret = 0;
+	} else if (ret == -ENODATA) {
+		LOG_ERR("%s: undefined symbol '%s'", ld->name, name);
+	}
+	return ret;
+}
+
+/*
+ * A symbol in a thread-local section (a variable, or the section's own symbol): its value is its
+ * offset in the extension's TLS block (tls_link.c laid the block out). STT_TLS elsewhere is
+ * malformed.
+ */
+static int resolve_tls(struct llext_load *ld, size_t i, size_t shndx)
+{
+	const struct llext_elf *e = &ld->elf;
+	struct llext_symval *v = &ld->sym[i];
+
+	if (!(e->shdr[shndx]->sh_flags & SHF_TLS) || !(e->shdr[shndx]->sh_flags & SHF_ALLOC)) {
+		LOG_ERR("%s: symbol '%s' is thread-local but its section %s is not", ld->name,
+		        llext_elf_sym_name(e, i), llext_elf_sect_name(e, shndx));
+		return -EINVAL;
+	}
+	v->kind = LLEXT_SYM_TLS;
+	v->addr = ld->sect[shndx].tls_off + e->syms[i].st_value;
+	/* .tbss takes no room in the reservation, yet its variables are there. */
+	v->unloadable = e->discarded && e->discarded[shndx];
+	return 0;
+}
+
+/* A symbol with a section index: absolute, common, or in a section of the object. */
+static int resolve_defined(struct llext_load *ld, size_t i)
+{
+	const struct llext_elf *e = &ld->elf;
+	const Elf64_Sym *s = &e->syms[i];
+	struct llext_symval *v = &ld->sym[i];
+	/* Special indexes are in the raw field; only SHN_XINDEX defers to the table, whose entries
+	 * are always real section indexes (0xfff1 there is a section, not ABS). */
+	size_t shndx = llext_elf_sym_shndx(e, i);
+
+	if (ELF64_ST_TYPE(s->st_info) == STT_TLS &&
+	    (s->st_shndx == SHN_ABS || s->st_shndx == SHN_COMMON)) {
+		LOG_ERR("%s: thread-local symbol '%s' is absolute or common, which no compiler "
+		        "emits and libllext does not support",
+		        ld->name, e->str + s->st_name);
+		return -ENOEXEC;
+	}
+	if (s->st_shndx == SHN_ABS) {
+		v->kind = LLEXT_SYM_ABS;
+		v->addr = s->st_value;
+		return 0;
+	}
+	if (s->st_shndx == SHN_COMMON) {
+		v->kind = LLEXT_SYM_COMMON;
+		return 0;
+	}
+	if (shndx == 0 || shndx >= e->shnum ||
+	    (s->st_shndx >= SHN_LORESERVE && s->st_shndx != SHN_XINDEX)) {
+		LOG_ERR("%s: symbol '%s': section index %zu is invalid", ld->name,
+		        e->str + s->st_name, shndx);
+		return -EINVAL;
+	}
+	if (s->st_value > e->shdr[shndx]->sh_size) {
+		LOG_ERR("%s: symbol '%s': value 0x%llx is beyond section %s (0x%llx bytes)",
+		        ld->name, llext_elf_sym_name(e, i), (unsigned long long)s->st_value,
+		        llext_elf_sect_name(e, shndx), (unsigned long long)e->shdr[shndx]->sh_size);
+		return -EINVAL;
+	}
+	if ((e->shdr[shndx]->sh_flags & SHF_TLS) || ELF64_ST_TYPE(s->st_info) == STT_TLS) {
+		return resolve_tls(ld, i, shndx);
+	}
+	v->kind = LLEXT_SYM_DEFINED;
+	v->unloadable = ld->sect[shndx].region == LLEXT_MEM_COUNT;
+	return 0;
+}
+
+/* Which symbols the relocation scan must look at closely (struct llext_load's slow): those
+ * with a value fixed before placement, those it refuses, and thread-local ones, whose value is
+ * an offset in a TLS block that only thread-local relocations may use. */
+static void mark_slow(struct llext_load *ld)
+{
+	for (size_t i = 0; i < ld->elf.nsyms; i++) {
+		struct llext_symval *v = &ld->sym[i];
+
+		ld->slow[i] = v->unloadable || v->kind == LLEXT_SYM_NONE ||
+		              v->kind == LLEXT_SYM_EXTERNAL || v->kind == LLEXT_SYM_WEAK_NULL ||
+		              v->kind == LLEXT_SYM_ABS || llext_tls_sym(ld, v);
+	}
+}
+
+int llext_resolve_symbols(struct llext_load *ld)
+{
+	const struct llext_elf *e = &ld->elf;
+	size_t missing = 0;
+	int ret;
+
+	ret = llext_host_refresh();
+	if (!ret) {
+		ret = open_libraries(ld);
+	}
+	if (ret) {
+		return ret;
+	}
+	load_generation++;
+	for (size_t i = 1; i < e->nsyms; i++) {
+		const Elf64_Sym *s = &e->syms[i];
+
+		if (s->st_name >= e->str_size) {
+			LOG_ERR("%s: symbol %zu: name offset %u is outside the string table",
+			        ld->name, i, s->st_name);
+			return -EINVAL;
+		}
+		if (s->st_shndx == SHN_XINDEX && !e->xndx) {
+			LOG_ERR("%s: symbol %zu uses SHN_XINDEX without an extended index table",
+			        ld->name, i);
+			return -EINVAL;
+		}
+		ret = s->st_shndx == SHN_UNDEF ? resolve_undefined(ld, i) : resolve_defined(ld, i);
+		if (ret == -ENODATA) {
+			missing++;
+		} else if (ret) {
+			return ret;
+		}
+	}
+	if (e->discarded) {
+		ret = resolve_dropped(ld);
+		if (ret) {
+			return ret;
+		}
+	}
+	mark_slow(ld);
+	if (missing) {
+		LOG_ERR("%s: %zu undefined symbol%s; export %s with EXPORT_SYMBOL() or load the "
+		        "extension defining %s first",
+		        ld->name, missing, missing == 1 ? "" : "s", missing == 1 ? "it" : "them",
+		        missing == 1 ? "it" : "them");
+		return -ENODATA;
+	}
+	return 0;
+}

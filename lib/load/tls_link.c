@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Thread-local storage while loading: where each SHF_TLS section goes in the extension's TLS
+ * block (a stage, before resolution, which gives TLS symbols their offsets), which TLS
+ * relocations are refused, and the GOT entries of the dynamic models, which scan.c counts and
+ * reloc.c fills through the helpers here.
+ *
+ * The block is the TLS sections one after the other, each at its own alignment, like a linker's
+ * PT_TLS segment; .tdata sections stay in the rodata region, as the images a new block is
+ * initialised from (tls.c), and .tbss sections take no room in the reservation. GOT items:
+ *
+ *   descriptor  {resolver, module, offset}   one per symbol with a TLSDESC or GD relocation;
+ *   GD pair     {module, offset}             its last two entries (__tls_get_addr's argument);
+ *   LD pair     {module, 0}                  one per extension.
+ *
+ * All of it is written before rodata becomes read-only and never changes: the resolver finds a
+ * thread's block by itself, so descriptors need no lazy update.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "load/load.h"
+#include "runtime/ext.h"
+#include "runtime/tls.h"
+
+/* What one extension's block may hold, and how it may be aligned: per thread, from the heap. */
+#define TLS_MAX_SIZE ((uint64_t)64 << 20)
+#define TLS_MAX_ALIGN ((uint64_t)64 << 10)
+
+static bool is_tls_sect(const struct llext_load *ld, size_t i)
+{
+	const Elf64_Shdr *sh = ld->elf.shdr[i];
+
+	return (sh->sh_flags & (SHF_TLS | SHF_ALLOC)) == (SHF_TLS | SHF_ALLOC) &&
+	       !(ld->elf.discarded && ld->elf.discarded[i]);
+}
+
+/* A TLS section's header, from the file: checked here rather than in elf.c, which keeps to
+ * what every loaded section must be. */
+static int check_tls_sect(const struct llext_load *ld, size_t i)
+{
+	const Elf64_Shdr *sh = ld->elf.shdr[i];
+	const char *name = llext_elf_sect_name(&ld->elf, i);
+
+	if ((sh->sh_flags & SHF_EXECINSTR) || !(sh->sh_flags & SHF_WRITE) ||
+	    (sh->sh_type != SHT_PROGBITS && sh->sh_type != SHT_NOBITS)) {
+		LOG_ERR("%s: thread-local section %s must be writable data (SHF_WRITE, not "
+		        "SHF_EXECINSTR; SHT_PROGBITS or SHT_NOBITS)",
+		        ld->name, name);
+		return -EINVAL;
+	}
+	if (sh->sh_addralign > TLS_MAX_ALIGN || sh->sh_size > TLS_MAX_SIZE) {
+		LOG_ERR("%s: thread-local section %s: size 0x%llx or alignment 0x%llx is more than "
+		        "the 0x%llx and 0x%llx an extension's thread-local block may have",
+		        ld->name, name, (unsigned long long)sh->sh_size,
+		        (unsigned long long)sh->sh_addralign, (unsigned long long)TLS_MAX_SIZE,
+		        (unsigned long long)TLS_MAX_ALIGN);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int llext_tls_layout(struct llext_load *ld)
+{
+	uint64_t size = 0, align = 1;
+	size_t ninit = 0, nsect = 0;
+	int ret;
+
+	for (size_t i = 1; i < ld->elf.shnum; i++) {
+		const Elf64_Shdr *sh = ld->elf.shdr[i];
+		uint64_t a = sh->sh_addralign ? sh->sh_addralign : 1;
+
+		if (!is_tls_sect(ld, i)) {
+			continue;
+		}
+		ret = check_tls_sect(ld, i);
+		if (ret) {
+			return ret;
+		}
+		/* Both bounded above: no overflow. */
+		ld->sect[i].tls_off = llext_align_up(size, a);
+		size = ld->sect[i].tls_off + sh->sh_size;
+		align = a > align ? a : align;
+		ninit += sh->sh_type == SHT_PROGBITS && sh->sh_size;
+		nsect++;
+		if (size > TLS_MAX_SIZE) {
+			LOG_ERR("%s: %llu bytes of thread-local storage, more than the %llu an "
+			        "extension may have",
+			        ld->name, (unsigned long long)size,
+			        (unsigned long long)TLS_MAX_SIZE);
+			return -ENOEXEC;
+		}
+	}
+	if (!nsect) {
+		return 0;
+	}
+	ret = llext_tls_module_new(ld->ie, size, align, ninit);
+	if (ret) {
+		LOG_ERR("%s: out of memory", ld->name);
+	}
+	return ret;
+}
+
+bool llext_tls_sym(const struct llext_load *ld, const struct llext_symval *v)
+{
+	if (v->kind == LLEXT_SYM_ALIAS) {
+		v = &ld->sym[v->alias];
+	}
+	return v->kind == LLEXT_SYM_TLS;
+}
+
+/*
+ * The variable a relocation names, for messages: GCC's AArch64 code refers to local variables
+ * through a section anchor (.LANCHOR0 + A); the variable is the named symbol of the same section
+ * that covers the place.
+ */
+static const char *var_name(const struct llext_load *ld, size_t symi, int64_t A)
+{
+	const struct llext_elf *e = &ld->elf;
+	const char *name = llext_elf_sym_name(e, symi);
+	size_t shndx = llext_elf_sym_shndx(e, symi);
+	uint64_t off = e->syms[symi].st_value + (uint64_t)A;
+
+	if (*name != '.' || shndx == SHN_UNDEF || shndx >= SHN_LORESERVE) {
+		return name;
+	}
+	for (size_t i = 1; i < e->nsyms; i++) {
+		const Elf64_Sym *s = &e->syms[i];
+		const char *n = llext_elf_sym_name(e, i);
+
+		if (llext_elf_sym_shndx(e, i) == shndx && ELF64_ST_TYPE(s->st_info) == STT_TLS &&
+		    *n != '.' && *n != '$' && off >= s->st_value &&
+		    off - s->st_value < s->st_size) {
+			return n;
+		}
+	}
+	return name;
+}
+
+const char *llext_tls_refuse(struct llext_load *ld, const struct llext_reloc_desc *d,
+                             const Elf64_Rela *r)
+{
+	size_t symi = ELF64_R_SYM(r->r_info);
+	const struct llext_symval *v = &ld->sym[symi];
+	bool tls = llext_tls_sym(ld, v);
+
+	if (v->kind == LLEXT_SYM_NONE && symi != 0) {
+		/* Only undefined STT_TLS symbols are left unresolved. */
+		snprintf(ld->why, sizeof(ld->why),
+		         "the thread-local variable '%s' is not defined in the extension; an "
+		         "extension can use only its own thread-local variables",
+		         llext_elf_sym_name(&ld->elf, symi));
+		return ld->why;
+	}
+	if (d->flags & LLEXT_RF_TLS_FIXED) {
+		snprintf(ld->why, sizeof(ld->why),
+		         "'%s' uses initial-exec or local-exec thread-local storage, which needs a "
+		         "fixed offset from the thread pointer; build with -fPIC or "
+		         "-ftls-model=global-dynamic",
+		         var_name(ld, symi, r->r_addend));
+		return ld->why;
+	}
+	if ((d->flags & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_LD | LLEXT_RF_TLS_DESC)) && !ld->ie->tls) {
+		/* _TLS_MODULE_BASE_ in an object without a TLS section: no module to name. */
+		return "a thread-local relocation in an object without thread-local sections";
+	}
+	if ((d->flags & LLEXT_RF_TLS) && !tls) {
+		return "a thread-local relocation against a symbol that is not thread-local";
+	}
+	if (!(d->flags & LLEXT_RF_TLS) && tls) {
+		return "the symbol is thread-local: its address differs in every thread, and this "
+		       "relocation type cannot reach it";
+	}
+	return NULL;
+}
+
+void llext_tls_count(struct llext_load *ld, const struct llext_reloc_desc *d,
+                     struct llext_symval *v)
+{
+	if (d->flags & LLEXT_RF_TLS_LD) {
+		if (!ld->tls_ld_got) {
+			ld->tls_ld_got = (uint32_t)ld->ngot + 1;
+			ld->ngot += 2;
+		}
+	} else if ((d->flags & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_DESC)) && !v->tls_got) {
+		v->tls_got = (uint32_t)ld->ngot + 1;
+		ld->ngot += 3;
+	}
+}
+
+void llext_tls_write_got(struct llext_load *ld)
+{
+	struct llext_internal *ie = ld->ie;
+	uint8_t *got = ie->map + ld->got_off;
+	struct llext_tls_init *init;
+	uint64_t mod = (uintptr_t)ie->tls, resolver;
+	size_t k = 0;
+
+	if (!ie->tls) {
+		return;
+	}
+	init = llext_tls_module_place(ie);
+	for (size_t i = 1; i < ld->elf.shnum; i++) {
+		const Elf64_Shdr *sh = ld->elf.shdr[i];
+
+		if (is_tls_sect(ld, i) && sh->sh_type == SHT_PROGBITS && sh->sh_size) {
+			init[k++] = (struct llext_tls_init){
+			    ld->sect[i].tls_off, ie->map + ld->sect[i].offset, sh->sh_size};
+		}
+	}
+	resolver = llext_tls_resolver();
+	for (size_t i = 1; i < ld->elf.nsyms; i++) {
+		const struct llext_symval *v = &ld->sym[i];
+
+		if (v->tls_got) {
+			llext_put_le(got + (v->tls_got - 1) * 8, resolver, 8);
+			llext_put_le(got + v->tls_got * 8, mod, 8);
+			llext_put_le(got + (v->tls_got + 1) * 8, v->addr, 8);
+		}
+	}
+	if (ld->tls_ld_got) {
+		llext_put_le(got + (ld->tls_ld_got - 1) * 8, mod, 8);
+		llext_put_le(got + ld->tls_ld_got * 8, 0, 8);
+	}
+}
+
+uint64_t llext_tls_got_item(const struct llext_load *ld, const struct llext_reloc_desc *d,
+                            const struct llext_symval *v)
+{
+	uint64_t got = (uintptr_t)ld->ie->map + ld->got_off;
+
+	if ((d->flags & LLEXT_RF_TLS_LD) && ld->tls_ld_got) {
+		return got + (uint64_t)(ld->tls_ld_got - 1) * 8;
+	}
+	if (!v->tls_got) {
+		return 0;
+	}
+	/* The GD pair is the descriptor without its first word. */
+	return got + (uint64_t)(v->tls_got - 1) * 8 + ((d->flags & LLEXT_RF_TLS_GD) ? 8 : 0);
+}

@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Telling perf about extension code, which it cannot find on its own: extensions live in
+ * anonymous memory with no file, so samples in them show as bare addresses.
+ *
+ * LLEXT_PERF_MAP=1 appends each function to /tmp/perf-PID.map, "START SIZE NAME" in hex without
+ * 0x, the file perf reads for any anonymous executable memory. It is read whole when perf
+ * reports, without times: an extension unloaded and another loaded at its address leave two
+ * overlapping entries, and perf keeps one of them (docs/debugging.md).
+ *
+ * LLEXT_PERF_JITDUMP=1 (or =DIR) writes /tmp/jit-PID.dump (or DIR/jit-PID.dump) in the format of
+ * the Linux kernel's tools/perf/Documentation/jitdump-specification.txt: a header, then a
+ * JIT_CODE_LOAD record per function with a copy of its code and a CLOCK_MONOTONIC timestamp
+ * (record with `perf record -k mono`), preceded, when the object has .debug_line, by a
+ * JIT_CODE_DEBUG_INFO record giving the function's source lines (read by dwarf_line.c from a
+ * copy of .debug_line relocated as the debuggers' copy is). `perf inject --jit` finds the file
+ * because it is mapped
+ * executable once (perf records that mmap), makes one ELF image per record, named by its unique
+ * code_index, and maps each from its record's time on: a reload at a former address is told
+ * apart by time.
+ *
+ * Both are best effort: a file that cannot be written is logged once and then left alone; the
+ * load goes on.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/base.h"
+#include "load/load.h"
+#include "observe/addr.h"
+#include "observe/dwarf_line.h"
+#include "runtime/ext.h"
+
+#define JITDUMP_MAGIC 0x4A695444u
+#define JITDUMP_VERSION 1
+#define JIT_CODE_LOAD 0
+#define JIT_CODE_DEBUG_INFO 2
+
+struct jit_header {
+	uint32_t magic, version, total_size, elf_mach, pad1, pid;
+	uint64_t timestamp, flags;
+};
+
+struct jit_code_load {
+	uint32_t id, total_size;
+	uint64_t timestamp;
+	uint32_t pid, tid;
+	uint64_t vma, code_addr, code_size, code_index;
+	/* then the NUL-terminated name, the code, and padding to 8 bytes */
+};
+
+struct jit_code_debug_info {
+	uint32_t id, total_size;
+	uint64_t timestamp;
+	uint64_t code_addr, nr_entry;
+	/* then nr_entry entries, and padding to 8 bytes */
+};
+
+struct jit_debug_entry {
+	uint64_t addr; /* absolute, within the function */
+	int32_t lineno, discrim;
+	/* then the NUL-terminated file name */
+};
+
+/* A line of the extension's code, from .debug_line. */
+struct line {
+	uint64_t addr;
+	uint32_t line, discrim;
+	const char *comp_dir, *dir, *name; /* into the image or the copy of .debug_line */
+	size_t seq;                        /* order in the table, kept among rows of one address */
+};
+
+struct lines {
+	struct line *v;
+	size_t n, cap;
+	uint8_t *copy; /* the relocated .debug_line the names may point into */
+	uint8_t *rec;  /* a debug-info record being built */
+	size_t rec_cap;
+};
+
+static pthread_once_t env_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t perf_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool want_map, want_jitdump;
+static char jit_dir[PATH_MAX];
+static int jit_fd = -1;
+static bool jit_failed;
+static uint64_t code_index; /* unique over the process's life, under perf_lock */
+
+static void read_env(void)
+{
+	const char *map = getenv("LLEXT_PERF_MAP");
+	const char *jit = getenv("LLEXT_PERF_JITDUMP");
+
+	want_map = map && strcmp(map, "1") == 0;
+	if (jit && jit[0] == '/' && strlen(jit) < sizeof(jit_dir)) {
+		want_jitdump = true;
+		strcpy(jit_dir, jit);
+	} else if (jit && strcmp(jit, "1") == 0) {
+		want_jitdump = true;
+		strcpy(jit_dir, "/tmp");
+	}
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Writes all of @len bytes, or fails. */
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			return -(n < 0 ? errno : EIO);
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* A function's extent: its size, or up to the next symbol when the object gave none. */
+static uint64_t func_size(const struct llext_internal *ie, size_t i)
+{
+	const struct llext_addr_table *t = ie->addr;
+	uint64_t end = (uintptr_t)ie->pub.mem[LLEXT_MEM_TEXT] + ie->pub.mem_size[LLEXT_MEM_TEXT];
+
+	if (t->syms[i].size) {
+		return t->syms[i].size;
+	}
+	if (t->stubs && t->stubs < end) {
+		end = t->stubs;
+	}
+	for (size_t k = i + 1; k < t->nsyms; k++) {
+		if (t->syms[k].addr > t->syms[i].addr) {
+			end = t->syms[k].addr < end ? t->syms[k].addr : end;
+			break;
+		}
+	}
+	return end > t->syms[i].addr ? end - t->syms[i].addr : 0;
+}
+
+/* Whether entry @i is the function that names its address: code, and last of its address. */
+static bool names_func(const struct llext_addr_table *t, size_t i)
+{
+	const struct llext_addr_sym *s = &t->syms[i];
+
+	if (s->type != STT_FUNC || s->region != LLEXT_MEM_TEXT) {
+		return false;
+	}
+	return i + 1 == t->nsyms || t->syms[i + 1].addr != s->addr;
+}
+
+static int map_append(const struct llext_internal *ie)
+{
+	const struct llext_addr_table *t = ie->addr;
+	char path[64], line[512];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		return -errno;
+	}
+	for (size_t i = 0; i < t->nsyms && !ret; i++) {
+		int n;
+
+		if (!names_func(t, i)) {
+			continue;
+		}
+		/* One write per line: other writers (a JIT in the same process) append too. */
+		n = snprintf(
+		    line, sizeof(line), "%llx %llx %s [%s]\n", (unsigned long long)t->syms[i].addr,
+		    (unsigned long long)func_size(ie, i), t->names + t->syms[i].name, ie->pub.name);
+		if (n >= (int)sizeof(line)) {
+			/* A name too long for one line: cut, and the line still ends. */
+			n = sizeof(line) - 1;
+			line[n - 1] = '\n';
+		}
+		ret = write_all(fd, line, (size_t)n);
+	}
+	close(fd);
+	return ret;
+}
+
+static int jit_open(uint16_t machine)
+{
+	struct jit_header h = {
+	    .magic = JITDUMP_MAGIC,
+	    .version = JITDUMP_VERSION,
+	    .total_size = sizeof(h),
+	    .elf_mach = machine,
+	    .pid = (uint32_t)getpid(),
+	};
+	char path[PATH_MAX + 32];
+	void *marker;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/jit-%d.dump", jit_dir, (int)getpid());
+	jit_fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (jit_fd < 0) {
+		return -errno;
+	}
+	h.timestamp = mono_ns();
+	ret = write_all(jit_fd, &h, sizeof(h));
+	if (ret) {
+		return ret;
+	}
+	/* perf record sees this executable mapping of the file, and perf inject --jit finds the
+	 * file through it. Never unmapped: the mapping is the marker. */
+	marker = mmap(NULL, sizeof(h), PROT_READ | PROT_EXEC, MAP_PRIVATE, jit_fd, 0);
+	if (marker == MAP_FAILED) {
+		return -errno;
+	}
+	return 0;
+}
+
+/* The section called @name that a line table may read, or 0. */
+static size_t find_debug(const struct llext_elf *e, const char *name)
+{
+	for (size_t i = 1; i < e->shnum; i++) {
+		if (e->shdr[i]->sh_type == SHT_PROGBITS && !(e->shdr[i]->sh_flags & SHF_ALLOC) &&
+		    !(e->discarded && e->discarded[i]) &&
+		    strcmp(llext_elf_sect_name(e, i), name) == 0) {
+			return i;
+		}
+	}
+	return 0;
+}
+
+static int add_line(void *arg, const struct llext_dwarf_row *row)
+{
+	struct lines *l = arg;
+
+	/* Line 0 is code no source line stands for; an end of sequence is no code at all. */
+	if (row->end_sequence || row->line == 0) {
+		return 0;
+	}
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		struct line *v = llext_realloc(l->v, cap * sizeof(*v));
+
+		if (!v) {
+			return -ENOMEM;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n] = (struct line){row->addr, row->line, row->discrim, row->comp_dir,
+	                           row->dir,  row->name, l->n};
+	l->n++;
+	return 0;
+}
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct line *x = a, *y = b;
+
+	if (x->addr != y->addr) {
+		return x->addr < y->addr ? -1 : 1;
+	}
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* @ld's source lines, sorted by address, or none: a malformed table is all refused. */
+static void read_lines(struct llext_load *ld, struct lines *l)
+{
+	const struct llext_elf *e = &ld->elf;
+	size_t li = find_debug(e, ".debug_line");
+	size_t ls = find_debug(e, ".debug_line_str"), st = find_debug(e, ".debug_str");
+	struct llext_dwarf_line_in in = {0};
+	char why[256] = "";
+	int ret;
+
+	if (!li) {
+		return;
+	}
+	if ((e->shdr[li]->sh_flags | (ls ? e->shdr[ls]->sh_flags : 0)) & SHF_COMPRESSED) {
+		LOG_WRN("%s: .debug_line is compressed (-gz); perf gets no source lines", ld->name);
+		return;
+	}
+	l->copy = llext_malloc(e->shdr[li]->sh_size ? e->shdr[li]->sh_size : 1);
+	if (!l->copy) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memcpy(l->copy, e->image + e->shdr[li]->sh_offset, e->shdr[li]->sh_size);
+	ret = llext_debug_relocate(ld, li, l->copy);
+	if (ret) {
+		snprintf(why, sizeof(why), "has invalid relocations");
+		goto out;
+	}
+	in.line = l->copy;
+	in.line_size = e->shdr[li]->sh_size;
+	if (ls) {
+		in.line_str = e->image + e->shdr[ls]->sh_offset;
+		in.line_str_size = e->shdr[ls]->sh_size;
+	}
+	if (st && !(e->shdr[st]->sh_flags & SHF_COMPRESSED)) {
+		in.str = e->image + e->shdr[st]->sh_offset;
+		in.str_size = e->shdr[st]->sh_size;
+	}
+	ret = llext_dwarf_lines(&in, add_line, l, why, sizeof(why));
+out:
+	if (ret) {
+		LOG_WRN("%s: .debug_line %s; perf gets no source lines", ld->name,
+		        why[0] ? why : strerror(-ret));
+		l->n = 0;
+		return;
+	}
+	if (l->n) { /* a table may have no rows: then l->v is NULL, which qsort() may not get */
+		qsort(l->v, l->n, sizeof(*l->v), by_addr);
+	}
+}
+
+/* Appends @len bytes to the record being built at *@off. */
+static int rec_put(struct lines *l, size_t *off, const void *p, size_t len)
+{
+	if (l->rec_cap < *off + len) {
+		size_t cap = (*off + len) * 2;
+		uint8_t *rec = llext_realloc(l->rec, cap);
+
+		if (!rec) {
+			return -ENOMEM;
+		}
+		l->rec = rec;
+		l->rec_cap = cap;
+	}
+	memcpy(l->rec + *off, p, len);
+	*off += len;
+	return 0;
+}
+
+/* A line's file name, as absolute as the table lets it be: a relative name is relative to its
+ * directory, and a relative directory to the compilation's (DWARF 5 names it; before, only
+ * .debug_info does, and such names stay relative). */
+static int put_path(struct lines *l, size_t *off, const struct line *ln)
+{
+	const char *parts[3] = {ln->comp_dir, ln->dir, ln->name};
+	size_t first = 2;
+	int ret = 0;
+
+	while (first > 0 && parts[first][0] != '/' && parts[first - 1] && parts[first - 1][0]) {
+		first--;
+	}
+	for (size_t k = first; k < 2 && !ret; k++) {
+		ret = rec_put(l, off, parts[k], strlen(parts[k]));
+		if (!ret) {
+			ret = rec_put(l, off, "/", 1);
+		}
+	}
+	return ret ? ret : rec_put(l, off, ln->name, strlen(ln->name) + 1);
+}
+
+/* The JIT_CODE_DEBUG_INFO record of the function at [@addr, @addr + @size), if it has lines:
+ * it must come before the function's JIT_CODE_LOAD record. */
+static int jit_debug_info(struct lines *l, uint64_t addr, uint64_t size)
+{
+	static const uint8_t zeros[8];
+	struct jit_code_debug_info r = {.id = JIT_CODE_DEBUG_INFO, .code_addr = addr};
+	size_t lo = 0, hi = l->n, off = sizeof(r), pad;
+	int ret = 0;
+
+	while (lo < hi) { /* the first line at or after addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (l->v[mid].addr < addr) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	for (size_t i = lo; i < l->n && l->v[i].addr - addr < size && !ret; i++) {
+		const struct line *ln = &l->v[i];
+		struct jit_debug_entry d = {ln->addr, (int32_t)ln->line, (int32_t)ln->discrim};
+		ret = rec_put(l, &off, &d, sizeof(d));
+		if (!ret) {
+			ret = put_path(l, &off, ln);
+		}
+		r.nr_entry++;
+	}
+	if (ret || !r.nr_entry) {
+		return ret;
+	}
+	pad = (8 - off % 8) % 8;
+	ret = rec_put(l, &off, zeros, pad);
+	if (ret) {
+		return ret;
+	}
+	if (off > UINT32_MAX) {
+		return 0; /* more lines than a record can hold: the function goes without */
+	}
+	r.total_size = (uint32_t)off;
+	r.timestamp = mono_ns();
+	memcpy(l->rec, &r, sizeof(r));
+	return write_all(jit_fd, l->rec, off);
+}
+
+static int jit_append(const struct llext_internal *ie, struct lines *l)
+{
+	const struct llext_addr_table *t = ie->addr;
+	static const uint8_t zeros[8];
+
+	for (size_t i = 0; i < t->nsyms; i++) {
+		const char *name = t->names + t->syms[i].name;
+		struct jit_code_load r = {.id = JIT_CODE_LOAD};
+		size_t nlen = strlen(name) + 1, pad;
+		int ret;
+
+		if (!names_func(t, i)) {
+			continue;
+		}
+		r.code_size = func_size(ie, i);
+		ret = jit_debug_info(l, t->syms[i].addr, r.code_size);
+		if (ret == -ENOMEM) {
+			/* Nothing written: the function goes without lines. */
+			ret = 0;
+		}
+		if (ret) {
+			return ret;
+		}
+		r.total_size = (uint32_t)(sizeof(r) + nlen + r.code_size);
+		pad = (8 - r.total_size % 8) % 8;
+		r.total_size += (uint32_t)pad;
+		r.timestamp = mono_ns();
+		r.pid = (uint32_t)getpid();
+		r.tid = (uint32_t)gettid();
+		r.vma = r.code_addr = t->syms[i].addr;
+		r.code_index = ++code_index;
+		ret = write_all(jit_fd, &r, sizeof(r));
+		if (!ret) {
+			ret = write_all(jit_fd, name, nlen);
+		}
+		if (!ret) {
+			ret = write_all(jit_fd, (const void *)(uintptr_t)r.code_addr, r.code_size);
+		}
+		if (!ret) {
+			ret = write_all(jit_fd, zeros, pad);
+		}
+		if (ret) {
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void llext_perf_load(struct llext_load *ld)
+{
+	struct llext_internal *ie = ld->ie;
+	int ret;
+
+	pthread_once(&env_once, read_env);
+	if (!want_map && !want_jitdump) {
+		return;
+	}
+	pthread_mutex_lock(&perf_lock);
+	if (want_map && (ret = map_append(ie)) != 0) {
+		LOG_WRN("%s: cannot append to /tmp/perf-%d.map: %s", ld->name, (int)getpid(),
+		        strerror(-ret));
+	}
+	if (want_jitdump && !jit_failed) {
+		struct lines l = {0};
+
+		ret = jit_fd < 0 ? jit_open(ld->elf.machine) : 0;
+		if (!ret) {
+			read_lines(ld, &l);
+			ret = jit_append(ie, &l);
+		}
+		free(l.v);
+		free(l.copy);
+		free(l.rec);
+		if (ret) {
+			/* A torn file is no use to perf: stop writing to it. */
+			LOG_WRN("%s: jitdump file in %s: %s; no more records are written", ld->name,
+			        jit_dir, strerror(-ret));
+			jit_failed = true;
+		}
+	}
+	pthread_mutex_unlock(&perf_lock);
+}

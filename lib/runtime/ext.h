@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The extension object as libllext holds it (struct llext_internal). load/ builds it, api/
+ * registers it, and every service that serves it after its load reads the fields its own module
+ * owns; the field comments name the owner.
+ *
+ * Ownership: the load driver builds an extension. Until llext_load_build() returns 0 the
+ * half-built extension is the driver's, and its one cleanup path frees it; afterwards it is the
+ * registry's, and llext_free() frees it.
+ */
+#ifndef LLEXT_RUNTIME_EXT_H
+#define LLEXT_RUNTIME_EXT_H
+
+#include <stdint.h>
+
+#include <llext/llext.h>
+
+#include "base/base.h"
+
+struct llext_arch;
+struct llext_export_node;
+struct llext_tls_module;
+
+/* What the keep_section_info load parameter keeps: tables.c fills it, inspect.c reads it. */
+struct llext_sections {
+	size_t n;
+	Elf64_Shdr *shdr;  /* the object's headers, as in the file */
+	uint64_t *offset;  /* each section's offset in its region */
+	uint32_t *region;  /* each section's region, LLEXT_MEM_COUNT if it was not loaded */
+	const char *names; /* the section name table */
+	size_t names_size;
+	Elf64_Shdr region_hdr[LLEXT_MEM_COUNT]; /* each region described as one section */
+};
+
+/* An extension as libllext holds it; the public part comes first. */
+struct llext_internal {
+	struct llext pub;
+
+	/* Registry: load-order list and name hash chain (llext.c). */
+	struct llext_internal *prev, *next, *hnext;
+	uint32_t name_hash;
+
+	/* Memory (mem.c): one reservation holding all regions. */
+	uint8_t *map;
+	size_t map_size;
+	struct k_mem_partition parts[LLEXT_MEM_PARTITIONS];
+
+	/* Linking results (resolve.c, scan.c, tables.c). */
+	const struct llext_arch *arch;
+	struct llext_internal **deps;
+	size_t ndeps;
+	void (**ctors)(void); /* preinit then init entries, in run order */
+	size_t nctors;
+	void (**dtors)(void); /* fini entries, in run order */
+	size_t ndtors;
+	struct llext_export_node *exp_nodes; /* this extension's entries in the export index */
+	char *exp_names;
+	uint64_t *sect_addr; /* load address of each section, 0 if not loaded */
+	size_t nsect;
+	size_t *reloc_counts; /* per entry of arch->relocs */
+	struct llext_stats stats;
+	uint64_t mark; /* scratch for dependency de-duplication, under the registry lock */
+	void **libs;   /* dlopen() handles of the libraries it needs (resolve.c) */
+	size_t nlibs;
+	void *eh_frame;                /* registered with the unwinder, or NULL */
+	uint32_t unwinders;            /* bit i: eh_frame registered with unwinder i (unwinder.c) */
+	struct llext_addr_table *addr; /* symbols by address, for llext_addr_info() (addr.c) */
+	bool dso_handle;               /* uses __dso_handle: run __cxa_finalize() on teardown */
+	struct llext_sections *sections; /* with keep_section_info, until freed */
+	struct llext_debug *debug;       /* registered with debuggers (debug.c), or NULL */
+	struct llext_tls_module *tls;    /* its thread-local storage, or NULL (tls.c) */
+
+	bool brought_up, torn_down;
+	bool dtors_due; /* unloaded after a bringup: its destructors must still run */
+};
+
+static inline struct llext_internal *to_internal(const struct llext *ext)
+{
+	return (struct llext_internal *)ext;
+}
+
+#endif /* LLEXT_RUNTIME_EXT_H */

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Thread-local storage of extensions, at run time.
+ */
+#ifndef LLEXT_RUNTIME_TLS_H
+#define LLEXT_RUNTIME_TLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/ext.h"
+
+/* One .tdata section: copied to @off of every new block (the rest of the block is zero). */
+struct llext_tls_init {
+	uint64_t off;
+	const void *src;
+	size_t size;
+};
+
+/*
+ * Creates the extension's TLS module, whose blocks are @size bytes aligned to @align, with room
+ * for @ninit images (filled in once the extension is placed), and sets ie->tls.
+ */
+int llext_tls_module_new(struct llext_internal *ie, size_t size, size_t align, size_t ninit);
+/* Once the extension is placed: records its __dso_handle; returns the image table to fill in. */
+struct llext_tls_init *llext_tls_module_place(struct llext_internal *ie);
+/* Frees ie->tls and every thread's block of it; the extension's code must not run again. */
+void llext_tls_module_free(struct llext_internal *ie);
+/* The address of the host's TLS descriptor resolver (arch/<name>/tlsdesc.S). */
+uint64_t llext_tls_resolver(void);
+
+/*
+ * At the last unload: runs the calling thread's pending thread_local destructors of the
+ * extension, then returns false if no other thread has any, or true after arranging for
+ * @finish(ie) to be called by the thread that runs the last of them.
+ */
+bool llext_tls_unload(struct llext_internal *ie, void (*finish)(struct llext_internal *ie));
+
+/* What extensions call in place of the C library's (bound to them by llext.c). */
+void *llext_tls_get_addr(void *ti);
+int llext_tls_thread_atexit(void (*fn)(void *), void *obj, void *dso);
+
+#endif /* LLEXT_RUNTIME_TLS_H */
