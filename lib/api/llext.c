@@ -556,7 +556,7 @@ LLEXT_EXPORT size_t llext_reloc_counts(const struct llext *ext, struct llext_rel
 	return n;
 }
 
-/* ---- the seed's per-relocation entry points ---- */
+/* ---- Zephyr 3.5's per-relocation entry points (arch_elf_relocate*()) ---- */
 
 LLEXT_EXPORT int arch_elf_relocate(elf_rela_t *rel, uintptr_t loc, uintptr_t sym_base_addr,
                                    const char *sym_name, uintptr_t load_bias)
