@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the test programs export to extensions (tests/host.c) and what extensions may use. The
- * fixtures include it, so the declarations on both sides are the same.
+ * What the test programs export to extensions (tests/support/host.c) and what extensions may use.
+ * The fixtures include it, so the declarations on both sides are the same.
  */
 #ifndef TESTS_HOST_API_H
 #define TESTS_HOST_API_H

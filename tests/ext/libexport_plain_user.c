@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Uses a function of tests/libexport.c that only dlsym() can find. */
+/* Uses a function of tests/ext/libexport.c that only dlsym() can find. */
 int libexport_plain(int v);
 
 int libexport_plain_user(int v)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Uses a symbol a shared library exports with EXPORT_SYMBOL() (tests/libexport.c). */
+/* Uses a symbol a shared library exports with EXPORT_SYMBOL() (tests/ext/libexport.c). */
 int libexport_triple(int v);
 
 int libexport_user(int v)

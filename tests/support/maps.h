@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* This process's mappings, as /proc/self/maps shows them (tests/maps.c). */
+/* This process's mappings, as /proc/self/maps shows them (tests/support/maps.c). */
 #ifndef TESTS_MAPS_H
 #define TESTS_MAPS_H
 

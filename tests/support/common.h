@@ -16,7 +16,7 @@
 #include "fixtures.h"
 #include "testutil.h"
 
-/* The record kept by host_record() (tests/host.c). */
+/* The record kept by host_record() (tests/support/host.c). */
 extern int host_records[64];
 extern size_t host_nrecords;
 void host_records_clear(void);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Keeping new mappings away from an address (tests/reserve.c). */
+/* Keeping new mappings away from an address (tests/support/reserve.c). */
 #ifndef TESTS_RESERVE_H
 #define TESTS_RESERVE_H
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Counting the loader's mappings: tests/maptrack.c defines mmap() and munmap() for the test
- * program, so the loader linked into it makes its calls through them.
+ * Counting the loader's mappings: tests/support/maptrack.c defines mmap() and munmap() for the
+ * test program, so the loader linked into it makes its calls through them.
  */
 #ifndef TESTS_MAPTRACK_H
 #define TESTS_MAPTRACK_H

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* libllext's log, captured for a test to check (tests/logcap.c). */
+/* libllext's log, captured for a test to check (tests/support/logcap.c). */
 #ifndef TESTS_LOGCAP_H
 #define TESTS_LOGCAP_H
 
