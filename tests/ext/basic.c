@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The everyday extension: host calls and data, libc, data/rodata/bss, a function-pointer table.
- * Built with every compiler and flag set; tests/test_load.c calls each function.
+ * Built with every compiler and flag set; tests/test_reloc.c calls each function.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Two COMDAT groups with different signatures, each defining one function, and a caller of the
- * second. tests/test_link.c renames the second signature (and its symbol) to the first's,
+ * second. tests/test_symbols.c renames the second signature (and its symbol) to the first's,
  * making two groups of one signature, as in objects put together without a linker.
  */
 	.section .text.comdat_first,"axG",%progbits,comdat_fn,comdat
