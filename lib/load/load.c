@@ -103,7 +103,7 @@ static int register_eh_frame(struct llext_load *ld)
 /* Debuggers and profilers learn of the extension last, once nothing can fail any more. */
 static int tell_tools(struct llext_load *ld)
 {
-	llext_debug_register(ld);
+	llext_debug_copy(ld);
 	llext_perf_load(ld);
 	return 0;
 }
@@ -130,8 +130,8 @@ static const stage_fn place_stages[] = {
 
 /* Fill the mapping, link it, and make it what it will stay. */
 static const stage_fn link_stages[] = {
-    llext_mem_copy,    llext_reloc_apply, llext_tables_build, llext_tables_keep,
-    llext_mem_protect, register_eh_frame, llext_addr_add,     tell_tools,
+    llext_mem_copy,    llext_reloc_apply, llext_tables_build,     llext_tables_keep,
+    llext_mem_protect, register_eh_frame, llext_addr_table_build, tell_tools,
 };
 
 static int run_stages(struct llext_load *ld, struct llext_loader *ldr)

@@ -312,23 +312,24 @@ int llext_tables_build(struct llext_load *ld);
 /* With the keep_section_info load parameter: ie->sections. */
 int llext_tables_keep(struct llext_load *ld);
 
-/* ---- addr.c ---- */
+/* ---- addr_table.c ---- */
 
-/* Builds ie->addr from the load's symbols and publishes the extension to llext_addr_info(). */
-int llext_addr_add(struct llext_load *ld);
+/* Stage: builds the extension's symbols by address from the load's and hands them to
+ * observe/addr.c, which publishes the extension to llext_addr_info(). */
+int llext_addr_table_build(struct llext_load *ld);
 
-/* ---- debug.c: the GDB JIT interface, and the object debuggers read ---- */
+/* ---- debug_copy.c: the object debuggers read ---- */
 
-/* Builds the debuggers' copy of a loaded object (relocated, every section placed). */
-int llext_debug_build(struct llext_load *ld, struct llext_debug **out);
 /* Applies the relocations of debug section @target (.rela.debug_line, say) to @out, a copy of
  * its bytes, as in the debuggers' copy: S + A (S + A - P), loaded sections at their run-time
  * address and the others at 0. Every entry is checked; a bad one is logged as an error. */
 int llext_debug_relocate(const struct llext_load *ld, size_t target, uint8_t *out);
-/* At the end of a load: builds the copy and registers it, unless turned off. A failure is
- * logged and leaves the extension loaded, unregistered. */
-void llext_debug_register(struct llext_load *ld);
-/* ---- perf.c: perf's map and jitdump files, when the environment asks for them ---- */
+/* At the end of a load: builds the debuggers' copy (relocated, every section placed) and
+ * registers it with observe/debug.c, unless turned off. A failure is logged and leaves the
+ * extension loaded, unregistered. */
+void llext_debug_copy(struct llext_load *ld);
+
+/* ---- perf_files.c: perf's map and jitdump files, when the environment asks for them ---- */
 
 /* Describes the extension's functions to perf (LLEXT_PERF_MAP, LLEXT_PERF_JITDUMP). */
 void llext_perf_load(struct llext_load *ld);

@@ -3,9 +3,10 @@
  * From an address to the extension, region and symbol holding it: llext_addr_info(), for crash
  * handlers, profilers and debugging aids.
  *
- * Each extension keeps its function and object symbols sorted by address, built once at load
- * time from the object's symbol table (the object itself is gone after the load). A table of
- * the extensions' address ranges, sorted too, finds the extension.
+ * Each extension keeps its function and object symbols sorted by address, which the load stage
+ * load/addr_table.c builds from the object's symbol table (the object itself is gone after the
+ * load) and hands over. A table of the extensions' address ranges, sorted too, finds the
+ * extension.
  *
  * Lookups run in signal handlers, so they may neither allocate nor wait. The registry's lock
  * cannot serve: it is recursive, so a handler interrupting its own thread in the middle of an
@@ -23,196 +24,17 @@
 #include <string.h>
 
 #include "base/base.h"
-#include "base/mapcache.h"
-#include "load/load.h"
 #include "observe/addr.h"
 #include "runtime/ext.h"
 
-/* ---- the per-extension symbol table ---- */
-
-/* Which symbols name code or data: not sections, files, or the assembler's mapping symbols. */
-static bool wanted(const struct llext_load *ld, size_t i, uint8_t *type)
-{
-	const struct llext_elf *e = &ld->elf;
-	const Elf64_Sym *s = &e->syms[i];
-	const struct llext_symval *v = &ld->sym[i];
-	const char *name = llext_elf_sym_name(e, i);
-	size_t shndx;
-
-	if (!((v->kind == LLEXT_SYM_DEFINED && !v->unloadable) || v->kind == LLEXT_SYM_COMMON)) {
-		return false;
-	}
-	if (!name[0] || name[0] == '$' || strncmp(name, ".L", 2) == 0) {
-		return false;
-	}
-	switch (ELF64_ST_TYPE(s->st_info)) {
-	case STT_FUNC:
-	case STT_OBJECT:
-		*type = ELF64_ST_TYPE(s->st_info);
-		return true;
-	case STT_NOTYPE:
-		/* Assembly functions often have no .type. */
-		shndx = llext_elf_sym_shndx(e, i);
-		if (v->kind == LLEXT_SYM_DEFINED && (e->shdr[shndx]->sh_flags & SHF_EXECINSTR)) {
-			*type = STT_FUNC;
-			return true;
-		}
-		return false;
-	default:
-		return false;
-	}
-}
-
-static struct llext_addr_sym make_sym(const struct llext_load *ld, size_t i, uint8_t type,
-                                      uint32_t name)
-{
-	const struct llext_elf *e = &ld->elf;
-	const Elf64_Sym *s = &e->syms[i];
-	struct llext_addr_sym as = {.addr = ld->sym[i].addr, .size = s->st_size, .name = name};
-	uint8_t bind = ELF64_ST_BIND(s->st_info);
-
-	if (ld->sym[i].kind == LLEXT_SYM_DEFINED) {
-		size_t shndx = llext_elf_sym_shndx(e, i);
-		/* st_size is untrusted: never let a symbol reach past its section. */
-		uint64_t room = e->shdr[shndx]->sh_size - s->st_value;
-
-		as.region = (uint8_t)ld->sect[shndx].region;
-		if (as.size > room) {
-			as.size = room;
-		}
-	} else {
-		as.region = LLEXT_MEM_BSS; /* SHN_COMMON */
-	}
-	as.type = type;
-	as.rank = (uint8_t)((as.size ? 4 : 0) + (bind != STB_LOCAL ? 2 : 0) +
-	                    (ELF64_ST_TYPE(s->st_info) != STT_NOTYPE ? 1 : 0));
-	return as;
-}
-
-/* The order of the table: address within the reservation, then rank (below 8). */
-static uint64_t sort_key(const struct llext_addr_sym *s, uint64_t base)
-{
-	return (s->addr - base) << 3 | s->rank;
-}
-
-/*
- * Sorts the @n symbols at @from by address, then rank, with a radix sort on their offset in the
- * reservation and rank (below 8): one byte per pass, as many passes as the largest key has
- * bytes, a pass skipped when every key has the same byte there, all passes' counts taken in one
- * read. O(n): a comparison sort of the thousands of symbols of a large object cost a tenth of its
- * load; a handful of symbols is sorted by insertion. The passes go back and forth between @from
- * and @to (room for @n as well); returns whichever holds the result.
- */
-static struct llext_addr_sym *sort_syms(struct llext_addr_sym *from, struct llext_addr_sym *to,
-                                        size_t n, uint64_t base)
-{
-	enum { BUCKETS = 256, FEW = 64 };
-	uint32_t count[8][BUCKETS];
-	uint64_t all = 0;
-	unsigned int passes = 0;
-
-	if (n < FEW) {
-		/* The radix sort's fixed cost is the buckets: a few symbols sort faster in place.
-		 */
-		for (size_t i = 1; i < n; i++) {
-			struct llext_addr_sym x = from[i];
-			size_t j = i;
-
-			for (; j > 0 && sort_key(&from[j - 1], base) > sort_key(&x, base); j--) {
-				from[j] = from[j - 1];
-			}
-			from[j] = x;
-		}
-		return from;
-	}
-	for (size_t i = 0; i < n; i++) {
-		all |= sort_key(&from[i], base);
-	}
-	while (passes < 8 && all >> (8 * passes)) {
-		passes++;
-	}
-	memset(count, 0, passes * sizeof(count[0]));
-	for (size_t i = 0; i < n; i++) {
-		uint64_t k = sort_key(&from[i], base);
-
-		for (unsigned int p = 0; p < passes; p++) {
-			count[p][k >> (8 * p) & (BUCKETS - 1)]++;
-		}
-	}
-	for (unsigned int p = 0; p < passes; p++) {
-		uint32_t at = 0, *c = count[p];
-		struct llext_addr_sym *x;
-
-		if (c[sort_key(&from[0], base) >> (8 * p) & (BUCKETS - 1)] == n) {
-			continue; /* one value of this byte for all: already in order by it */
-		}
-		for (int d = 0; d < BUCKETS; d++) {
-			uint32_t k = c[d];
-
-			c[d] = at;
-			at += k;
-		}
-		for (size_t i = 0; i < n; i++) {
-			to[c[sort_key(&from[i], base) >> (8 * p) & (BUCKETS - 1)]++] = from[i];
-		}
-		x = from;
-		from = to;
-		to = x;
-	}
-	return from;
-}
-
-/* Where the candidates are gathered and sorted, kept from one load for the next (kept.c). */
-static struct llext_mapcache sort_scratch = LLEXT_MAPCACHE_INIT;
-
-__attribute__((destructor)) static void sort_scratch_fini(void)
-{
-	llext_mapcache_free(&sort_scratch);
-}
-
-/*
- * The table: the wanted symbols gathered and sorted in scratch, then copied into memory that
- * lasts (llext_mem_lasting(): the unused tail of the extension's huge pages when there is room;
- * a heap block of a large object's size would come and go with the heap's top, faulted in again
- * on every load). Names are offsets in one copy of the object's string table, taken whole: one
- * copy instead of a length and a copy per name.
- */
-static int build_table(struct llext_load *ld, struct llext_addr_table *t)
-{
-	const struct llext_elf *e = &ld->elf;
-	size_t len = 2 * e->nsyms * sizeof(struct llext_addr_sym), n = 0;
-	struct llext_addr_sym *cand = llext_mapcache_take(&sort_scratch, len, 0, NULL), *sorted;
-	void *syms, *names;
-	uint8_t type;
-
-	if (!cand) {
-		LOG_ERR("%s: out of memory for its symbols by address", ld->name);
-		return -ENOMEM;
-	}
-	for (size_t i = 1; i < e->nsyms; i++) {
-		/* A name outside the string table has no place in the copy; llext_elf_sym_name()
-		 * calls it "?", nothing to look up. */
-		if (e->syms[i].st_name < e->str_size && wanted(ld, i, &type)) {
-			cand[n++] = make_sym(ld, i, type, e->syms[i].st_name);
-		}
-	}
-	sorted = sort_syms(cand, cand + e->nsyms, n, (uintptr_t)ld->ie->map);
-	/* Both in the extension's tail, or both on the heap: one flag says how they go. */
-	syms = llext_mem_lasting(ld, n * sizeof(*t->syms) + e->str_size, &t->in_map);
-	if (!syms) {
-		llext_mapcache_give(&sort_scratch, cand, len, 0, 0);
-		LOG_ERR("%s: out of memory for its symbols by address", ld->name);
-		return -ENOMEM;
-	}
-	names = (uint8_t *)syms + n * sizeof(*t->syms);
-	memcpy(syms, sorted, n * sizeof(*t->syms));
-	memcpy(names, e->str, e->str_size);
-	llext_mapcache_give(&sort_scratch, cand, len, 0, 0);
-	t->syms = syms;
-	t->nsyms = n;
-	t->names = names;
-	return 0;
-}
+/* An extension's symbols by address, built by the load stage (load/addr_table.c). */
+struct llext_addr_table {
+	struct llext_addr_sym *syms; /* by address, then rank */
+	size_t nsyms;
+	const char *names; /* a copy of the object's string table, in the same block as syms */
+	bool in_map;       /* that block is in the extension's spare memory, not on the heap */
+	uint64_t stubs, stubs_end, got, got_end; /* [start, end) of each, or 0, 0 */
+};
 
 /* ---- the table of extensions, and its guard ---- */
 
@@ -278,32 +100,11 @@ static size_t at_or_below(uintptr_t a)
 	return lo;
 }
 
-int llext_addr_add(struct llext_load *ld)
+/* Puts @ie's range in the table of extensions. */
+static int insert_range(struct llext_internal *ie)
 {
-	struct llext_internal *ie = ld->ie;
-	struct llext_addr_table *t;
 	struct range *grown = NULL;
 	size_t at;
-	int ret;
-
-	t = llext_calloc(1, sizeof(*t));
-	if (!t) {
-		LOG_ERR("%s: out of memory for its symbols by address", ld->name);
-		return -ENOMEM;
-	}
-	ie->addr = t;
-	ret = build_table(ld, t);
-	if (ret) {
-		return ret;
-	}
-	if (ld->nstub) {
-		t->stubs = (uintptr_t)ie->map + ld->stub_off;
-		t->stubs_end = t->stubs + ld->nstub * ld->arch->stub_size;
-	}
-	if (ld->ngot || ld->need_got) {
-		t->got = (uintptr_t)ie->map + ld->got_off;
-		t->got_end = t->got + (ld->ngot ? ld->ngot : 1) * 8;
-	}
 
 	pthread_mutex_lock(&writers);
 	if (nranges == cap) {
@@ -313,7 +114,7 @@ int llext_addr_add(struct llext_load *ld)
 		grown = llext_calloc(ncap, sizeof(*grown));
 		if (!grown) {
 			pthread_mutex_unlock(&writers);
-			LOG_ERR("%s: out of memory registering its address range", ld->name);
+			LOG_ERR("%s: out of memory registering its address range", ie->pub.name);
 			return -ENOMEM;
 		}
 		if (nranges) {
@@ -337,6 +138,23 @@ int llext_addr_add(struct llext_load *ld)
 	pthread_mutex_unlock(&writers);
 	free(grown);
 	return 0;
+}
+
+int llext_addr_add(struct llext_internal *ie, const struct llext_addr_parts *p)
+{
+	struct llext_addr_table *t = llext_calloc(1, sizeof(*t));
+
+	if (!t) {
+		if (!p->in_map) {
+			free(p->syms); /* the names follow in the same block */
+		}
+		LOG_ERR("%s: out of memory for its symbols by address", ie->pub.name);
+		return -ENOMEM;
+	}
+	*t = (struct llext_addr_table){p->syms,  p->nsyms,     p->names, p->in_map,
+	                               p->stubs, p->stubs_end, p->got,   p->got_end};
+	ie->addr = t;
+	return insert_range(ie);
 }
 
 void llext_addr_remove(struct llext_internal *ie)
@@ -368,6 +186,60 @@ void llext_addr_remove(struct llext_internal *ie)
 	}
 	free(t);
 	ie->addr = NULL;
+}
+
+bool llext_addr_in_map(const struct llext_internal *ie)
+{
+	return ie->addr && ie->addr->in_map;
+}
+
+/* ---- walking the functions ---- */
+
+/* Whether entry @i is the function that names its address: code, and last of its address. */
+static bool names_func(const struct llext_addr_table *t, size_t i)
+{
+	const struct llext_addr_sym *s = &t->syms[i];
+
+	if (s->type != STT_FUNC || s->region != LLEXT_MEM_TEXT) {
+		return false;
+	}
+	return i + 1 == t->nsyms || t->syms[i + 1].addr != s->addr;
+}
+
+/* A function's extent: its size, or up to the next symbol when the object gave none. */
+static uint64_t func_size(const struct llext_internal *ie, size_t i)
+{
+	const struct llext_addr_table *t = ie->addr;
+	uint64_t end = (uintptr_t)ie->pub.mem[LLEXT_MEM_TEXT] + ie->pub.mem_size[LLEXT_MEM_TEXT];
+
+	if (t->syms[i].size) {
+		return t->syms[i].size;
+	}
+	if (t->stubs && t->stubs < end) {
+		end = t->stubs;
+	}
+	for (size_t k = i + 1; k < t->nsyms; k++) {
+		if (t->syms[k].addr > t->syms[i].addr) {
+			end = t->syms[k].addr < end ? t->syms[k].addr : end;
+			break;
+		}
+	}
+	return end > t->syms[i].addr ? end - t->syms[i].addr : 0;
+}
+
+bool llext_addr_next_func(const struct llext_internal *ie, size_t *pos, struct llext_addr_func *out)
+{
+	const struct llext_addr_table *t = ie->addr;
+
+	for (size_t i = *pos; t && i < t->nsyms; i++) {
+		if (names_func(t, i)) {
+			*out = (struct llext_addr_func){t->syms[i].addr, func_size(ie, i),
+			                                t->names + t->syms[i].name};
+			*pos = i + 1;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* ---- lookups ---- */

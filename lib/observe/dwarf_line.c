@@ -2,7 +2,7 @@
 /*
  * The DWARF line number program (DWARF 4 and 5, section 6.2; versions 2 and 3 are DWARF 4's
  * without the maximum_operations_per_instruction field), read into rows of {address, file,
- * line, discriminator} for perf's jitdump file (perf.c).
+ * line, discriminator} for perf's jitdump file (load/perf_files.c).
  *
  * Pure: it reads byte ranges the caller gives it, .debug_line already relocated (the operands
  * of DW_LNE_set_address and the DW_FORM_line_strp/strp offsets of a relocatable object are

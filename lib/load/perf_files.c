@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Telling perf about extension code, which it cannot find on its own: extensions live in
- * anonymous memory with no file, so samples in them show as bare addresses.
+ * Stage, at the end of a load: telling perf about extension code, which it cannot find on its own:
+ * extensions live in anonymous memory with no file, so samples in them show as bare addresses.
  *
  * LLEXT_PERF_MAP=1 appends each function to /tmp/perf-PID.map, "START SIZE NAME" in hex without
  * 0x, the file perf reads for any anonymous executable memory. It is read whole when perf
@@ -21,6 +21,13 @@
  *
  * Both are best effort: a file that cannot be written is logged once and then left alone; the
  * load goes on.
+ *
+ * A load stage rather than a service: everything is written while the extension loads, and the
+ * source lines come from the object's .debug_line, which is gone once the load ends, relocated
+ * by the debuggers' stage (llext_debug_relocate()). Split in two, the load side would have to
+ * hand over a copy of every line for nothing after the load to use. The functions come from the
+ * symbols-by-address table, through observe/addr.c's walk; the line table is read by
+ * observe/dwarf_line.c, a pure reader.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -137,42 +144,11 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* A function's extent: its size, or up to the next symbol when the object gave none. */
-static uint64_t func_size(const struct llext_internal *ie, size_t i)
-{
-	const struct llext_addr_table *t = ie->addr;
-	uint64_t end = (uintptr_t)ie->pub.mem[LLEXT_MEM_TEXT] + ie->pub.mem_size[LLEXT_MEM_TEXT];
-
-	if (t->syms[i].size) {
-		return t->syms[i].size;
-	}
-	if (t->stubs && t->stubs < end) {
-		end = t->stubs;
-	}
-	for (size_t k = i + 1; k < t->nsyms; k++) {
-		if (t->syms[k].addr > t->syms[i].addr) {
-			end = t->syms[k].addr < end ? t->syms[k].addr : end;
-			break;
-		}
-	}
-	return end > t->syms[i].addr ? end - t->syms[i].addr : 0;
-}
-
-/* Whether entry @i is the function that names its address: code, and last of its address. */
-static bool names_func(const struct llext_addr_table *t, size_t i)
-{
-	const struct llext_addr_sym *s = &t->syms[i];
-
-	if (s->type != STT_FUNC || s->region != LLEXT_MEM_TEXT) {
-		return false;
-	}
-	return i + 1 == t->nsyms || t->syms[i + 1].addr != s->addr;
-}
-
 static int map_append(const struct llext_internal *ie)
 {
-	const struct llext_addr_table *t = ie->addr;
+	struct llext_addr_func f;
 	char path[64], line[512];
+	size_t pos = 0;
 	int fd, ret = 0;
 
 	snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
@@ -180,16 +156,12 @@ static int map_append(const struct llext_internal *ie)
 	if (fd < 0) {
 		return -errno;
 	}
-	for (size_t i = 0; i < t->nsyms && !ret; i++) {
-		int n;
-
-		if (!names_func(t, i)) {
-			continue;
-		}
+	while (!ret && llext_addr_next_func(ie, &pos, &f)) {
 		/* One write per line: other writers (a JIT in the same process) append too. */
-		n = snprintf(
-		    line, sizeof(line), "%llx %llx %s [%s]\n", (unsigned long long)t->syms[i].addr,
-		    (unsigned long long)func_size(ie, i), t->names + t->syms[i].name, ie->pub.name);
+		int n =
+		    snprintf(line, sizeof(line), "%llx %llx %s [%s]\n", (unsigned long long)f.addr,
+		             (unsigned long long)f.size, f.name, ie->pub.name);
+
 		if (n >= (int)sizeof(line)) {
 			/* A name too long for one line: cut, and the line still ends. */
 			n = sizeof(line) - 1;
@@ -416,20 +388,17 @@ static int jit_debug_info(struct lines *l, uint64_t addr, uint64_t size)
 
 static int jit_append(const struct llext_internal *ie, struct lines *l)
 {
-	const struct llext_addr_table *t = ie->addr;
 	static const uint8_t zeros[8];
+	struct llext_addr_func f;
+	size_t pos = 0;
 
-	for (size_t i = 0; i < t->nsyms; i++) {
-		const char *name = t->names + t->syms[i].name;
+	while (llext_addr_next_func(ie, &pos, &f)) {
 		struct jit_code_load r = {.id = JIT_CODE_LOAD};
-		size_t nlen = strlen(name) + 1, pad;
+		size_t nlen = strlen(f.name) + 1, pad;
 		int ret;
 
-		if (!names_func(t, i)) {
-			continue;
-		}
-		r.code_size = func_size(ie, i);
-		ret = jit_debug_info(l, t->syms[i].addr, r.code_size);
+		r.code_size = f.size;
+		ret = jit_debug_info(l, f.addr, r.code_size);
 		if (ret == -ENOMEM) {
 			/* Nothing written: the function goes without lines. */
 			ret = 0;
@@ -443,11 +412,11 @@ static int jit_append(const struct llext_internal *ie, struct lines *l)
 		r.timestamp = mono_ns();
 		r.pid = (uint32_t)getpid();
 		r.tid = (uint32_t)gettid();
-		r.vma = r.code_addr = t->syms[i].addr;
+		r.vma = r.code_addr = f.addr;
 		r.code_index = ++code_index;
 		ret = write_all(jit_fd, &r, sizeof(r));
 		if (!ret) {
-			ret = write_all(jit_fd, name, nlen);
+			ret = write_all(jit_fd, f.name, nlen);
 		}
 		if (!ret) {
 			ret = write_all(jit_fd, (const void *)(uintptr_t)r.code_addr, r.code_size);
