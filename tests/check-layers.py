@@ -9,13 +9,15 @@
   objects defines, read with nm, each object mapped back to the source it was compiled from.
 
 Prints one line per broken rule and exits 1; otherwise prints a summary and exits 0.
---list prints the edges between folders that were seen, with counts."""
+--list prints the edges between folders that were seen, with counts; --self-test checks the
+checker on a made-up tree."""
 import argparse
 import collections
 import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 SOURCE_SUFFIXES = ('.c', '.h', '.S')
@@ -23,9 +25,8 @@ SOURCE_SUFFIXES = ('.c', '.h', '.S')
 UNDEFINED = {'U', 'w', 'v'}
 
 
-def parse_table(design):
+def parse_table(text, design):
     """The "## Layers" table: {folder short name: [folders it may use, in the table's order]}."""
-    text = design.read_text()
     m = re.search(r'^## Layers\n(.*?)(?=^## |\Z)', text, re.S | re.M)
     if not m:
         sys.exit(f'{design}: no "## Layers" section')
@@ -155,9 +156,10 @@ def check_includes(checker):
 
 
 def object_names(tree):
-    """Object file name -> source, for each target folder: Meson names an object after its
-    source's path relative to the folder of the meson.build that builds it, '/' made '_'
-    (lib/load/load.c in lib/ is load_load.c.o; arch/x86_64/tlsdesc.S is .._arch_x86_64_tlsdesc.S.o)."""
+    """Object file name -> source, for each target folder. Meson names an object after its
+    source's path relative to the folder of the meson.build that builds it, '/' made '_':
+    lib/load/load.c built in lib/ is load_load.c.o, arch/x86_64/tlsdesc.S is
+    .._arch_x86_64_tlsdesc.S.o."""
     names = {}
     for target_dir in (tree.lib, tree.arch):
         table = names.setdefault(target_dir, {})
@@ -201,11 +203,11 @@ def read_symbols(nm, library):
     return objects
 
 
-def check_references(checker, nm, library, build_root):
+def check_references(checker, objects, library, build_root):
+    """objects: what read_symbols() returns. Returns how many objects were mapped to sources."""
     tree = checker.tree
     names = object_names(tree)
     sources = {}  # object -> (source, folder)
-    objects = read_symbols(nm, library)
     for member in sorted(objects):
         src = object_source(tree, names, build_root, member)
         if src is None:
@@ -237,21 +239,98 @@ def print_edges(checker):
                 print(f'  {src} -> {dst}: {n}{mark}')
 
 
+SELF_TEST_FILES = {
+    'docs/design.md': """## Layers
+
+| folder | what | may use |
+|---|---|---|
+| `lib/a/` | the top | `b` |
+| `lib/b/` | below it | (nothing) |
+| `arch/` | encoders | (nothing) |
+
+## Next
+| `lib/c/` | not in the section | `a` |
+""",
+    # The include in a comment is not one.
+    'lib/a/a.c': ('#include "a/a.h"\n#include "b/b.h"\n'
+                  '/*\n#include "arch.h"\n*/\n#include "arch.h"\n'),
+    'lib/a/a.h': '',
+    'lib/b/b.c': '#include "b.h"\n',
+    'lib/b/b.h': '#include "../a/a.h"\n#include "missing.h"\n',
+    'arch/arch.h': '',
+    'arch/k/r.S': '#include "../arch.h"\n',
+}
+
+# One line for each broken rule of SELF_TEST_FILES, and no more.
+SELF_TEST_EXPECTED = [
+    'lib/a/a.c:6: includes "arch.h" (arch/arch.h): a may not use arch',
+    'lib/b/b.h:1: includes "../a/a.h" (lib/a/a.h): b may not use a',
+    'lib/b/b.h:2: includes "missing.h", found neither',
+    'x.a: cannot tell which source',
+    'lib/a/a.c: refers to fr, defined in arch/k/r.S: a may not use arch',
+    'arch/k/r.S: refers to fb, defined in lib/b/b.c: arch may not use b',
+]
+
+
+def self_test():
+    """The checker on a small tree made here, where each kind of broken rule occurs once: the
+    table parser, include resolution and the mapping of objects to sources, without a build."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp).resolve()
+        for name, text in SELF_TEST_FILES.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text)
+        rules = parse_table(SELF_TEST_FILES['docs/design.md'], 'design.md')
+        assert rules == {'a': ['b'], 'b': [], 'arch': []}, rules
+        checker = Checker(Tree(root / 'lib', root / 'arch', rules))
+        check_includes(checker)
+        p = root / 'build' / 'lib' / 'x.a.p'
+        objects = {str(p / 'a_a.c.o'): ({'fa'}, {'fb', 'fr', 'printf'}),
+                   str(p / 'b_b.c.o'): ({'fb'}, set()),
+                   str(p / '.._arch_k_r.S.o'): ({'fr'}, {'fb'}),
+                   str(p / 'gone.c.o'): (set(), {'fa'})}
+        n_objects = check_references(checker, objects, 'x.a', root / 'build')
+    ok = n_objects == 3 and checker.checked == {'include': 6, 'reference': 3}
+    unmatched = list(checker.failures)
+    for want in SELF_TEST_EXPECTED:
+        hits = [f for f in unmatched if f.startswith(want)]
+        if len(hits) != 1:
+            ok = False
+            print(f'expected one failure starting {want!r}, got {len(hits)}')
+        else:
+            unmatched.remove(hits[0])
+    for failure in unmatched:
+        ok = False
+        print(f'unexpected failure: {failure}')
+    print(f'self-test: {n_objects} objects, {dict(checker.checked)} checked, '
+          f'{len(checker.failures)} broken rules found: {"as expected" if ok else "WRONG"}')
+    sys.exit(0 if ok else 1)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('design', type=Path, help='docs/design.md')
-    ap.add_argument('lib', type=Path, help='the lib/ source folder')
-    ap.add_argument('arch', type=Path, help='the arch/ source folder')
-    ap.add_argument('library', type=Path, help='the internal static library (libllext-internal.a)')
+    ap.add_argument('design', type=Path, nargs='?', help='docs/design.md')
+    ap.add_argument('lib', type=Path, nargs='?', help='the lib/ source folder')
+    ap.add_argument('arch', type=Path, nargs='?', help='the arch/ source folder')
+    ap.add_argument('library', type=Path, nargs='?',
+                    help='the internal static library (libllext-internal.a)')
     ap.add_argument('--build-root', type=Path, default=Path.cwd(),
                     help='the build directory the library is in (default: the current one)')
     ap.add_argument('--nm', default=os.environ.get('NM', 'nm'), help='nm to read objects with')
     ap.add_argument('--list', action='store_true', help='print the edges between folders seen')
+    ap.add_argument('--self-test', action='store_true',
+                    help='check the checker on a made-up tree, then exit')
     args = ap.parse_args()
+    if args.self_test:
+        self_test()
+    if args.library is None:
+        ap.error('design, lib, arch and library are needed')
 
-    checker = Checker(Tree(args.lib, args.arch, parse_table(args.design)))
+    rules = parse_table(args.design.read_text(), args.design)
+    checker = Checker(Tree(args.lib, args.arch, rules))
     check_includes(checker)
-    n_objects = check_references(checker, args.nm, args.library, args.build_root.resolve())
+    objects = read_symbols(args.nm, args.library)
+    n_objects = check_references(checker, objects, args.library, args.build_root.resolve())
     if args.list:
         print_edges(checker)
     for failure in checker.failures:
