@@ -12,7 +12,7 @@
  * - Each thread has a table of slots indexed by module index, each slot {key, block}; a slot
  *   whose key is not its module's is stale (its module was freed, the index reused). Only its
  *   thread reads or writes a table, so the fast path (__tls_get_addr(), the resolvers in
- *   arch/<name>/tlsdesc.S) takes no lock.
+ *   runtime/tlsdesc_<arch>.S) takes no lock.
  * - Blocks are allocated on a thread's first access and listed on their module, under one
  *   mutex. Freeing a module frees every thread's block; a thread's exit frees its blocks of the
  *   modules still alive (the mutex and the key decide which of the two frees a block, never
@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tlsdesc.h"
+#include "runtime/tlsdesc.h"
 #include "base/base.h"
 #include "runtime/ext.h"
 #include "runtime/tls.h"
@@ -95,7 +95,7 @@ static uint64_t last_key;
 static pthread_key_t exit_key;
 static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
 
-/* The resolver (arch/<name>/tlsdesc.S), and the C library's registration of thread_local
+/* The resolver (runtime/tlsdesc_<arch>.S), and the C library's registration of thread_local
  * destructors, which runs them at thread exit and at exit() for the main thread. */
 extern char llext_tlsdesc_resolve[];
 extern int __cxa_thread_atexit_impl(void (*fn)(void *), void *obj, void *dso);

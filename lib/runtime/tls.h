@@ -26,7 +26,7 @@ int llext_tls_module_new(struct llext_internal *ie, size_t size, size_t align, s
 struct llext_tls_init *llext_tls_module_place(struct llext_internal *ie);
 /* Frees ie->tls and every thread's block of it; the extension's code must not run again. */
 void llext_tls_module_free(struct llext_internal *ie);
-/* The address of the host's TLS descriptor resolver (arch/<name>/tlsdesc.S). */
+/* The address of the host's TLS descriptor resolver (runtime/tlsdesc_<arch>.S). */
 uint64_t llext_tls_resolver(void);
 
 /*

@@ -16,7 +16,7 @@
  * (XSAVE, or FXSAVE where the OS did not enable XSAVE) included, and aligns the stack, which
  * the call sequence does not promise.
  */
-#include "../tlsdesc.h"
+#include "runtime/tlsdesc.h"
 
 	.text
 	.globl	llext_tlsdesc_resolve

@@ -18,7 +18,7 @@
  * SVE state beyond the low 128 bits is not saved: code compiled for SVE that keeps vectors live
  * across a TLS access would need it, and neither compiler does so today.
  */
-#include "../tlsdesc.h"
+#include "runtime/tlsdesc.h"
 
 	.text
 	.globl	llext_tlsdesc_resolve

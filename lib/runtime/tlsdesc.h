@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the TLS descriptor resolvers (arch/<name>/tlsdesc.S) read, shared with lib/tls.c, which
+ * What the TLS descriptor resolvers (runtime/tlsdesc_<arch>.S) read, shared with runtime/tls.c, which
  * checks these offsets against its structures. Included by assembly: #defines only.
  *
  * A descriptor, in the extension's GOT, is three words: the resolver's address (the word the
@@ -8,8 +8,8 @@
  * the module's block. The last two are also the general dynamic {module, offset} pair, which is
  * what __tls_get_addr() is given.
  */
-#ifndef LLEXT_ARCH_TLSDESC_H
-#define LLEXT_ARCH_TLSDESC_H
+#ifndef LLEXT_RUNTIME_TLSDESC_H
+#define LLEXT_RUNTIME_TLSDESC_H
 
 /* The descriptor: resolver, module, offset. */
 #define LLEXT_TLS_DESC_MOD 8
@@ -24,4 +24,4 @@
 #define LLEXT_TLS_TAB_SLOTS 8
 #define LLEXT_TLS_SLOT_SHIFT 4
 
-#endif /* LLEXT_ARCH_TLSDESC_H */
+#endif /* LLEXT_RUNTIME_TLSDESC_H */
