@@ -409,7 +409,7 @@ static void test_find_section(void **state)
 	free(buf);
 }
 
-/* The seed's per-relocation entry point, on a plain buffer. */
+/* Zephyr 3.5's per-relocation entry point, on a plain buffer. */
 static void test_arch_elf_relocate(void **state)
 {
 #if defined(__x86_64__)
