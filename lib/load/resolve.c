@@ -54,7 +54,7 @@ static bool library_lookup(const struct llext_internal *ie, const char *name, vo
 static int lookup(struct llext_load *ld, const char *name, uint64_t *addr)
 {
 	uint32_t h = llext_hash(name);
-	const struct llext_export_node *n;
+	struct llext_internal *owner;
 	const struct llext_symbol *b;
 	const void *p;
 	void *q;
@@ -68,10 +68,9 @@ static int lookup(struct llext_load *ld, const char *name, uint64_t *addr)
 		*addr = (uintptr_t)p;
 		return 0;
 	}
-	n = llext_exports_lookup(name, h);
-	if (n) {
-		*addr = (uintptr_t)n->addr;
-		return add_dep(ld->ie, n->owner);
+	if (llext_exports_lookup(name, h, &q, &owner)) {
+		*addr = (uintptr_t)q;
+		return add_dep(ld->ie, owner);
 	}
 	if ((!ld->param->exports_only && llext_process_lookup(name, h, &q)) ||
 	    library_lookup(ld->ie, name, &q) || llext_runtime_lookup(name, &q)) {

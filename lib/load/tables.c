@@ -110,24 +110,20 @@ static bool export_of(const struct llext_load *ld, int explicit, size_t k, const
  * The export table's hash index from the names' hashes (@hashes[i] for syms[i]), its nodes in the
  * index of all exports, and its region.
  */
-static int index_exports(struct llext_load *ld, const uint32_t *hashes, size_t names)
+static int index_exports(struct llext_load *ld, const uint32_t *hashes, size_t names,
+                         size_t node_bytes)
 {
 	struct llext_internal *ie = ld->ie;
 	struct llext_symtable *tab = &ie->pub.exp_tab;
 
-	for (size_t i = 0; i < tab->sym_cnt; i++) {
-		ie->exp_nodes[i].hash = hashes[i];
-		ie->exp_nodes[i].name = tab->syms[i].name;
-		ie->exp_nodes[i].addr = tab->syms[i].addr;
-		ie->exp_nodes[i].owner = ie;
-	}
+	llext_exports_fill(ie->exp_nodes, tab, hashes, ie);
 	if (llext_symindex_build_hashed(tab, hashes)) {
 		return -ENOMEM;
 	}
 	ie->pub.mem[LLEXT_MEM_EXPORT] = tab->syms;
 	ie->pub.mem_size[LLEXT_MEM_EXPORT] = tab->sym_cnt * sizeof(*tab->syms);
 	ie->pub.mem_on_heap[LLEXT_MEM_EXPORT] = true;
-	ie->pub.alloc_size += tab->sym_cnt * (sizeof(*tab->syms) + sizeof(*ie->exp_nodes)) + names;
+	ie->pub.alloc_size += tab->sym_cnt * sizeof(*tab->syms) + node_bytes + names;
 	return 0;
 }
 
@@ -155,10 +151,11 @@ static int fill_exports(struct llext_load *ld, const struct export_cand *c, uint
 {
 	struct llext_internal *ie = ld->ie;
 	struct llext_symtable *tab = &ie->pub.exp_tab;
+	size_t node_bytes;
 	char *np;
 
 	tab->syms = llext_calloc(n, sizeof(*tab->syms));
-	ie->exp_nodes = llext_calloc(n, sizeof(*ie->exp_nodes));
+	ie->exp_nodes = llext_exports_alloc(n, &node_bytes);
 	ie->exp_names = np = llext_malloc(names);
 	if (!tab->syms || !ie->exp_nodes || !np) {
 		return -ENOMEM;
@@ -171,7 +168,7 @@ static int fill_exports(struct llext_load *ld, const struct export_cand *c, uint
 		np += c[i].len + 1;
 	}
 	tab->sym_cnt = n;
-	return index_exports(ld, hashes, names);
+	return index_exports(ld, hashes, names, node_bytes);
 }
 
 static int build_exports(struct llext_load *ld)

@@ -416,6 +416,28 @@ __attribute__((destructor)) static void host_fini(void)
 	process_cache_clear(true);
 }
 
+/* A name in the index of all loaded extensions' exports, and the extensions that export it. */
+struct llext_export_name {
+	struct llext_export_name *next; /* hash chain */
+	uint32_t hash;
+	const char *name; /* an exporter's copy */
+	struct llext_export_node *head, *tail;
+};
+
+/* One extension's export of one name, in that index. */
+struct llext_export_node {
+	struct llext_export_node *prev, *next; /* exporters of the same name, in load order */
+	uint32_t hash;
+	bool linked; /* listed in the index */
+	const char *name;
+	void *addr;
+	struct llext_internal *owner;
+	/* Room for the name's entry, used when this node is the name's first exporter: adding an
+	 * extension allocates nothing. When it leaves before the others, the entry moves into the
+	 * next exporter's room. */
+	struct llext_export_name room;
+};
+
 /*
  * The exports of all loaded extensions, by name: one entry per distinct name, holding its
  * exporters in load order, so that the extension loaded first wins (as Zephyr's list walk
@@ -547,13 +569,36 @@ int llext_exports_add(struct llext_internal *ie)
 	return 0;
 }
 
-const struct llext_export_node *llext_exports_lookup(const char *name, uint32_t hash)
+struct llext_export_node *llext_exports_alloc(size_t n, size_t *bytes)
+{
+	*bytes = n * sizeof(struct llext_export_node);
+	return llext_calloc(n, sizeof(struct llext_export_node));
+}
+
+void llext_exports_fill(struct llext_export_node *nodes, const struct llext_symtable *tab,
+                        const uint32_t *hashes, struct llext_internal *owner)
+{
+	for (size_t i = 0; i < tab->sym_cnt; i++) {
+		nodes[i].hash = hashes[i];
+		nodes[i].name = tab->syms[i].name;
+		nodes[i].addr = tab->syms[i].addr;
+		nodes[i].owner = owner;
+	}
+}
+
+bool llext_exports_lookup(const char *name, uint32_t hash, void **addr,
+                          struct llext_internal **owner)
 {
 	struct llext_export_name *e;
 
 	if (!names) {
-		return NULL;
+		return false;
 	}
 	e = *name_slot(name, hash);
-	return e ? e->head : NULL;
+	if (!e) {
+		return false;
+	}
+	*addr = e->head->addr;
+	*owner = e->head->owner;
+	return true;
 }

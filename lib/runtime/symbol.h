@@ -43,31 +43,27 @@ bool llext_process_lookup(const char *name, uint32_t hash, void **addr);
 /* Whether an answer for @name is cached (for tests). */
 bool llext_process_cached(const char *name);
 
-/* A name in the index of all loaded extensions' exports, and the extensions that export it. */
-struct llext_export_name {
-	struct llext_export_name *next; /* hash chain */
-	uint32_t hash;
-	const char *name; /* an exporter's copy */
-	struct llext_export_node *head, *tail;
-};
+/*
+ * The index of all loaded extensions' exports. Each extension has one entry per export
+ * (ie->exp_nodes, whose layout only symbol.c knows): the load allocates them with its export
+ * table, fills them in the same pass that indexes the table, and the registry links them in.
+ */
+struct llext_export_node;
 
-/* One extension's export of one name, in that index. */
-struct llext_export_node {
-	struct llext_export_node *prev, *next; /* exporters of the same name, in load order */
-	uint32_t hash;
-	bool linked; /* listed in the index */
-	const char *name;
-	void *addr;
-	struct llext_internal *owner;
-	/* Room for the name's entry, used when this node is the name's first exporter: adding an
-	 * extension allocates nothing. When it leaves before the others, the entry moves into the
-	 * next exporter's room. */
-	struct llext_export_name room;
-};
+/* @n entries, zeroed, in one allocation that free() releases; their size in bytes goes to
+ * @bytes, for the extension's alloc_size. NULL if out of memory. */
+struct llext_export_node *llext_exports_alloc(size_t n, size_t *bytes);
+/* Entries 0 to tab->sym_cnt - 1 of @nodes describe @owner's exports @tab (@hashes[i] the
+ * hash of tab->syms[i].name); the names and addresses are @tab's, not copied. */
+void llext_exports_fill(struct llext_export_node *nodes, const struct llext_symtable *tab,
+                        const uint32_t *hashes, struct llext_internal *owner);
 
 /* Registry lock held for all three. */
 int llext_exports_add(struct llext_internal *ie);
 void llext_exports_remove(struct llext_internal *ie);
-const struct llext_export_node *llext_exports_lookup(const char *name, uint32_t hash);
+/* The first loaded extension that exports @name (of hash @hash): its address for the name goes
+ * to @addr and the extension to @owner. False if no loaded extension exports it. */
+bool llext_exports_lookup(const char *name, uint32_t hash, void **addr,
+                          struct llext_internal **owner);
 
 #endif /* LLEXT_RUNTIME_SYMBOL_H */

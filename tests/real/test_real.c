@@ -352,13 +352,14 @@ static void check_found_by_name(struct llext *ext)
 
 	for (size_t i = 0; i < ext->exp_tab.sym_cnt; i++) {
 		const struct llext_symbol *s = &ext->exp_tab.syms[i];
-		const struct llext_export_node *n =
-		    llext_exports_lookup(s->name, llext_hash(s->name));
+		struct llext_internal *owner = NULL;
 		size_t len = strlen(s->name);
+		void *addr = NULL;
 
 		assert_ptr_equal(llext_find_sym(&ext->exp_tab, s->name), s->addr);
-		assert_non_null(n);
-		assert_ptr_equal(n->addr, s->addr);
+		assert_true(llext_exports_lookup(s->name, llext_hash(s->name), &addr, &owner));
+		assert_ptr_equal(addr, s->addr);
+		assert_ptr_equal(owner, to_internal(ext));
 		ends[len % 8] = true;
 		longest = len > longest ? len : longest;
 	}
