@@ -11,6 +11,7 @@
 
 #include "base/base.h"
 #include "runtime/ext.h"
+#include "runtime/sections.h"
 
 static const struct llext_sections *kept(const struct llext *ext)
 {
@@ -62,9 +63,7 @@ LLEXT_EXPORT int llext_free_inspection_data(struct llext_loader *ldr, struct lle
 	}
 	ie = to_internal(ext);
 	if (ie->sections) {
-		ext->alloc_size -= sizeof(*ie->sections) +
-		                   ie->sections->n * (sizeof(Elf64_Shdr) + 12) +
-		                   ie->sections->names_size;
+		ext->alloc_size -= llext_sections_size(ie->sections);
 		free(ie->sections);
 		ie->sections = NULL;
 	}

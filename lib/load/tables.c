@@ -12,6 +12,7 @@
 #include "base/mapcache.h"
 #include "load/load.h"
 #include "runtime/ext.h"
+#include "runtime/sections.h"
 #include "runtime/symbol.h"
 
 /* ---- exports ---- */
@@ -468,25 +469,15 @@ int llext_tables_keep(struct llext_load *ld)
 	const struct llext_elf *e = &ld->elf;
 	size_t n = e->shnum;
 	struct llext_sections *k;
-	char *names;
 
 	if (!ld->param->keep_section_info) {
 		return 0;
 	}
-	/* One block: the structure, then headers, offsets, regions and names. */
-	k = llext_malloc(sizeof(*k) + n * (sizeof(Elf64_Shdr) + 8 + 4) + e->shstr_size);
+	k = llext_sections_alloc(n, e->shstr, e->shstr_size);
 	if (!k) {
 		LOG_ERR("%s: out of memory keeping the section information", ld->name);
 		return -ENOMEM;
 	}
-	k->n = n;
-	k->shdr = (Elf64_Shdr *)(k + 1);
-	k->offset = (uint64_t *)(k->shdr + n);
-	k->region = (uint32_t *)(k->offset + n);
-	names = (char *)(k->region + n);
-	memcpy(names, e->shstr, e->shstr_size);
-	k->names = names;
-	k->names_size = e->shstr_size;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t r = ld->sect[i].region;
 
@@ -499,6 +490,6 @@ int llext_tables_keep(struct llext_load *ld)
 		region_header(ld, (enum llext_mem)r, &k->region_hdr[r]);
 	}
 	ld->ie->sections = k;
-	ld->ie->pub.alloc_size += sizeof(*k) + n * (sizeof(Elf64_Shdr) + 12) + e->shstr_size;
+	ld->ie->pub.alloc_size += llext_sections_size(k);
 	return 0;
 }

@@ -19,18 +19,8 @@
 
 struct llext_arch;
 struct llext_export_node;
+struct llext_sections;
 struct llext_tls_module;
-
-/* What the keep_section_info load parameter keeps: tables.c fills it, inspect.c reads it. */
-struct llext_sections {
-	size_t n;
-	Elf64_Shdr *shdr;  /* the object's headers, as in the file */
-	uint64_t *offset;  /* each section's offset in its region */
-	uint32_t *region;  /* each section's region, LLEXT_MEM_COUNT if it was not loaded */
-	const char *names; /* the section name table */
-	size_t names_size;
-	Elf64_Shdr region_hdr[LLEXT_MEM_COUNT]; /* each region described as one section */
-};
 
 /* An extension as libllext holds it; the public part comes first. */
 struct llext_internal {
@@ -53,7 +43,7 @@ struct llext_internal {
 	size_t nctors;
 	void (**dtors)(void); /* fini entries, in run order */
 	size_t ndtors;
-	struct llext_export_node *exp_nodes; /* this extension's entries in the export index */
+	struct llext_export_node *exp_nodes; /* its entries in the export index (symbol.c) */
 	char *exp_names;
 	uint64_t *sect_addr; /* load address of each section, 0 if not loaded */
 	size_t nsect;
@@ -66,7 +56,7 @@ struct llext_internal {
 	uint32_t unwinders;            /* bit i: eh_frame registered with unwinder i (unwinder.c) */
 	struct llext_addr_table *addr; /* symbols by address, for llext_addr_info() (addr.c) */
 	bool dso_handle;               /* uses __dso_handle: run __cxa_finalize() on teardown */
-	struct llext_sections *sections; /* with keep_section_info, until freed */
+	struct llext_sections *sections; /* with keep_section_info, until freed (sections.h) */
 	struct llext_debug *debug;       /* registered with debuggers (debug.c), or NULL */
 	struct llext_tls_module *tls;    /* its thread-local storage, or NULL (tls.c) */
 
