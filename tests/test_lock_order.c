@@ -28,7 +28,9 @@
  * The one-time initialisations (pthread_once) and the dynamic linker's own lock are not mutexes
  * the detector sees; the loads here take them all the same, in the documented order.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +107,7 @@ static struct llext *use_basic(const char *name)
 	struct llext_addr_info info;
 	struct llext *ext = NULL;
 	int (*sw)(int);
+	int ret;
 
 	param.libraries = libs;
 	/* >= 0: "anchor" is shared by every thread. */
@@ -114,7 +117,12 @@ static struct llext *use_basic(const char *name)
 	}
 	sw = (int (*)(int))(uintptr_t)llext_find_sym(&ext->exp_tab, "basic_switch");
 	CHECK(sw && sw(3) == 41);
-	CHECK(llext_addr_info((const void *)(uintptr_t)sw, &info) == 0 && info.ext == ext);
+	/* A lookup does not wait for another thread's load or unload to finish changing the
+	 * table: it says -EBUSY, and is tried again. */
+	while ((ret = llext_addr_info((const void *)(uintptr_t)sw, &info)) == -EBUSY) {
+		sched_yield();
+	}
+	CHECK(ret == 0 && info.ext == ext);
 	return ext;
 }
 
