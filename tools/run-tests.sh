@@ -53,7 +53,7 @@ for b in ${*:-native clang asan tsan aarch64 dist fuzz}; do
 	tsan)
 		setup build/tsan -Db_sanitize=thread -Db_lundef=false
 		ninja -C build/tsan
-		meson test -C build/tsan --print-errorlogs threads registry fs-loader tls addr
+		meson test -C build/tsan --print-errorlogs threads registry fs-loader tls addr locks
 		;;
 	aarch64)
 		setup build/aarch64 --cross-file tools/cross/aarch64-linux-gnu.ini
