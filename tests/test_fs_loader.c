@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <elf.h>
@@ -496,6 +497,103 @@ static void test_unchanged_file_not_read_again(void **state)
 	teardown_versions();
 }
 
+/* How many times a load of the file at @path with no_file_cache set to @off opens the file, and
+ * reads from it. */
+static struct io io_to_load(bool off)
+{
+	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
+	struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
+	struct io before = {atomic_load(&opens), atomic_load(&preads)};
+	struct llext *ext;
+
+	param.no_file_cache = off;
+	assert_int_equal(llext_load(&ldr.loader, "cache", &ext, &param), 0);
+	assert_int_equal(llext_unload(&ext), 0);
+	return (struct io){atomic_load(&opens) - before.opens,
+	                   atomic_load(&preads) - before.preads};
+}
+
+/*
+ * The load parameter no_file_cache: every load opens the file and reads it whole, where the
+ * third load of the same file without it opens nothing; and a load with it does not spoil the
+ * cache for the loads without.
+ */
+static void test_param_turns_cache_off(void **state)
+{
+	struct io io;
+
+	(void)state;
+	setup_versions();
+	llext_fs_settle_ns = 0;
+	write_version(versions[0], version_len[0]);
+	for (int i = 0; i < 3; i++) {
+		io = io_to_load(true);
+		assert_true(io.opens == 1 && io.preads > 0);
+	}
+	io_to_load(false);
+	io_to_load(false);
+	io = io_to_load(false);
+	assert_true(io.opens == 0 && io.preads == 0);
+	io = io_to_load(true);
+	assert_true(io.opens == 1 && io.preads > 0);
+	io = io_to_load(false);
+	assert_true(io.opens == 0 && io.preads == 0);
+	teardown_versions();
+}
+
+/* What main() runs in a child started by test_env_turns_cache_off(), with LLEXT_FILE_CACHE=0:
+ * three prepares of the file at @file, unchanged, and each must open and read it. 0 if so. */
+static int cache_off_child(const char *file)
+{
+	llext_fs_settle_ns = 0;
+	strcpy(path, file);
+	for (int i = 0; i < 3; i++) {
+		struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
+		struct io before = {atomic_load(&opens), atomic_load(&preads)};
+
+		if (ldr.loader.prepare(&ldr.loader) != 0 || ldr.mapped) {
+			return 1;
+		}
+		ldr.loader.finalize(&ldr.loader);
+		if (atomic_load(&opens) - before.opens != 1 ||
+		    atomic_load(&preads) == before.preads) {
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/*
+ * LLEXT_FILE_CACHE=0 in the environment: the loader reads it once, so the check runs in a fresh
+ * process, this program started again with it set. The same program without it, here, opens
+ * nothing on the third prepare.
+ */
+static void test_env_turns_cache_off(void **state)
+{
+	char *argv[] = {"test-filechange", "--cache-off-child", path, NULL};
+	int status;
+	pid_t pid;
+
+	(void)state;
+	setup_versions();
+	llext_fs_settle_ns = 0;
+	write_version(versions[0], version_len[0]);
+	io_to_prepare();
+	io_to_prepare();
+	assert_int_equal(io_to_prepare().opens, 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		setenv("LLEXT_FILE_CACHE", "0", 1);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	teardown_versions();
+}
+
 /* Sets the file's modification time to @mtim (its change time becomes now). */
 static void set_mtime(struct timespec mtim)
 {
@@ -870,7 +968,7 @@ static void test_unread_bytes_poisoned(void **state)
 }
 #endif
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rewritten_while_loading),
@@ -885,10 +983,15 @@ int main(void)
 	    cmocka_unit_test_teardown(test_recent_file_read_again, settle_back),
 	    cmocka_unit_test_teardown(test_remote_file_read_again, settle_back),
 	    cmocka_unit_test_teardown(test_unchanged_file_loaded_at_once, settle_back),
+	    cmocka_unit_test_teardown(test_param_turns_cache_off, settle_back),
+	    cmocka_unit_test_teardown(test_env_turns_cache_off, settle_back),
 	    cmocka_unit_test(test_code_read_in_place),
 	    cmocka_unit_test(test_changed_before_code_read),
 	    cmocka_unit_test(test_shared_code_is_no_hole),
 	};
 
+	if (argc == 3 && strcmp(argv[1], "--cache-off-child") == 0) {
+		return cache_off_child(argv[2]);
+	}
 	return cmocka_run_group_tests_name("filechange", tests, NULL, NULL);
 }
