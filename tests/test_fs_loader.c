@@ -5,10 +5,11 @@
  * in an error or in an extension built from one version only (its code, its 300 KB of data and
  * its 96 KB code section agree); never a signal, never a half-registered extension.
  *
- * Also the file loader's holes: a large file's large code section is left out of its snapshot
- * and read later, straight into the extension's memory (lib/fs_loader.c). Tests below show that
- * peek refuses it, that read serves it, that a change of the file before that read fails the
- * load, and that a code section sharing bytes with another section is never a hole.
+ * Also the file loader's cache (lib/loaders/file_cache.c) and its holes: a large file's large
+ * code section is left out of its snapshot and read later, straight into the extension's memory.
+ * Tests below show that peek refuses it, that read serves it, that a change of the file before
+ * that read fails the load, that a code section sharing bytes with another section is never a
+ * hole, and that the load parameter no_file_cache and LLEXT_FILE_CACHE=0 each turn the cache off.
  */
 #include <dlfcn.h>
 #include <errno.h>
