@@ -23,7 +23,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <elf.h>
@@ -542,60 +541,32 @@ static void test_param_turns_cache_off(void **state)
 	teardown_versions();
 }
 
-/* What main() runs in a child started by test_env_turns_cache_off(), with LLEXT_FILE_CACHE=0:
- * three prepares of the file at @file, unchanged, and each must open and read it. 0 if so. */
-static int cache_off_child(const char *file)
-{
-	llext_fs_settle_ns = 0;
-	strcpy(path, file);
-	for (int i = 0; i < 3; i++) {
-		struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
-		struct io before = {atomic_load(&opens), atomic_load(&preads)};
-
-		if (ldr.loader.prepare(&ldr.loader) != 0 || ldr.mapped) {
-			return 1;
-		}
-		ldr.loader.finalize(&ldr.loader);
-		if (atomic_load(&opens) - before.opens != 1 ||
-		    atomic_load(&preads) == before.preads) {
-			return 2;
-		}
-	}
-	return 0;
-}
-
 /*
- * LLEXT_FILE_CACHE=0 in the environment: the loader reads it once, so the check runs in a fresh
- * process, this program started again with it set. The same program without it, here, opens
- * nothing on the third prepare.
+ * LLEXT_FILE_CACHE=0 in the environment: three prepares of one unchanged file, and each opens
+ * and reads it, where the third opens nothing with the cache on
+ * (test_unchanged_file_not_read_again()). The library reads the variable once per process, so
+ * this runs alone, as the test fs-loader-cache-off, with the variable set (tests/meson.build).
  */
 static void test_env_turns_cache_off(void **state)
 {
-	char self[4096], *argv[] = {self, "--cache-off-child", path, NULL};
-	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	int status;
-	pid_t pid;
+	const char *env = getenv("LLEXT_FILE_CACHE");
 
 	(void)state;
-	/* The program's own path, not /proc/self/exe, which under valgrind is valgrind. */
-	assert_true(len > 0);
-	self[len] = '\0';
+	assert_non_null(env);
+	assert_string_equal(env, "0");
 	setup_versions();
 	llext_fs_settle_ns = 0;
-	write_version(versions[0], version_len[0]);
-	io_to_prepare();
-	io_to_prepare();
-	assert_int_equal(io_to_prepare().opens, 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		setenv("LLEXT_FILE_CACHE", "0", 1);
-		execv(self, argv);
-		_exit(127);
+	for (size_t size = 40 << 10;; size = version_len[0]) {
+		write_version(versions[0], size);
+		for (int i = 0; i < 3; i++) {
+			struct io io = io_to_prepare();
+
+			assert_true(io.opens == 1 && io.preads > 0);
+		}
+		if (size == version_len[0]) {
+			break;
+		}
 	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
 	teardown_versions();
 }
 
@@ -989,14 +960,17 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_teardown(test_remote_file_read_again, settle_back),
 	    cmocka_unit_test_teardown(test_unchanged_file_loaded_at_once, settle_back),
 	    cmocka_unit_test_teardown(test_param_turns_cache_off, settle_back),
-	    cmocka_unit_test_teardown(test_env_turns_cache_off, settle_back),
 	    cmocka_unit_test(test_code_read_in_place),
 	    cmocka_unit_test(test_changed_before_code_read),
 	    cmocka_unit_test(test_shared_code_is_no_hole),
 	};
 
-	if (argc == 3 && strcmp(argv[1], "--cache-off-child") == 0) {
-		return cache_off_child(argv[2]);
+	const struct CMUnitTest env_off[] = {
+	    cmocka_unit_test_teardown(test_env_turns_cache_off, settle_back),
+	};
+
+	if (argc == 2 && strcmp(argv[1], "--cache-off") == 0) {
+		return cmocka_run_group_tests_name("fs-loader-cache-off", env_off, NULL, NULL);
 	}
 	return cmocka_run_group_tests_name("filechange", tests, NULL, NULL);
 }
