@@ -5,10 +5,11 @@
  * in an error or in an extension built from one version only (its code, its 300 KB of data and
  * its 96 KB code section agree); never a signal, never a half-registered extension.
  *
- * Also the file loader's holes: a large file's large code section is left out of its snapshot
- * and read later, straight into the extension's memory (lib/fs_loader.c). Tests below show that
- * peek refuses it, that read serves it, that a change of the file before that read fails the
- * load, and that a code section sharing bytes with another section is never a hole.
+ * Also the file loader's cache (lib/loaders/file_cache.c) and its holes: a large file's large
+ * code section is left out of its snapshot and read later, straight into the extension's memory.
+ * Tests below show that peek refuses it, that read serves it, that a change of the file before
+ * that read fails the load, that a code section sharing bytes with another section is never a
+ * hole, and that the load parameter no_file_cache and LLEXT_FILE_CACHE=0 each turn the cache off.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -496,6 +497,79 @@ static void test_unchanged_file_not_read_again(void **state)
 	teardown_versions();
 }
 
+/* How many times a load of the file at @path with no_file_cache set to @off opens the file, and
+ * reads from it. */
+static struct io io_to_load(bool off)
+{
+	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
+	struct llext_fs_loader ldr = LLEXT_FS_LOADER(path);
+	struct io before = {atomic_load(&opens), atomic_load(&preads)};
+	struct llext *ext;
+
+	param.no_file_cache = off;
+	assert_int_equal(llext_load(&ldr.loader, "cache", &ext, &param), 0);
+	assert_int_equal(llext_unload(&ext), 0);
+	return (struct io){atomic_load(&opens) - before.opens,
+	                   atomic_load(&preads) - before.preads};
+}
+
+/*
+ * The load parameter no_file_cache: every load opens the file and reads it whole, where the
+ * third load of the same file without it opens nothing; and a load with it does not spoil the
+ * cache for the loads without.
+ */
+static void test_param_turns_cache_off(void **state)
+{
+	struct io io;
+
+	(void)state;
+	setup_versions();
+	llext_fs_settle_ns = 0;
+	write_version(versions[0], version_len[0]);
+	for (int i = 0; i < 3; i++) {
+		io = io_to_load(true);
+		assert_true(io.opens == 1 && io.preads > 0);
+	}
+	io_to_load(false);
+	io_to_load(false);
+	io = io_to_load(false);
+	assert_true(io.opens == 0 && io.preads == 0);
+	io = io_to_load(true);
+	assert_true(io.opens == 1 && io.preads > 0);
+	io = io_to_load(false);
+	assert_true(io.opens == 0 && io.preads == 0);
+	teardown_versions();
+}
+
+/*
+ * LLEXT_FILE_CACHE=0 in the environment: three prepares of one unchanged file, and each opens
+ * and reads it, where the third opens nothing with the cache on
+ * (test_unchanged_file_not_read_again()). The library reads the variable once per process, so
+ * this runs alone, as the test fs-loader-cache-off, with the variable set (tests/meson.build).
+ */
+static void test_env_turns_cache_off(void **state)
+{
+	const char *env = getenv("LLEXT_FILE_CACHE");
+
+	(void)state;
+	assert_non_null(env);
+	assert_string_equal(env, "0");
+	setup_versions();
+	llext_fs_settle_ns = 0;
+	for (size_t size = 40 << 10;; size = version_len[0]) {
+		write_version(versions[0], size);
+		for (int i = 0; i < 3; i++) {
+			struct io io = io_to_prepare();
+
+			assert_true(io.opens == 1 && io.preads > 0);
+		}
+		if (size == version_len[0]) {
+			break;
+		}
+	}
+	teardown_versions();
+}
+
 /* Sets the file's modification time to @mtim (its change time becomes now). */
 static void set_mtime(struct timespec mtim)
 {
@@ -870,7 +944,7 @@ static void test_unread_bytes_poisoned(void **state)
 }
 #endif
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_rewritten_while_loading),
@@ -885,10 +959,18 @@ int main(void)
 	    cmocka_unit_test_teardown(test_recent_file_read_again, settle_back),
 	    cmocka_unit_test_teardown(test_remote_file_read_again, settle_back),
 	    cmocka_unit_test_teardown(test_unchanged_file_loaded_at_once, settle_back),
+	    cmocka_unit_test_teardown(test_param_turns_cache_off, settle_back),
 	    cmocka_unit_test(test_code_read_in_place),
 	    cmocka_unit_test(test_changed_before_code_read),
 	    cmocka_unit_test(test_shared_code_is_no_hole),
 	};
 
+	const struct CMUnitTest env_off[] = {
+	    cmocka_unit_test_teardown(test_env_turns_cache_off, settle_back),
+	};
+
+	if (argc == 2 && strcmp(argv[1], "--cache-off") == 0) {
+		return cmocka_run_group_tests_name("fs-loader-cache-off", env_off, NULL, NULL);
+	}
 	return cmocka_run_group_tests_name("filechange", tests, NULL, NULL);
 }

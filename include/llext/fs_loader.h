@@ -41,6 +41,11 @@ extern "C" {
  * that way straight into the extension's memory, so that the bulk of a large object is copied
  * once. The load never sees bytes of two versions of the file, and never faults on a file that
  * shrank.
+ *
+ * All of the above but the first paragraph is the loader's cache. With the load parameter
+ * @c no_file_cache, or LLEXT_FILE_CACHE=0 in the environment, @c prepare reads the whole file
+ * into a heap block of its own instead (@c mapped is then false), @c peek answers everywhere, and
+ * @c finalize frees the block.
  */
 struct llext_fs_loader {
 	/** Extension loader. */
@@ -51,7 +56,8 @@ struct llext_fs_loader {
 	bool is_open;
 	/** The file's contents while open, but for the sections left out (see above). */
 	void *map;
-	/** True while open: @c map is then a mapping, kept from one load to the next. */
+	/** True while open with the cache: @c map is then its mapping, kept from one load to the
+	 * next. */
 	bool mapped;
 	/** Size of the file while open. */
 	size_t size;

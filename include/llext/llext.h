@@ -140,6 +140,15 @@ struct llext_load_param {
 	 * registration off for the whole process.
 	 */
 	bool no_debug_register;
+	/**
+	 * Read the object afresh for this load. By default the file loader keeps the bytes of the
+	 * last file it read and uses them for the next load of the same file, unchanged, without
+	 * reading it again (see struct llext_fs_loader); with this set, it reads the whole file
+	 * into memory of its own for this load, and keeps nothing. The environment variable
+	 * LLEXT_FILE_CACHE=0 does the same for every load of the process. Other loaders ignore
+	 * it.
+	 */
+	bool no_file_cache;
 };
 
 /** @brief Default loader parameters. */

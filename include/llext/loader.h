@@ -66,10 +66,11 @@ struct llext_loader {
 	 * @brief Peek at an absolute location. Optional.
 	 *
 	 * When @c peek answers for position 0, libllext parses the object in place through
-	 * that pointer. A loader may still refuse positions inside allocated executable sections
-	 * (SHF_ALLOC and SHF_EXECINSTR), whole sections at a time: libllext reads nothing of
-	 * those through the pointer, and copies them into the extension with @c seek and @c read
-	 * (the file loader keeps the code of large files out of its memory this way).
+	 * that pointer. Any loader may still refuse positions inside allocated executable
+	 * sections (SHF_ALLOC and SHF_EXECINSTR), whole sections at a time and for any reason:
+	 * libllext reads nothing of those through the pointer, and copies them into the extension
+	 * with @c seek and @c read, so a loader that keeps code out of its memory serves it
+	 * through @c read only (the file loader's cache does this for the code of large files).
 	 *
 	 * @param ldr Loader
 	 * @param pos Position to obtain a pointer to

@@ -48,6 +48,15 @@ void llext_log(enum llext_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 bool llext_log_enabled(enum llext_log_level level);
 
+/* ---- loadopt.c: what a load asks of its loader beyond struct llext_loader's functions ---- */
+
+/*
+ * True while llext_load() on this thread runs its loader's prepare for a load whose parameters
+ * say no_file_cache: the file loader then reads the file afresh, into memory of its own. The
+ * loader's prepare has no other way to learn a load parameter.
+ */
+extern _Thread_local bool llext_load_no_file_cache;
+
 #define LOG_ERR(...) llext_log(LLEXT_LOG_ERR, __VA_ARGS__)
 #define LOG_WRN(...) llext_log(LLEXT_LOG_WRN, __VA_ARGS__)
 #define LOG_INF(...) llext_log(LLEXT_LOG_INF, __VA_ARGS__)

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * libFuzzer target: arbitrary bytes as an extension, through the buffer loader and then through
- * the file loader, from a memory file (in fuzzing builds the file loader's size thresholds are
- * small, so that inputs reach its snapshot with holes: lib/fs_loader.c). The file is loaded twice:
- * the second load uses the bytes the first one read (files count as settled at once here, and
- * each input's file gets a modification time of its own). Whatever loads is unloaded again;
- * nothing may crash, leak (ASan's leak checker runs) or stay registered. Loads that succeed are
- * described to perf's jitdump file too, line table included.
+ * the file loader, from a memory file (in fuzzing builds the file cache's size thresholds are
+ * small, so that inputs reach its snapshot with holes: lib/loaders/file_cache.c). The file is
+ * loaded three times: the second load uses the bytes the first one read (files count as settled
+ * at once here, and each input's file gets a modification time of its own), the third goes
+ * without the cache (no_file_cache), and all three must end the same way. Whatever loads is
+ * unloaded again; nothing may crash, leak (ASan's leak checker runs) or stay registered. Loads that
+ * succeed are described to perf's jitdump file too, line table included.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -58,12 +59,15 @@ static int count(struct llext *ext, void *arg)
 	return 0;
 }
 
-/* Loads and unloads what @ldr holds; returns what the load returned. */
-static int load_unload(struct llext_loader *ldr)
+/* Loads and unloads what @ldr holds, without the file cache if @no_cache; returns what the load
+ * returned. */
+static int load_unload(struct llext_loader *ldr, bool no_cache)
 {
 	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
 	struct llext *ext;
 	int n = 0, ret;
+
+	param.no_file_cache = no_cache;
 
 	/* The default, said explicitly: the debuggers' copy (lib/debug.c) reads parts of the
 	 * object the loader does not, such as the relocations of debug information. */
@@ -89,14 +93,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int first;
 
 	llext_set_log(LLEXT_LOG_ERR, quiet, NULL);
-	load_unload(&bl.loader);
+	load_unload(&bl.loader, false);
 	if (ftruncate(memfd, 0) != 0 || (size && pwrite(memfd, data, size, 0) != (ssize_t)size) ||
 	    futimens(memfd, times) != 0) {
 		abort();
 	}
-	/* The second load, from the bytes the first read, must end the same way. */
-	first = load_unload(&fl.loader);
-	if (load_unload(&fl.loader) != first) {
+	/* The second load, from the bytes the first read, and the third, which reads the file
+	 * whole, must end the same way. */
+	first = load_unload(&fl.loader, false);
+	if (load_unload(&fl.loader, false) != first || load_unload(&fl.loader, true) != first) {
 		abort();
 	}
 	return 0;

@@ -22,6 +22,8 @@
  *      object is zlib: a zlib round trip and a sqlite3 workload on LARGE
  *   j. with --tls: one thread-local access per call (tools/bench/tls.c), in the extension and in
  *      the library, and the first access in a new thread, which makes the thread's block
+ *   k. the file loader's cache on (the default) against no_file_cache, the loads of rows b and
+ *      b2 interleaved: what reusing a file's bytes and reading code straight into place saves
  * Rows a, b and i also print the time a load spends beyond its floor, against what the target
  * leaves for it there (target x dlopen - floor).
  * With --plot, the load cost of every OBJ.o/LIB.so pair (and SMALL, LARGE) against object size
@@ -679,6 +681,64 @@ static void fresh_reads(const struct options *o)
 	free(copy);
 }
 
+/* The least of @v's @n values. */
+static double minimum(const uint64_t *v, size_t n)
+{
+	uint64_t m = v[0];
+
+	for (size_t i = 1; i < n; i++) {
+		m = v[i] < m ? v[i] : m;
+	}
+	return (double)m;
+}
+
+/*
+ * k: the load cycle of LARGE with the file cache on and off (no_file_cache), interleaved, which
+ * one goes first alternating; with @alt, as row b2: the files loaded in turn, so that no load
+ * finds the last one's bytes.
+ */
+static void cache_cost(const char *label, const char *obj, const char *alt, int n)
+{
+	struct llext_load_param off = LLEXT_LOAD_PARAM_DEFAULT;
+	uint64_t *on_ns = calloc((size_t)n, sizeof(*on_ns)),
+		 *off_ns = calloc((size_t)n, sizeof(*off_ns));
+
+	off.no_file_cache = true;
+	for (int i = -1; i < n; i++) {
+		const char *file = alt && (i & 1) ? alt : obj;
+		uint64_t x, y;
+
+		cycle_param = i % 2 ? &off : NULL;
+		x = llext_cycle(file, "sqlite3_libversion_number", call_version, NULL);
+		cycle_param = i % 2 ? NULL : &off;
+		y = llext_cycle(file, "sqlite3_libversion_number", call_version, NULL);
+		if (i >= 0) { /* round -1 warms both */
+			on_ns[i] = i % 2 ? y : x;
+			off_ns[i] = i % 2 ? x : y;
+		}
+	}
+	cycle_param = NULL;
+	printf("k. %-41s %10.1f us %10.1f us %8.3f   min %.1f / %.1f us\n", label,
+	       median(on_ns, (size_t)n) / 1e3, median(off_ns, (size_t)n) / 1e3,
+	       median(on_ns, (size_t)n) / median(off_ns, (size_t)n),
+	       minimum(on_ns, (size_t)n) / 1e3, minimum(off_ns, (size_t)n) / 1e3);
+	free(on_ns);
+	free(off_ns);
+}
+
+/* k: what the file cache saves, for rows b and b2. */
+static void cache_section(const struct options *o)
+{
+	int fd;
+	char *copy = copy_of(o->files[2], &fd);
+
+	printf("\n%-44s %13s %13s %8s\n", "file cache (sqlite3 load cycle)", "on", "off", "ratio");
+	cache_cost("b. the same file, unchanged", o->files[2], NULL, large_iterations);
+	cache_cost("b2. two copies in turn", o->files[2], copy, large_iterations);
+	close(fd);
+	free(copy);
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = {0};
@@ -712,6 +772,7 @@ int main(int argc, char **argv)
 		tls_access(o.tls[k], o.tls[k + 1]);
 	}
 	debug_section(&o);
+	cache_section(&o);
 	if (o.plot) {
 		write_plot(o.plot, o.files, o.nfiles, rows);
 	}
