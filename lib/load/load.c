@@ -92,8 +92,8 @@ static int register_eh_frame(struct llext_load *ld)
 	if (!idx || s->region == LLEXT_MEM_COUNT) {
 		return 0;
 	}
-	ret = llext_unwind_check(ie->map + s->offset, ld->elf.shdr[idx]->sh_size, s->addr, text,
-	                         text + ie->pub.mem_size[LLEXT_MEM_TEXT], ld->name);
+	ret = llext_eh_frame_check(ie->map + s->offset, ld->elf.shdr[idx]->sh_size, s->addr, text,
+	                           text + ie->pub.mem_size[LLEXT_MEM_TEXT], ld->name);
 	if (ret == 0) {
 		llext_unwind_register(ie, (void *)(uintptr_t)s->addr);
 	}

@@ -306,6 +306,14 @@ void *llext_mem_lasting(struct llext_load *ld, size_t size, bool *in_map);
 
 int llext_reloc_apply(struct llext_load *ld);
 
+/* ---- eh_frame.c ---- */
+
+/* Checks .eh_frame (@size bytes at @eh, run-time address @addr, relocated) the way the unwinder
+ * will read it: every record well formed, every FDE inside [@text, @text_end]. @name names the
+ * extension in messages. */
+int llext_eh_frame_check(const uint8_t *eh, size_t size, uint64_t addr, uint64_t text,
+                         uint64_t text_end, const char *name);
+
 /* ---- tables.c ---- */
 
 int llext_tables_build(struct llext_load *ld);
