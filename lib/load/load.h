@@ -240,25 +240,15 @@ struct llext_load {
 	uint8_t *spare;
 	/* On the reservation's base, from absolute relocations against the extension itself. */
 	struct llext_window abs;
-	/* A direct-mapped cache in front of the backend's table: a load looks every relocation's
-	 * type up twice and uses only a handful of types. */
-	const struct llext_reloc_desc *type_cache[64];
+	/* In front of the backend's table: the scan looks every relocation's type up, twice when
+	 * it takes the slow path. */
+	struct llext_reloc_cache type_cache;
 };
 
 /* The descriptor of relocation type @type, or NULL if the backend does not know it. */
 static inline const struct llext_reloc_desc *llext_load_desc(struct llext_load *ld, uint32_t type)
 {
-	const struct llext_reloc_desc **slot = &ld->type_cache[type % ARRAY_SIZE(ld->type_cache)];
-
-	if (!*slot || (*slot)->type != type) {
-		const struct llext_reloc_desc *d = llext_arch_reloc(ld->arch, type);
-
-		if (!d) {
-			return NULL;
-		}
-		*slot = d;
-	}
-	return *slot;
+	return llext_reloc_cache_get(&ld->type_cache, ld->arch, type);
 }
 
 /* ---- tls_link.c: thread-local storage, while loading ---- */
