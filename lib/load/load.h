@@ -3,13 +3,20 @@
  * A load in progress, for the driver (load.c) and the stages it runs, one file each:
  *
  *   elf.c       read and validate the object                       -> struct llext_elf
+ *   tls_link.c  lay out thread-local storage; its GOT entries      -> sect[].tls_off
  *   resolve.c   give every symbol a value or a kind                -> sym[]
  *   scan.c      check every relocation; count GOT entries and stubs;
  *               narrow the placement windows                       -> windows, ngot, nstub
- *   mem.c       lay out regions, map them where the windows allow,
+ *   map.c       lay out regions, map them where the windows allow,
  *               copy sections in, protect pages                    -> sect[].addr, ie->map
  *   reloc.c     apply relocations, write the GOT and stubs
  *   tables.c    the export table and the constructor tables
+ *   eh_frame.c  check .eh_frame before runtime/unwind.c registers it
+ *   addr_table.c, debug_copy.c, perf_files.c
+ *               what debuggers, profilers and address lookup get
+ *
+ * What serves the extension after its load is in runtime/: its pages (pages.c), single
+ * relocations (relocate.c), TLS (tls.c), exception frames (unwind.c).
  *
  * Stages never call each other: each reads what earlier ones left in struct llext_load, which
  * the driver owns and hands over. All of them read the object through the accessors below and
@@ -277,7 +284,7 @@ int llext_resolve_symbols(struct llext_load *ld);
 
 int llext_scan_relocs(struct llext_load *ld);
 
-/* ---- mem.c ---- */
+/* ---- map.c: layout, mapping, copy, protection ---- */
 
 void llext_mem_classify(struct llext_load *ld);
 int llext_mem_layout(struct llext_load *ld);

@@ -356,7 +356,7 @@ static int map_in_window(struct llext_load *ld, const struct llext_window *w, ui
 }
 
 /* Where the sections and regions of the mapping at @map are. */
-static void record(struct llext_load *ld, uint8_t *map)
+static void note_regions(struct llext_load *ld, uint8_t *map)
 {
 	struct llext_internal *ie = ld->ie;
 
@@ -420,7 +420,7 @@ int llext_mem_place(struct llext_load *ld)
 		 * before 5.14 says no, and they fault in one by one. */
 		madvise(map, ld->region[LLEXT_MEM_BSS].off, MADV_POPULATE_WRITE);
 	}
-	record(ld, map);
+	note_regions(ld, map);
 	LOG_DBG("%s: mapped %zu bytes at %p%s", ld->name, ld->ie->map_size, (void *)map,
 	        constrained ? " (placed within reach of its symbols)" : "");
 	return 0;
@@ -448,7 +448,7 @@ int llext_mem_copy(struct llext_load *ld)
 
 /* @size bytes of the spare tail, handed out from the front in pieces aligned for any structure;
  * NULL if there is none or not that much left. */
-static void *spare(struct llext_load *ld, size_t size)
+static void *take_spare(struct llext_load *ld, size_t size)
 {
 	uint64_t need = llext_align_up(size ? size : 1, 16);
 	void *p = ld->spare;
@@ -463,7 +463,7 @@ static void *spare(struct llext_load *ld, size_t size)
 
 void *llext_mem_lasting(struct llext_load *ld, size_t size, bool *in_map)
 {
-	void *p = spare(ld, size);
+	void *p = take_spare(ld, size);
 
 	*in_map = p != NULL;
 	return p ? p : llext_calloc(1, size ? size : 1);
