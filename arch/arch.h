@@ -186,21 +186,18 @@ static inline size_t llext_reloc_cache_index(uint32_t type)
 }
 
 /* The descriptor of @type, looked up in @arch's table on a miss and kept; NULL if the backend
- * does not know it (the slot then keeps what it held). */
+ * does not know it (the slot is then empty: unknown types end a load). */
 static inline __attribute__((always_inline)) const struct llext_reloc_desc *
 llext_reloc_cache_get(struct llext_reloc_cache *c, const struct llext_arch *arch, uint32_t type)
 {
 	const struct llext_reloc_desc **slot = &c->slot[llext_reloc_cache_index(type)];
+	const struct llext_reloc_desc *d = *slot;
 
-	if (!*slot || (*slot)->type != type) {
-		const struct llext_reloc_desc *d = llext_arch_reloc(arch, type);
-
-		if (!d) {
-			return NULL;
-		}
+	if (!d || d->type != type) {
+		d = llext_arch_reloc(arch, type);
 		*slot = d;
 	}
-	return *slot;
+	return d;
 }
 
 /*
