@@ -169,17 +169,49 @@ struct llext_arch {
 const struct llext_reloc_desc *llext_arch_reloc(const struct llext_arch *arch, uint32_t type);
 
 /*
+ * A direct-mapped cache in front of llext_arch_reloc(), keyed by a type's low bits: an object
+ * uses a handful of types, and each relocation's type is looked up at least once. Zeroed before
+ * use. Inline, since it is on the path of every relocation.
+ */
+#define LLEXT_RELOC_CACHE_SLOTS 64
+
+struct llext_reloc_cache {
+	const struct llext_reloc_desc *slot[LLEXT_RELOC_CACHE_SLOTS];
+};
+
+/* The slot that type @type uses, in a llext_reloc_cache or in a table kept alongside one. */
+static inline size_t llext_reloc_cache_index(uint32_t type)
+{
+	return type % LLEXT_RELOC_CACHE_SLOTS;
+}
+
+/* The descriptor of @type, looked up in @arch's table on a miss and kept; NULL if the backend
+ * does not know it (the slot is then empty: unknown types end a load). */
+static inline __attribute__((always_inline)) const struct llext_reloc_desc *
+llext_reloc_cache_get(struct llext_reloc_cache *c, const struct llext_arch *arch, uint32_t type)
+{
+	const struct llext_reloc_desc **slot = &c->slot[llext_reloc_cache_index(type)];
+	const struct llext_reloc_desc *d = *slot;
+
+	if (!d || d->type != type) {
+		d = llext_arch_reloc(arch, type);
+		*slot = d;
+	}
+	return d;
+}
+
+/*
  * The loop behind every backend's apply_run(), with the backend's encoder given as a constant so
  * that the compiler inlines it: one call per section instead of one indirect call and one
- * in-memory argument block per relocation. Types are looked up through a small cache keyed by
- * their low bits, which holds the few types a section uses.
+ * in-memory argument block per relocation. Types are looked up through a llext_reloc_cache,
+ * which holds the few types a section uses.
  */
 static inline __attribute__((always_inline)) size_t
 llext_reloc_loop(const struct llext_reloc_run *run, size_t from, struct llext_reloc *rel,
                  enum llext_reloc_err *err,
                  enum llext_reloc_err (*encode)(const struct llext_reloc *r))
 {
-	const struct llext_reloc_desc *cache[64] = {0};
+	struct llext_reloc_cache cache = {{0}};
 	const Elf64_Rela *rela = run->rela;
 	const char *syms = run->syms;
 	size_t n = run->n, stride = run->sym_stride;
@@ -191,14 +223,10 @@ llext_reloc_loop(const struct llext_reloc_run *run, size_t from, struct llext_re
 		uint32_t type = (uint32_t)ELF64_R_TYPE(info);
 		const struct llext_reloc_sym *s =
 		    (const struct llext_reloc_sym *)(syms + ELF64_R_SYM(info) * stride);
-		const struct llext_reloc_desc *d = cache[type % 64];
+		const struct llext_reloc_desc *d = llext_reloc_cache_get(&cache, run->arch, type);
 		enum llext_reloc_err e;
 		struct llext_reloc r;
 
-		if (!d || d->type != type) {
-			d = llext_arch_reloc(run->arch, type);
-			cache[type % 64] = d;
-		}
 		r = (struct llext_reloc){.desc = d,
 		                         .loc = base + off,
 		                         .P = P0 + off,

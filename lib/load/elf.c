@@ -506,7 +506,8 @@ static int check_groups(struct llext_elf *e, const char *what)
 	return ret;
 }
 
-static int own(struct llext_elf *e, void *p)
+/* Keeps @p (a copy of a table) until llext_elf_close(); frees it if it cannot. */
+static int keep_copy(struct llext_elf *e, void *p)
 {
 	void **n = llext_realloc(e->owned, (e->nowned + 1) * sizeof(*n));
 
@@ -520,7 +521,7 @@ static int own(struct llext_elf *e, void *p)
 }
 
 /* A section's contents as libelf reads them, aligned to @align (copied if needed). */
-static const void *table(struct llext_elf *e, size_t idx, Elf_Type type, size_t align)
+static const void *aligned_table(struct llext_elf *e, size_t idx, Elf_Type type, size_t align)
 {
 	Elf_Data *d = elf_getdata(elf_getscn(e->elf, idx), NULL);
 	void *copy;
@@ -533,7 +534,7 @@ static const void *table(struct llext_elf *e, size_t idx, Elf_Type type, size_t 
 	}
 	/* libelf hands out the file's bytes as they are; a misaligned table gets copied. */
 	copy = llext_malloc(d->d_size ? d->d_size : 1);
-	if (!copy || own(e, copy) != 0) {
+	if (!copy || keep_copy(e, copy) != 0) {
 		return NULL;
 	}
 	memcpy(copy, d->d_buf, d->d_size);
@@ -594,7 +595,7 @@ static int read_headers(struct llext_elf *e, const char *what)
 		return -ENOMEM;
 	}
 	/* libelf reads the image in place (it never writes to it); tables it would hand out
-	 * misaligned are copied by table(). */
+	 * misaligned are copied by aligned_table(). */
 	e->elf = elf_memory((char *)e->image, e->size);
 	if (!e->elf || elf_kind(e->elf) != ELF_K_ELF) {
 		LOG_ERR("%s: libelf rejects the object: %s", what, elf_errmsg(-1));
@@ -664,7 +665,7 @@ static int read_needs(struct llext_elf *e, size_t i, const char *what)
 /* The tables later stages read: symbols, extended indexes, relocations; and .eh_frame. */
 static int read_tables(struct llext_elf *e, const char *what)
 {
-	e->syms = table(e, e->symtab, ELF_T_SYM, _Alignof(Elf64_Sym));
+	e->syms = aligned_table(e, e->symtab, ELF_T_SYM, _Alignof(Elf64_Sym));
 	e->rela = llext_calloc(e->shnum, sizeof(*e->rela));
 	if (!e->syms || !e->rela) {
 		LOG_ERR("%s: cannot read the symbol table: %s", what,
@@ -675,14 +676,14 @@ static int read_tables(struct llext_elf *e, const char *what)
 		const Elf64_Shdr *sh = e->shdr[i];
 
 		if (sh->sh_type == SHT_SYMTAB_SHNDX) {
-			e->xndx = table(e, i, ELF_T_WORD, _Alignof(Elf32_Word));
+			e->xndx = aligned_table(e, i, ELF_T_WORD, _Alignof(Elf32_Word));
 			if (!e->xndx) {
 				LOG_ERR("%s: cannot read the extended section index table", what);
 				return -EINVAL;
 			}
 		}
 		if (sh->sh_type == SHT_RELA && (e->shdr[sh->sh_info]->sh_flags & SHF_ALLOC)) {
-			e->rela[i].r = table(e, i, ELF_T_RELA, _Alignof(Elf64_Rela));
+			e->rela[i].r = aligned_table(e, i, ELF_T_RELA, _Alignof(Elf64_Rela));
 			if (!e->rela[i].r) {
 				LOG_ERR("%s: cannot read relocation section %s: %s", what,
 				        llext_elf_sect_name(e, i), elf_errmsg(-1));

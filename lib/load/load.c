@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The driver of a load: it owns everything a load allocates, from the extension object to the
- * per-load tables, runs the stages in order (see load_priv.h) and has the one cleanup path. It
+ * per-load tables, runs the stages in order (see load.h) and has the one cleanup path. It
  * also frees extensions, since it is the file that knows what one is made of.
  */
 #include <dlfcn.h>
@@ -34,7 +34,8 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static int run(struct llext_load *ld, const stage_fn *stages, size_t n)
+/* Runs @stages in order, up to the first that fails. */
+static int run_stage_list(struct llext_load *ld, const stage_fn *stages, size_t n)
 {
 	int ret = 0;
 
@@ -44,16 +45,16 @@ static int run(struct llext_load *ld, const stage_fn *stages, size_t n)
 	return ret;
 }
 
-/* The per-load tables' memory, kept from one load for the next (kept.c). */
-static struct llext_mapcache scratch = LLEXT_MAPCACHE_INIT;
+/* The per-load tables' memory, kept from one load for the next (base/mapcache.c). */
+static struct llext_mapcache table_cache = LLEXT_MAPCACHE_INIT;
 
-__attribute__((destructor)) static void scratch_fini(void)
+__attribute__((destructor)) static void table_cache_fini(void)
 {
-	llext_mapcache_free(&scratch);
+	llext_mapcache_free(&table_cache);
 }
 
-/* The per-load tables, in one zeroed block of scratch, and the extension's own per-section and
- * per-type ones. */
+/* The per-load tables, in one zeroed block from table_cache, and the extension's own per-section
+ * and per-type ones. */
 static int alloc_tables(struct llext_load *ld)
 {
 	struct llext_internal *ie = ld->ie;
@@ -63,7 +64,7 @@ static int alloc_tables(struct llext_load *ld)
 
 	/* Both counts are bounded by the object's size, which is in memory. */
 	ld->scratch_len = sect + sym + ld->elf.nsyms;
-	ld->scratch = p = llext_mapcache_take(&scratch, ld->scratch_len, 0, NULL);
+	ld->scratch = p = llext_mapcache_take(&table_cache, ld->scratch_len, 0, NULL);
 	ie->sect_addr = llext_calloc(ld->elf.shnum, sizeof(*ie->sect_addr));
 	ie->reloc_counts =
 	    llext_calloc(ld->arch->nrelocs ? ld->arch->nrelocs : 1, sizeof(*ie->reloc_counts));
@@ -92,8 +93,8 @@ static int register_eh_frame(struct llext_load *ld)
 	if (!idx || s->region == LLEXT_MEM_COUNT) {
 		return 0;
 	}
-	ret = llext_unwind_check(ie->map + s->offset, ld->elf.shdr[idx]->sh_size, s->addr, text,
-	                         text + ie->pub.mem_size[LLEXT_MEM_TEXT], ld->name);
+	ret = llext_eh_frame_check(ie->map + s->offset, ld->elf.shdr[idx]->sh_size, s->addr, text,
+	                           text + ie->pub.mem_size[LLEXT_MEM_TEXT], ld->name);
 	if (ret == 0) {
 		llext_unwind_register(ie, (void *)(uintptr_t)s->addr);
 	}
@@ -147,11 +148,11 @@ static int run_stages(struct llext_load *ld, struct llext_loader *ldr)
 	}
 	t1 = now_ns();
 	if (!ret) {
-		ret = run(ld, place_stages, ARRAY_SIZE(place_stages));
+		ret = run_stage_list(ld, place_stages, ARRAY_SIZE(place_stages));
 	}
 	t2 = now_ns();
 	if (!ret) {
-		ret = run(ld, link_stages, ARRAY_SIZE(link_stages));
+		ret = run_stage_list(ld, link_stages, ARRAY_SIZE(link_stages));
 	}
 	if (ret) {
 		return ret;
@@ -197,7 +198,7 @@ int llext_load_build(struct llext_loader *ldr, const char *name,
 			ldr->finalize(ldr);
 		}
 	}
-	llext_mapcache_give(&scratch, ld.scratch, ld.scratch_len, 0, 0);
+	llext_mapcache_give(&table_cache, ld.scratch, ld.scratch_len, 0, 0);
 	if (ret) {
 		llext_free(ld.ie);
 		return ret;

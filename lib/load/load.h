@@ -3,13 +3,20 @@
  * A load in progress, for the driver (load.c) and the stages it runs, one file each:
  *
  *   elf.c       read and validate the object                       -> struct llext_elf
+ *   tls_link.c  lay out thread-local storage; its GOT entries      -> sect[].tls_off
  *   resolve.c   give every symbol a value or a kind                -> sym[]
  *   scan.c      check every relocation; count GOT entries and stubs;
  *               narrow the placement windows                       -> windows, ngot, nstub
- *   mem.c       lay out regions, map them where the windows allow,
+ *   map.c       lay out regions, map them where the windows allow,
  *               copy sections in, protect pages                    -> sect[].addr, ie->map
  *   reloc.c     apply relocations, write the GOT and stubs
  *   tables.c    the export table and the constructor tables
+ *   eh_frame.c  check .eh_frame before runtime/unwind.c registers it
+ *   addr_table.c, debug_copy.c, perf_files.c
+ *               what debuggers, profilers and address lookup get
+ *
+ * What serves the extension after its load is in runtime/: its pages (pages.c), single
+ * relocations (relocate.c), TLS (tls.c), exception frames (unwind.c).
  *
  * Stages never call each other: each reads what earlier ones left in struct llext_load, which
  * the driver owns and hands over. All of them read the object through the accessors below and
@@ -240,25 +247,15 @@ struct llext_load {
 	uint8_t *spare;
 	/* On the reservation's base, from absolute relocations against the extension itself. */
 	struct llext_window abs;
-	/* A direct-mapped cache in front of the backend's table: a load looks every relocation's
-	 * type up twice and uses only a handful of types. */
-	const struct llext_reloc_desc *type_cache[64];
+	/* In front of the backend's table: the scan looks every relocation's type up, twice when
+	 * it takes the slow path. */
+	struct llext_reloc_cache type_cache;
 };
 
 /* The descriptor of relocation type @type, or NULL if the backend does not know it. */
 static inline const struct llext_reloc_desc *llext_load_desc(struct llext_load *ld, uint32_t type)
 {
-	const struct llext_reloc_desc **slot = &ld->type_cache[type % ARRAY_SIZE(ld->type_cache)];
-
-	if (!*slot || (*slot)->type != type) {
-		const struct llext_reloc_desc *d = llext_arch_reloc(ld->arch, type);
-
-		if (!d) {
-			return NULL;
-		}
-		*slot = d;
-	}
-	return *slot;
+	return llext_reloc_cache_get(&ld->type_cache, ld->arch, type);
 }
 
 /* ---- tls_link.c: thread-local storage, while loading ---- */
@@ -287,7 +284,7 @@ int llext_resolve_symbols(struct llext_load *ld);
 
 int llext_scan_relocs(struct llext_load *ld);
 
-/* ---- mem.c ---- */
+/* ---- map.c: layout, mapping, copy, protection ---- */
 
 void llext_mem_classify(struct llext_load *ld);
 int llext_mem_layout(struct llext_load *ld);
@@ -305,6 +302,14 @@ void *llext_mem_lasting(struct llext_load *ld, size_t size, bool *in_map);
 /* ---- reloc.c ---- */
 
 int llext_reloc_apply(struct llext_load *ld);
+
+/* ---- eh_frame.c ---- */
+
+/* Checks .eh_frame (@size bytes at @eh, run-time address @addr, relocated) the way the unwinder
+ * will read it: every record well formed, every FDE inside [@text, @text_end]. @name names the
+ * extension in messages. */
+int llext_eh_frame_check(const uint8_t *eh, size_t size, uint64_t addr, uint64_t text,
+                         uint64_t text_end, const char *name);
 
 /* ---- tables.c ---- */
 

@@ -2,7 +2,8 @@
 /*
  * Applying relocations, once the extension is mapped and its sections copied in: symbols get
  * their final addresses, the GOT and the stubs are written, and every relocation the scan
- * accepted is handed to the backend's encoder with S, A, P, G and L computed here.
+ * accepted is handed to the backend's encoder with S, A, P, G and L computed here. A single
+ * relocation applied after the load is the run-time service runtime/relocate.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,20 +12,6 @@
 #include "load/load.h"
 #include "runtime/ext.h"
 #include "runtime/relocate.h"
-
-/* Why an encoder refused, in words. */
-static const char *reloc_error(enum llext_reloc_err err)
-{
-	static const char *const text[] = {
-	    [LLEXT_RELOC_RANGE] = "the value is out of range",
-	    [LLEXT_RELOC_ALIGN] = "the value is not aligned as the instruction requires",
-	    [LLEXT_RELOC_NOGOT] = "no GOT entry was allocated for it",
-	    [LLEXT_RELOC_INSN] = "the instruction at the place is not one it can patch",
-	    [LLEXT_RELOC_UNSUPPORTED] = "the relocation type is not supported",
-	};
-
-	return (size_t)err < ARRAY_SIZE(text) && text[err] ? text[err] : "failed";
-}
 
 /* The GOT's base, 0 if the extension has none. */
 static uint64_t got_base(const struct llext_load *ld)
@@ -95,7 +82,7 @@ static int refused(struct llext_load *ld, struct llext_relpos pos, const struct 
 	llext_elf_describe_rel(&ld->elf, ld->arch, pos, ctx, sizeof(ctx));
 	LOG_ERR("%s: %s (S 0x%llx, A %lld, P 0x%llx): %s", ld->name, ctx,
 	        (unsigned long long)rel->S, (long long)rel->A, (unsigned long long)rel->P,
-	        reloc_error(err));
+	        llext_reloc_error(err));
 	return -ENOEXEC;
 }
 
@@ -153,33 +140,5 @@ int llext_reloc_apply(struct llext_load *ld)
 	}
 	ld->ie->stats.got_entries = ld->ngot;
 	ld->ie->stats.stubs = ld->nstub;
-	return 0;
-}
-
-int llext_reloc_one(const elf_rela_t *rel, uintptr_t loc, uint64_t S, const char *sym_name)
-{
-	const struct llext_arch *arch = llext_arch_host();
-	uint32_t type = (uint32_t)ELF64_R_TYPE(rel->r_info);
-	struct llext_reloc r = {
-	    .desc = llext_arch_reloc(arch, type),
-	    .loc = (uint8_t *)loc,
-	    .P = loc,
-	    .S = S,
-	    .A = (uint64_t)rel->r_addend,
-	};
-	enum llext_reloc_err err;
-	char tbuf[24];
-
-	if (!r.desc || (r.desc->flags & (LLEXT_RF_TLS | LLEXT_RF_DYNAMIC))) {
-		LOG_ERR("%s against '%s': unsupported relocation",
-		        llext_arch_reloc_name(arch, type, tbuf), sym_name ? sym_name : "?");
-		return -ENOEXEC;
-	}
-	err = arch->apply(&r);
-	if (err != LLEXT_RELOC_OK) {
-		LOG_ERR("%s at %p against '%s': %s", r.desc->name, (void *)loc,
-		        sym_name ? sym_name : "?", reloc_error(err));
-		return -ENOEXEC;
-	}
 	return 0;
 }

@@ -133,8 +133,9 @@ static int scan_one(struct llext_load *ld, struct llext_relpos pos)
 }
 
 /*
- * What the scan's fast path knows of the types one section uses, in a direct-mapped cache keyed
- * by the type's low bits: whether a relocation of the type can take the fast path, how many
+ * What the scan's fast path knows of the types one section uses, one entry per slot of the
+ * load's llext_reloc_cache (the same llext_reloc_cache_index()), so that a hit costs no
+ * dereference: the descriptor, whether a relocation of the type can take the fast path, how many
  * bytes it patches, and how many such relocations were seen since it took the slot.
  */
 struct type_slot {
@@ -174,7 +175,7 @@ static int scan_section(struct llext_load *ld, uint32_t sec)
 	uint64_t size = e->shdr[e->shdr[sec]->sh_info]->sh_size;
 	size_t nsyms = e->nsyms, n = e->rela[sec].n;
 	const Elf64_Rela *rela = e->rela[sec].r;
-	struct type_slot slots[64] = {0};
+	struct type_slot slots[LLEXT_RELOC_CACHE_SLOTS] = {0};
 	int ret = 0;
 
 	if (n && e->shdr[e->shdr[sec]->sh_info]->sh_type == SHT_NOBITS) {
@@ -187,7 +188,7 @@ static int scan_section(struct llext_load *ld, uint32_t sec)
 		const Elf64_Rela *r = &rela[i];
 		size_t symi = ELF64_R_SYM(r->r_info);
 		uint32_t type = (uint32_t)ELF64_R_TYPE(r->r_info);
-		struct type_slot *slot = &slots[type % ARRAY_SIZE(slots)];
+		struct type_slot *slot = &slots[llext_reloc_cache_index(type)];
 
 		if (symi >= nsyms) {
 			LOG_ERR("%s: relocation %zu of %s: symbol index %zu is beyond the symbol "

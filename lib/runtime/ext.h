@@ -30,7 +30,8 @@ struct llext_internal {
 	struct llext_internal *prev, *next, *hnext;
 	uint32_t name_hash;
 
-	/* Memory (mem.c): one reservation holding all regions. */
+	/* Memory: one reservation holding all regions (load/map.c maps it, runtime/pages.c
+	 * unmaps it). */
 	uint8_t *map;
 	size_t map_size;
 	struct k_mem_partition parts[LLEXT_MEM_PARTITIONS];

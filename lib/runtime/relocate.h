@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One relocation applied outside a load, for Zephyr 3.5's arch_elf_relocate*() API.
+ * One relocation applied outside a load, for Zephyr 3.5's arch_elf_relocate*() API (relocate.c).
  */
 #ifndef LLEXT_RUNTIME_RELOCATE_H
 #define LLEXT_RUNTIME_RELOCATE_H
@@ -8,6 +8,11 @@
 #include <stdint.h>
 
 #include <llext/elf.h>
+
+#include "arch.h"
+
+/* Why an encoder refused, in words (for messages). */
+const char *llext_reloc_error(enum llext_reloc_err err);
 
 /* Applies @rel at @loc (its own run-time address) with S = @S; logs and returns -ENOEXEC if the
  * type is unknown, not allowed, or its value does not fit. */

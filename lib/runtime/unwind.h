@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Exception frames: checking .eh_frame, registering it with the process's unwinders, and C++
- * static destructors.
+ * Exception frames: registering .eh_frame with the process's unwinders, and C++ static
+ * destructors.
  */
 #ifndef LLEXT_RUNTIME_UNWIND_H
 #define LLEXT_RUNTIME_UNWIND_H
@@ -13,9 +13,7 @@
 
 /* ---- unwind.c: exception frames and C++ static destructors ---- */
 
-/* Checks .eh_frame (loaded at @addr, relocated) the way the unwinder will read it. */
-int llext_unwind_check(const uint8_t *eh, size_t size, uint64_t addr, uint64_t text,
-                       uint64_t text_end, const char *name);
+/* Registers .eh_frame at @eh_frame (checked by load/eh_frame.c) with the process's unwinders. */
 void llext_unwind_register(struct llext_internal *ie, void *eh_frame);
 void llext_unwind_unregister(struct llext_internal *ie);
 /* Runs what the extension registered with __cxa_atexit() (C++ static destructors). */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Memory: where each section goes, where the extension goes, and page protection.
+ * Layout and mapping: where each section goes, where the extension goes, and page protection.
  *
  * An extension lives in one reservation, regions in this order, each starting on a page (or on
  * its largest section alignment, if bigger):
@@ -11,15 +11,14 @@
  *   bss    (writable NOBITS sections, then SHN_COMMON)       rw-
  *
  * The reservation is mapped read+write, filled and relocated, then text becomes read+execute and
- * rodata read-only. No page is writable and executable at any moment.
+ * rodata read-only. No page is writable and executable at any moment. What the pages serve after
+ * the load (switching a region writable for a moment, unmapping) is runtime/pages.c.
  */
 #include <errno.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "base/base.h"
 #include "load/load.h"
@@ -48,19 +47,6 @@
  * supported machines with 48-bit virtual addresses. */
 #define MAP_FLOOR ((uint64_t)0x10000)
 #define MAP_CEILING ((uint64_t)1 << 47)
-
-static uint64_t page_size(void)
-{
-	/* Written by whichever thread gets here first, always with the same value. */
-	static _Atomic uint64_t page;
-	uint64_t p = atomic_load_explicit(&page, memory_order_relaxed);
-
-	if (!p) {
-		p = (uint64_t)sysconf(_SC_PAGESIZE);
-		atomic_store_explicit(&page, p, memory_order_relaxed);
-	}
-	return p;
-}
 
 /* Which region a section belongs to, LLEXT_MEM_COUNT if it is not loaded. */
 static uint32_t classify(const Elf64_Shdr *sh)
@@ -163,7 +149,7 @@ static int layout_items(struct llext_load *ld, uint64_t *cur)
  * the whole reservation. */
 static int layout_regions(struct llext_load *ld, const uint64_t *cur)
 {
-	uint64_t pos = 0, page = page_size();
+	uint64_t pos = 0, page = llext_page_size();
 
 	ld->map_align = page;
 	for (int k = 0; k < LLEXT_MEM_PARTITIONS; k++) {
@@ -370,7 +356,7 @@ static int map_in_window(struct llext_load *ld, const struct llext_window *w, ui
 }
 
 /* Where the sections and regions of the mapping at @map are. */
-static void record(struct llext_load *ld, uint8_t *map)
+static void note_regions(struct llext_load *ld, uint8_t *map)
 {
 	struct llext_internal *ie = ld->ie;
 
@@ -434,7 +420,7 @@ int llext_mem_place(struct llext_load *ld)
 		 * before 5.14 says no, and they fault in one by one. */
 		madvise(map, ld->region[LLEXT_MEM_BSS].off, MADV_POPULATE_WRITE);
 	}
-	record(ld, map);
+	note_regions(ld, map);
 	LOG_DBG("%s: mapped %zu bytes at %p%s", ld->name, ld->ie->map_size, (void *)map,
 	        constrained ? " (placed within reach of its symbols)" : "");
 	return 0;
@@ -462,7 +448,7 @@ int llext_mem_copy(struct llext_load *ld)
 
 /* @size bytes of the spare tail, handed out from the front in pieces aligned for any structure;
  * NULL if there is none or not that much left. */
-static void *spare(struct llext_load *ld, size_t size)
+static void *take_spare(struct llext_load *ld, size_t size)
 {
 	uint64_t need = llext_align_up(size ? size : 1, 16);
 	void *p = ld->spare;
@@ -477,7 +463,7 @@ static void *spare(struct llext_load *ld, size_t size)
 
 void *llext_mem_lasting(struct llext_load *ld, size_t size, bool *in_map)
 {
-	void *p = spare(ld, size);
+	void *p = take_spare(ld, size);
 
 	*in_map = p != NULL;
 	return p ? p : llext_calloc(1, size ? size : 1);
@@ -493,7 +479,7 @@ static const k_mem_partition_attr_t region_prot[LLEXT_MEM_PARTITIONS] = {
 int llext_mem_protect(struct llext_load *ld)
 {
 	struct llext_internal *ie = ld->ie;
-	uint64_t page = page_size();
+	uint64_t page = llext_page_size();
 
 	for (int r = 0; r < LLEXT_MEM_PARTITIONS; r++) {
 		struct k_mem_partition *p = &ie->parts[r];
@@ -517,36 +503,4 @@ int llext_mem_protect(struct llext_load *ld)
 		}
 	}
 	return 0;
-}
-
-int llext_mem_set_writable(struct llext_internal *ie, enum llext_mem region, uintptr_t addr,
-                           size_t len, bool writable)
-{
-	struct k_mem_partition *p = &ie->parts[region];
-	uint64_t page = page_size();
-	uintptr_t lo = addr & ~(uintptr_t)(page - 1);
-	uintptr_t hi = (uintptr_t)llext_align_up(addr + len, page);
-	int prot = writable ? (int)K_MEM_PARTITION_P_RW_U_RW : (int)p->attr;
-
-	if (!p->size || lo < p->start || hi > p->start + p->size) {
-		return -ENOENT;
-	}
-	if (!writable && region == LLEXT_MEM_TEXT && ie->arch->sync_icache) {
-		ie->arch->sync_icache((void *)addr, len);
-	}
-	if (llext_mprotect((void *)lo, hi - lo, prot) != 0) {
-		int err = errno;
-
-		LOG_ERR("%s: mprotect: %s", ie->pub.name, strerror(err));
-		return -err;
-	}
-	return 0;
-}
-
-void llext_mem_free(struct llext_internal *ie)
-{
-	if (ie->map) {
-		munmap(ie->map, ie->map_size);
-		ie->map = NULL;
-	}
 }
