@@ -8,6 +8,9 @@
 - references: every undefined symbol of an object of the internal library that another of its
   objects defines, read with nm, each object mapped back to the source it was compiled from.
 
+Inside lib/load/, the driver (load.c) calls the stages, and a stage calls into another file of
+lib/load/ only through the functions docs/design.md lists under "### What the stages share".
+
 Prints one line per broken rule and exits 1; otherwise prints a summary and exits 0.
 --list prints the edges between folders that were seen, with counts; --self-test checks the
 checker on a made-up tree."""
@@ -23,6 +26,8 @@ from pathlib import Path
 SOURCE_SUFFIXES = ('.c', '.h', '.S')
 # nm's letters for a symbol an object needs but does not define (U, and weak w/v).
 UNDEFINED = {'U', 'w', 'v'}
+# The load driver: the one file of lib/load/ that calls the stages.
+DRIVER = 'load.c'
 
 
 def parse_table(text, design):
@@ -203,7 +208,26 @@ def read_symbols(nm, library):
     return objects
 
 
-def check_references(checker, objects, library, build_root):
+def parse_shared(text, design):
+    """The functions that "### What the stages share" lists: the only ones of lib/load/ that a
+    stage may call in another file of lib/load/ (the driver, load.c, calls every stage)."""
+    m = re.search(r'^### What the stages share\n(.*?)(?=^##|\Z)', text, re.S | re.M)
+    if not m:
+        sys.exit(f'{design}: no "### What the stages share" section')
+    return set(re.findall(r'`(llext_\w+)\(\)`', m.group(1)))
+
+
+def check_stage(checker, shared, src, dst_src, name):
+    """A file of lib/load/ other than the driver may call another one only through @shared."""
+    tree = checker.tree
+    if dst_src == src or src.name == DRIVER or name in shared:
+        return
+    checker.failures.append(f'{tree.name(src)}: refers to {name}, defined in '
+                            f'{tree.name(dst_src)}: a stage calls another stage only through '
+                            'what docs/design.md lists under "What the stages share"')
+
+
+def check_references(checker, objects, library, build_root, shared=frozenset()):
     """objects: what read_symbols() returns. Returns how many objects were mapped to sources."""
     tree = checker.tree
     names = object_names(tree)
@@ -227,6 +251,8 @@ def check_references(checker, objects, library, build_root):
                 dst_src, dst = sources[other]
                 checker.edge('reference', folder, dst, tree.name(src),
                              f'refers to {name}, defined in {tree.name(dst_src)}')
+                if folder == dst == 'load' and shared:
+                    check_stage(checker, shared, src, dst_src, name)
     return len(sources)
 
 
@@ -326,11 +352,14 @@ def main():
     if args.library is None:
         ap.error('design, lib, arch and library are needed')
 
-    rules = parse_table(args.design.read_text(), args.design)
+    design = args.design.read_text()
+    rules = parse_table(design, args.design)
+    shared = parse_shared(design, args.design)
     checker = Checker(Tree(args.lib, args.arch, rules))
     check_includes(checker)
     objects = read_symbols(args.nm, args.library)
-    n_objects = check_references(checker, objects, args.library, args.build_root.resolve())
+    n_objects = check_references(checker, objects, args.library, args.build_root.resolve(),
+                                 shared)
     if args.list:
         print_edges(checker)
     for failure in checker.failures:
