@@ -163,8 +163,8 @@ def check_includes(checker):
 def object_names(tree):
     """Object file name -> source, for each target folder. Meson names an object after its
     source's path relative to the folder of the meson.build that builds it, '/' made '_':
-    lib/load/load.c built in lib/ is load_load.c.o, arch/x86_64/tlsdesc.S is
-    .._arch_x86_64_tlsdesc.S.o."""
+    lib/load/load.c built in lib/ is load_load.c.o, lib/runtime/tlsdesc_x86_64.S is
+    runtime_tlsdesc_x86_64.S.o, and arch/x86_64/reloc.c built in arch/ is x86_64_reloc.c.o."""
     names = {}
     for target_dir in (tree.lib, tree.arch):
         table = names.setdefault(target_dir, {})

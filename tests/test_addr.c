@@ -29,7 +29,7 @@ static char *obj(const char *base, const char *variant)
 	return name;
 }
 
-/* -fno-pic x86_64 code cannot reach a PIE host's data: refused, as test_load.c checks. */
+/* -fno-pic x86_64 code cannot reach a PIE host's data: refused, as test_reloc.c checks. */
 static bool not_loadable_here(const char *variant)
 {
 	if (strstr(variant, "nopic") && (uintptr_t)&host_counter >= 0x80000000u) {
@@ -149,7 +149,7 @@ static void test_stubs_got(void **state)
 	assert_int_equal(llext_get_stats(ext, &st), 0);
 	print_message("# %s: %zu stubs, %zu GOT entries to look up\n", (const char *)*state,
 	              st.stubs, st.got_entries);
-	/* Stubs end text and the GOT ends rodata (lib/mem.c lays them out so). */
+	/* Stubs end text and the GOT ends rodata (lib/load/map.c lays them out so). */
 	if (st.stubs) {
 		const uint8_t *last = (uint8_t *)ext->mem[LLEXT_MEM_TEXT] +
 		                      ext->mem_size[LLEXT_MEM_TEXT] - 1;

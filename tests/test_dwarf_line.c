@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The DWARF line table reader (lib/dwarf_line.c) on byte buffers.
+ * The DWARF line table reader (lib/observe/dwarf_line.c) on byte buffers.
  *
  * Real tables: fixtures built by GCC and Clang with DWARF 5, 4, 2 and 64-bit DWARF, their
  * .rela.debug_line applied here with every section at address 0, read row by row and compared

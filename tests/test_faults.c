@@ -2,8 +2,8 @@
 /*
  * Failure injection: every allocation, mmap and mprotect of a load fails in turn, and so does
  * every read of the loader. Each failure must give a negative errno, leave the registry as it
- * was and leave no mapping behind (tests/maptrack.c counts the loader's mappings) or heap (the
- * valgrind and ASan runs check that).
+ * was and leave no mapping behind (tests/support/maptrack.c counts the loader's mappings) or
+ * heap (the valgrind and ASan runs check that).
  */
 #include <dlfcn.h>
 #include <errno.h>

@@ -236,7 +236,7 @@ static void write_padded(size_t size)
 /*
  * The file loader keeps the memory of its last large read for the next one: files larger and
  * smaller than it, in turn, each load whole, and the rounds leave no mapping behind. Mappings
- * are counted from the program's own mmap() and munmap() calls (tests/maptrack.c): under
+ * are counted from the program's own mmap() and munmap() calls (tests/support/maptrack.c): under
  * valgrind, /proc/self/maps also shows the tool's memory, which grows as it pleases.
  */
 static void test_sizes_in_turn(void **state)

@@ -12,8 +12,8 @@
  *
  * The pairs, and what takes them here:
  *
- *   registry -> scratch, cand_scratch, sort_scratch, writers, jit_lock, sink_lock   every load
- *   registry -> spare, last.lock            every load through the file loader (the same files
+ *   registry -> table_cache, cand_scratch, sort_scratch, writers, jit_lock, sink_lock  every load
+ *   registry -> snap_map, kept_file.lock    every load through the file loader (the same files
  *                                           again and again, trusted to have settled)
  *   registry -> fill_lock, libgcc's lock    objects with .eh_frame, loaded; and unloaded from
  *                                           an llext_iterate() callback

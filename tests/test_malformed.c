@@ -238,7 +238,8 @@ static void bad_rela_gd_plain(struct obj *o) { rela(o, ".rela.text")->r_info = E
 static void bad_needs_twice(struct obj *o) { o->sh[sect(o, ".comment")].sh_name = o->sh[sect(o, ".llext.needs")].sh_name; }
 static void bad_needs_exec(struct obj *o) { o->sh[sect(o, ".llext.needs")].sh_flags |= SHF_EXECINSTR; }
 
-/* Debug information the loader does not read, but the debuggers' copy does (lib/debug.c). */
+/* Debug information the loader does not read, but the debuggers' copy does
+ * (lib/load/debug_copy.c). */
 static void bad_dbg_rela_sym(struct obj *o) { rela(o, ".rela.debug_info")->r_info = ELF64_R_INFO(1u << 30, DEBUG_ABS32); }
 static void bad_dbg_rela_offset(struct obj *o) { rela(o, ".rela.debug_info")->r_offset = o->sh[sect(o, ".debug_info")].sh_size - 2; }
 static void bad_dbg_rela_offset_huge(struct obj *o) { rela(o, ".rela.debug_info")->r_offset = UINT64_MAX - 1; }

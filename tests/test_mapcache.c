@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Scratch mappings kept from one load for the next (lib/kept.c): reused when large enough,
+ * Scratch mappings kept from one load for the next (lib/base/mapcache.c): reused when large enough,
  * replaced by a larger one, handed out one at a time so that each comes back whole, contents
  * kept when tagged, and nothing left mapped once freed.
  */

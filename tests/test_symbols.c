@@ -348,8 +348,8 @@ static void test_library_promoted_to_global(void **state)
 
 /*
  * What dlsym() answered is kept when modules come and go, and stays right: glibc keeps the
- * module that answered libllext for as long as libllext is loaded (lib/symbol.c), the premise
- * of keeping answers, which this checks too.
+ * module that answered libllext for as long as libllext is loaded (lib/runtime/symbol.c), the
+ * premise of keeping answers, which this checks too.
  */
 static void test_answers_outlive_module_changes(void **state)
 {

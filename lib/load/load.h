@@ -92,8 +92,8 @@ void llext_elf_close(struct llext_elf *e);
 /*
  * Copies the contents of section @i (validated, not SHT_NOBITS) to @out; @what names the object
  * in messages. A loader may keep ranges out of reach of peek (the file loader does for the code
- * of large files, see fs_loader.c): those are read through it, straight into @out. The only way
- * an allocated executable section's bytes are ever read.
+ * of large files, see loaders/file_cache.c): those are read through it, straight into @out. The
+ * only way an allocated executable section's bytes are ever read.
  */
 int llext_elf_read_section(const struct llext_elf *e, size_t i, void *out, const char *what);
 

@@ -135,7 +135,7 @@ struct export_cand {
 	size_t len; /* its name's, NUL not counted */
 };
 
-/* Where the candidates wait, kept from one load for the next (kept.c). */
+/* Where the candidates wait, kept from one load for the next (base/mapcache.c). */
 static struct llext_mapcache cand_scratch = LLEXT_MAPCACHE_INIT;
 
 __attribute__((destructor)) static void cand_scratch_fini(void)

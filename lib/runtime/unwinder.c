@@ -75,7 +75,7 @@ static void fill(struct unwinder *u, void *handle)
 
 static void open_libgcc(void)
 {
-	/* runtime.c never closes it: frames stay registered in it until their extensions go. */
+	/* libgcc.c never closes it: frames stay registered in it until their extensions go. */
 	void *h = llext_runtime_libgcc_s();
 
 	if (!h) {

@@ -3,8 +3,8 @@
  * One of two versions of an extension (VERSION 1 or 2), larger than the file loader's snapshot
  * threshold, whose code and data say which version they are: a load built from bytes of both
  * would answer neither. version_code is an executable section large enough for the file loader
- * to read it straight into the extension's memory, after the rest (lib/fs_loader.c): bytes of
- * the code section and of the data come from the file at different times.
+ * to read it straight into the extension's memory, after the rest (lib/loaders/file_cache.c):
+ * bytes of the code section and of the data come from the file at different times.
  */
 #define PAD 300000
 #define CODE_PAD (96 << 10)

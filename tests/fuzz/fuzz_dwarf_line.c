@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * libFuzzer target: the DWARF line table reader (lib/dwarf_line.c) on arbitrary bytes, without
- * a whole object around them. Every string a row points to must be readable to its end.
+ * libFuzzer target: the DWARF line table reader (lib/observe/dwarf_line.c) on arbitrary bytes,
+ * without a whole object around them. Every string a row points to must be readable to its end.
  *
  * Input: [n: 2 bytes] [.debug_line_str and .debug_str: n bytes] [.debug_line: the rest]. Each
  * part is copied into a buffer of exactly its size, so that ASan sees any read past it.

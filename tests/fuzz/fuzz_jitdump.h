@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * For the fuzz targets that load: LLEXT_PERF_JITDUMP on, so that every load that succeeds reads
- * its line table (lib/perf.c, lib/dwarf_line.c), and the jitdump file sent to /dev/null once
- * opened, so that millions of loads write nothing to disk.
+ * its line table (lib/load/perf_files.c, lib/observe/dwarf_line.c), and the jitdump file sent
+ * to /dev/null once opened, so that millions of loads write nothing to disk.
  */
 #ifndef TESTS_FUZZ_JITDUMP_H
 #define TESTS_FUZZ_JITDUMP_H

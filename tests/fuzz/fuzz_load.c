@@ -69,8 +69,8 @@ static int load_unload(struct llext_loader *ldr, bool no_cache)
 
 	param.no_file_cache = no_cache;
 
-	/* The default, said explicitly: the debuggers' copy (lib/debug.c) reads parts of the
-	 * object the loader does not, such as the relocations of debug information. */
+	/* The default, said explicitly: the debuggers' copy (lib/load/debug_copy.c) reads parts of
+	 * the object the loader does not, such as the relocations of debug information. */
 	param.no_debug_register = false;
 	ret = llext_load(ldr, "fuzz", &ext, &param);
 	if (ret == 0) {

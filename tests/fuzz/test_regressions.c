@@ -2,7 +2,7 @@
 /*
  * Replays every input the fuzzers ever crashed on (tests/fuzz/regressions/): each must now load
  * and unload cleanly or fail with a negative errno, leaving nothing registered. As in the fuzz
- * targets, loads are described to a jitdump file, line table included (lib/perf.c).
+ * targets, loads are described to a jitdump file, line table included (lib/load/perf_files.c).
  */
 #include <dirent.h>
 #include <stdio.h>

@@ -372,8 +372,8 @@ static void check_found_by_name(struct llext *ext)
 
 /*
  * What libllext keeps for an extension's lifetime, its symbols by address and the debuggers'
- * copy, goes into the unused tail of its huge pages when there is room (lib/mem.c), which costs
- * no memory and no page faults: sqlite3's tail holds both. Smaller objects, on small pages,
+ * copy, goes into the unused tail of its huge pages when there is room (lib/load/map.c), which
+ * costs no memory and no page faults: sqlite3's tail holds both. Smaller objects, on small pages,
  * keep them on the heap.
  */
 static void check_tables_placed(const struct lib *l, struct llext *ext)

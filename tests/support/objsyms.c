@@ -11,7 +11,8 @@
 
 #include "objsyms.h"
 
-/* The same choice as lib/addr.c makes, stated again from the ELF specification's words. */
+/* The same choice as lib/load/addr_table.c makes, stated again from the ELF specification's
+ * words. */
 static bool keep(Elf *elf, const GElf_Sym *s, const char *name, unsigned char *type, bool *code)
 {
 	GElf_Shdr sh;
