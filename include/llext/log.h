@@ -38,7 +38,8 @@ typedef void (*llext_log_fn_t)(enum llext_log_level level, const char *msg, void
  *
  * Messages more detailed than @p max_level are not even formatted. The default sink prints
  * errors to stderr, prefixed with "llext: ". The setting is process-wide; the sink may be called
- * from any thread that calls into libllext.
+ * from any thread that calls into libllext, while libllext holds its own locks, so it must not
+ * call libllext itself.
  *
  * @param max_level Most detailed level passed to the sink
  * @param fn Sink, or NULL to restore the default
