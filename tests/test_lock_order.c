@@ -221,15 +221,8 @@ static void test_finish_late(void **state)
 
 static void test_lock_pairs(void **state)
 {
-	pthread_t t[THREADS];
-
 	(void)state;
-	for (int i = 0; i < THREADS; i++) {
-		assert_int_equal(pthread_create(&t[i], NULL, worker, (void *)(intptr_t)i), 0);
-	}
-	for (int i = 0; i < THREADS; i++) {
-		assert_int_equal(pthread_join(t[i], NULL), 0);
-	}
+	run_numbered_threads(worker, THREADS);
 	assert_int_equal(atomic_load(&failures), 0);
 	assert_true(atomic_load(&messages) > 0);
 	assert_true(atomic_load(&perf_warned));

@@ -96,15 +96,8 @@ static void *worker(void *arg)
 
 static void test_concurrent_use(void **state)
 {
-	pthread_t t[THREADS];
-
 	(void)state;
-	for (int i = 0; i < THREADS; i++) {
-		assert_int_equal(pthread_create(&t[i], NULL, worker, (void *)(intptr_t)i), 0);
-	}
-	for (int i = 0; i < THREADS; i++) {
-		assert_int_equal(pthread_join(t[i], NULL), 0);
-	}
+	run_numbered_threads(worker, THREADS);
 	assert_int_equal(atomic_load(&failures), 0);
 	/* Every load was matched by an unload: nothing is left. */
 	assert_int_equal(registry_count(), 0);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Fixtures: finding, reading and loading them; the registry; tests built at run time. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,4 +86,18 @@ int registry_count(void)
 int run_dynamic_tests(const char *group, struct CMUnitTest *tests, size_t n)
 {
 	return _cmocka_run_group_tests(group, tests, n, NULL, NULL);
+}
+
+void run_numbered_threads(void *(*fn)(void *), int n)
+{
+	pthread_t *t = calloc((size_t)n, sizeof(*t));
+
+	assert_non_null(t);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(pthread_create(&t[i], NULL, fn, (void *)(intptr_t)i), 0);
+	}
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	}
+	free(t);
 }

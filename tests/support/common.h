@@ -49,6 +49,9 @@ int registry_count(void);
 		}                                                                                  \
 	} while (0)
 
+/* Runs @fn(i) on @n threads at once, i from 0 to @n - 1 (as a void *), and joins them all. */
+void run_numbered_threads(void *(*fn)(void *), int n);
+
 /* Run a test group whose tests are built at run time (one per fixture variant, say). */
 int run_dynamic_tests(const char *group, struct CMUnitTest *tests, size_t n);
 
