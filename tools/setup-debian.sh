@@ -13,11 +13,13 @@ fi
 native="meson ninja-build pkgconf cmake gcc g++ clang lld llvm binutils valgrind doxygen gnuplot-nox
 	libelf-dev libcmocka-dev
 	zlib1g-dev libbz2-dev liblzma-dev libzstd-dev libexpat1-dev libsqlite3-dev
+	libre2-dev libgtest-dev libssl-dev libgmp-dev liblua5.4-dev
 	gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 	qemu-user linux-perf gdb gdb-multiarch lldb-14"
 cross="libelf-dev:arm64 libcmocka-dev:arm64
 	zlib1g-dev:arm64 libbz2-dev:arm64 liblzma-dev:arm64 libzstd-dev:arm64 libexpat1-dev:arm64
-	libsqlite3-dev:arm64 libstdc++6:arm64"
+	libsqlite3-dev:arm64 libstdc++6:arm64
+	libre2-dev:arm64 libgtest-dev:arm64 libssl-dev:arm64 libgmp-dev:arm64 liblua5.4-dev:arm64"
 
 missing=
 for p in $native $cross; do
