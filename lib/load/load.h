@@ -209,6 +209,9 @@ struct llext_symval {
 	uint32_t tls_got;
 	uint8_t kind;
 	uint8_t unloadable; /* defined in a section that is not loaded */
+	/* LLEXT_SYM_EXTERNAL for a vague definition of the extension's whose copy in the host or
+	 * another extension is used instead (resolve.c); exported at that copy's address */
+	uint8_t unified;
 };
 
 struct llext_region {

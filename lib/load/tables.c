@@ -47,9 +47,10 @@ static bool implicit_export(const struct llext_load *ld, size_t i)
 	if (type == STT_SECTION || type == STT_FILE || type == STT_TLS) {
 		return false;
 	}
-	/* A definition in a section that is not loaded has no address to export. */
+	/* A definition in a section that is not loaded has no address to export. One that stands
+	 * back for another module's copy is exported at that copy, which its code uses. */
 	return (kind == LLEXT_SYM_DEFINED && !ld->sym[i].unloadable) || kind == LLEXT_SYM_COMMON ||
-	       kind == LLEXT_SYM_ABS;
+	       kind == LLEXT_SYM_ABS || ld->sym[i].unified;
 }
 
 /* Checks that @p is a NUL-terminated string inside the extension's memory. */
