@@ -243,6 +243,53 @@ static void test_unload_provider(void **state)
 	inits[1] = 0;
 }
 
+/* A provider with an explicit export table still offers its statics, beside its entries. */
+static void test_explicit_provider(void **state)
+{
+	struct llext *a, *b;
+
+	(void)state;
+	assert_int_equal(load_fixture("odr-a-explicit.o", "odr-a", &a, NULL), 0);
+	b = load_odr("b", "gcc-pic", "odr-b", NULL);
+	/* Entries it did not name stay out. */
+	assert_null(llext_find_sym(&a->exp_tab, "odr_a_shared_bump"));
+	assert_int_equal(CALL(a, int_fn, "odr_a_bump"), 101);
+	assert_int_equal(CALL(b, int_fn, "odr_b_bump"), 102);
+	assert_int_equal(CALL(a, int_fn, "odr_a_tally"), 1);
+	assert_int_equal(CALL(b, int_fn, "odr_b_tally"), 2);
+	assert_ptr_equal(ext_sym(a, COUNTER), ext_sym(b, COUNTER));
+	assert_int_equal(llext_unload(&b), 0);
+	assert_int_equal(llext_unload(&a), 0);
+	count_inits();
+	inits[1] = 0;
+}
+
+/* In C: a weak definition of data is one object; a strong one, and a weak function, are each
+ * extension's own; a global object in a COMDAT group is one object. */
+static void test_c_definitions(void **state)
+{
+	typedef int *(*addr_fn)(void);
+	struct llext *c1, *c2, *g1, *g2;
+
+	(void)state;
+	assert_int_equal(load_fixture("odr-c.o", "odr-c1", &c1, NULL), 0);
+	assert_int_equal(load_fixture("odr-c.o", "odr-c2", &c2, NULL), 0);
+	assert_ptr_equal(CALL(c1, addr_fn, "odr_c_weak"), CALL(c2, addr_fn, "odr_c_weak"));
+	assert_ptr_equal(CALL(c2, addr_fn, "odr_c_weak"), ext_sym(c1, "odr_weak_data"));
+	assert_ptr_not_equal(CALL(c1, addr_fn, "odr_c_strong"), CALL(c2, addr_fn, "odr_c_strong"));
+	assert_ptr_not_equal(ext_sym(c1, "odr_weak_fn"), ext_sym(c2, "odr_weak_fn"));
+	assert_int_equal(*CALL(c2, addr_fn, "odr_c_weak"), 5);
+
+	assert_int_equal(load_fixture("odr-group.o", "odr-g1", &g1, NULL), 0);
+	assert_int_equal(load_fixture("odr-group.o", "odr-g2", &g2, NULL), 0);
+	assert_ptr_equal(CALL(g1, addr_fn, "odr_group_addr"), CALL(g2, addr_fn, "odr_group_addr"));
+	assert_int_equal(*CALL(g2, addr_fn, "odr_group_addr"), 11);
+	assert_int_equal(llext_unload(&g2), 0);
+	assert_int_equal(llext_unload(&g1), 0);
+	assert_int_equal(llext_unload(&c2), 0);
+	assert_int_equal(llext_unload(&c1), 0);
+}
+
 int main(void)
 {
 	static const struct {
@@ -254,10 +301,9 @@ int main(void)
 	    {"guard_apart", test_guard_apart},       {"unload_provider", test_unload_provider},
 	};
 	static char names[ARRAY_SIZE(kinds) * ARRAY_SIZE(pairs)][64];
-	struct CMUnitTest t[ARRAY_SIZE(names)];
+	struct CMUnitTest t[ARRAY_SIZE(names) + 2];
 	size_t n = 0;
 
-	/* A C++ host has its runtime loaded; this C test program links it. */
 	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
 		for (size_t i = 0; i < ARRAY_SIZE(pairs); i++) {
 			if (!FIXTURE_HAVE_CLANG &&
@@ -271,5 +317,7 @@ int main(void)
 			n++;
 		}
 	}
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_explicit_provider);
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_c_definitions);
 	return run_dynamic_tests("cxx-odr", t, n);
 }

@@ -209,6 +209,8 @@ struct llext_symval {
 	uint32_t tls_got;
 	uint8_t kind;
 	uint8_t unloadable; /* defined in a section that is not loaded */
+	/* a vague definition of data (resolve.c): exported even beside an explicit table */
+	uint8_t vague;
 	/* LLEXT_SYM_EXTERNAL for a vague definition of the extension's whose copy in the host or
 	 * another extension is used instead (resolve.c); exported at that copy's address */
 	uint8_t unified;
@@ -238,6 +240,7 @@ struct llext_load {
 
 	struct llext_region region[LLEXT_MEM_PARTITIONS];
 	size_t ngot, nstub;
+	size_t nvague; /* symbols marked vague */
 	bool need_got;
 	uint32_t tls_ld_got; /* GOT index + 1 of the local dynamic pair {module, 0}, 0 if none */
 	char why[256];       /* a refusal's reason, when it names something */

@@ -342,7 +342,7 @@ static int unify_vague(struct llext_load *ld, size_t n)
 	for (size_t i = 1; i < e->nsyms && k < n; i++) {
 		const char *name = e->str + e->syms[i].st_name;
 
-		if (vague_data(ld, i)) {
+		if (ld->sym[i].vague) {
 			v[k].sym = (uint32_t)i;
 			v[k].found = find(ld, name, &v[k].addr, &v[k].owner);
 			guards = guards || is_guard(name);
@@ -535,6 +535,7 @@ int llext_resolve_symbols(struct llext_load *ld)
 		} else if (ret) {
 			return ret;
 		} else if (ELF64_ST_BIND(s->st_info) != STB_LOCAL && vague_data(ld, i)) {
+			ld->sym[i].vague = 1;
 			nvague++;
 		}
 	}
@@ -544,6 +545,7 @@ int llext_resolve_symbols(struct llext_load *ld)
 			return ret;
 		}
 	}
+	ld->nvague = nvague;
 	if (nvague) {
 		ret = unify_vague(ld, nvague);
 		if (ret) {

@@ -51,3 +51,11 @@ extern "C" long odr_a_tally_long(void)
 {
 	return ++OdrTally<long>::hits;
 }
+
+#ifdef ODR_EXPLICIT
+/* An explicit export table: the statics, vtables and typeinfo are offered beside it. */
+#include <llext/symbol.h>
+
+LL_EXTENSION_SYMBOL(odr_a_bump);
+LL_EXTENSION_SYMBOL(odr_a_tally);
+#endif
