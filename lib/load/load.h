@@ -174,14 +174,14 @@ struct llext_sect {
 	uint64_t addr;              /* run-time address, once placed */
 	uint64_t tls_off;           /* SHF_TLS: its offset in the extension's TLS block */
 	struct llext_window window; /* on this section's address */
-	/* A named group (see struct llext_named): the next section of the same name and region,
+	/* Of a named group (struct llext_named): the next section of the same name and region,
 	 * laid out right after this one, 0 if none; and whether this one follows another. */
 	uint32_t next_named;
 	bool follows;
 };
 
 /* A loaded section whose name is a C identifier: one of those __start_NAME and __stop_NAME
- * bound. The layout puts the sections of one name and region one after the other. */
+ * span. The layout puts the sections of one name and region one after the other. */
 struct llext_named {
 	const char *name;
 	uint32_t sect, region;
@@ -199,7 +199,7 @@ enum llext_symkind {
 	LLEXT_SYM_DSO,       /* __dso_handle: an address unique to the extension */
 	LLEXT_SYM_ALIAS,     /* defined in a dropped COMDAT group: the kept definition */
 	LLEXT_SYM_TLS,       /* in a SHF_TLS section: addr is its offset in the TLS block */
-	LLEXT_SYM_BOUND,     /* __start_NAME, __stop_NAME: addr is an offset in section alias */
+	LLEXT_SYM_SECT_EDGE, /* __start_NAME, __stop_NAME: addr is an offset in section alias */
 };
 
 struct llext_symval {
@@ -213,11 +213,9 @@ struct llext_symval {
 			uint64_t G, L;
 		};
 	};
-	uint32_t got;  /* GOT entry index + 1, 0 if none */
-	uint32_t stub; /* stub index + 1, 0 if none */
-	/* for LLEXT_SYM_ALIAS: the index of the kept definition; for LLEXT_SYM_BOUND: the section
-	 * it points into */
-	uint32_t alias;
+	uint32_t got;   /* GOT entry index + 1, 0 if none */
+	uint32_t stub;  /* stub index + 1, 0 if none */
+	uint32_t alias; /* the index of the kept definition (ALIAS), of the section (SECT_EDGE) */
 	/* TLS: GOT index + 1 of its descriptor {resolver, module, offset}, whose last two
 	 * entries are its general dynamic pair; 0 if none */
 	uint32_t tls_got;
@@ -304,9 +302,10 @@ int llext_scan_relocs(struct llext_load *ld);
 
 /* ---- map.c: layout, mapping, copy, protection ---- */
 
+/* Every section's region, and the named groups (ld->named); 0 or -ENOMEM. */
 int llext_mem_classify(struct llext_load *ld);
 /*
- * The loaded sections named @name, which __start_@name and __stop_@name bound: the first and the
+ * The loaded sections named @name, which __start_@name and __stop_@name span: the first and the
  * last of them in the layout. -EINVAL if @name is not a C identifier (no linker defines such
  * symbols), -ENOENT if no loaded section has that name, -EXDEV if they are in more than one
  * region and so are not one range.

@@ -237,7 +237,7 @@ static int resolve_bound(struct llext_load *ld, size_t i, const char *name)
 		        ld->name, name, sect);
 		return -ENOEXEC;
 	}
-	v->kind = LLEXT_SYM_BOUND;
+	v->kind = LLEXT_SYM_SECT_EDGE;
 	v->alias = stop ? last : first;
 	v->addr = stop ? ld->elf.shdr[last]->sh_size : 0;
 	return 0;
