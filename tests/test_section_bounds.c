@@ -5,10 +5,13 @@
  * define them; they belong to the extension, whatever the host exports.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <llext/symbol.h>
 
@@ -225,12 +228,144 @@ static void test_not_identifier(void **state)
 	assert_int_equal(registry_count(), 0);
 }
 
+#if FIXTURE_HAVE_CLANG
+/* The host's side of Clang's fuzzing coverage: what each extension's constructor handed over. */
+struct coverage {
+	char *cntrs, *cntrs_end;
+	const uintptr_t *pcs, *pcs_end;
+};
+static struct coverage cov[2];
+static int ncntrs, npcs, ncmps;
+
+void host_cov_cntrs_init(char *start, char *stop);
+void host_cov_pcs_init(const uintptr_t *start, const uintptr_t *stop);
+void host_cov_const_cmp4(uint32_t a, uint32_t b);
+
+void host_cov_cntrs_init(char *start, char *stop)
+{
+	if (ncntrs < 2) {
+		cov[ncntrs].cntrs = start;
+		cov[ncntrs].cntrs_end = stop;
+	}
+	ncntrs++;
+}
+
+void host_cov_pcs_init(const uintptr_t *start, const uintptr_t *stop)
+{
+	if (npcs < 2) {
+		cov[npcs].pcs = start;
+		cov[npcs].pcs_end = stop;
+	}
+	npcs++;
+}
+
+void host_cov_const_cmp4(uint32_t a, uint32_t b)
+{
+	(void)a;
+	(void)b;
+	ncmps++;
+}
+
+EXPORT_SYMBOL_NAMED(host_cov_cntrs_init, __sanitizer_cov_8bit_counters_init);
+EXPORT_SYMBOL_NAMED(host_cov_pcs_init, __sanitizer_cov_pcs_init);
+EXPORT_SYMBOL_NAMED(host_cov_const_cmp4, __sanitizer_cov_trace_const_cmp4);
+
+/* The total size of the sections called @name in fixture @file, read with libelf. */
+static size_t sections_size(const char *file, const char *name)
+{
+	int fd = open(fixture_path(file), O_RDONLY);
+	size_t total = 0, shstrndx;
+	Elf_Scn *scn = NULL;
+	Elf *elf;
+
+	assert_true(fd >= 0);
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	assert_non_null(elf);
+	assert_int_equal(elf_getshdrstrndx(elf, &shstrndx), 0);
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+
+		assert_non_null(gelf_getshdr(scn, &sh));
+		if (strcmp(elf_strptr(elf, shstrndx, sh.sh_name), name) == 0) {
+			total += sh.sh_size;
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	return total;
+}
+
+/* Checks what extension @ext's coverage constructor handed over (@c), built from @file. */
+static void check_coverage(struct llext *ext, const struct coverage *c, const char *file)
+{
+	int (*branchy)(int) = ext_sym(ext, "sancov_branchy");
+	size_t n = (size_t)(c->cntrs_end - c->cntrs), before = 0, after = 0;
+	uintptr_t text = (uintptr_t)ext->mem[LLEXT_MEM_TEXT];
+
+	/* One counter per edge, of every function's section: two functions, two sections. */
+	assert_int_equal(n, sections_size(file, "__sancov_cntrs"));
+	assert_true(n >= 2);
+	assert_true(in_region(ext, LLEXT_MEM_DATA, c->cntrs, n));
+	/* A {PC, flags} pair per counter, every PC in the extension's code. */
+	assert_int_equal((size_t)(c->pcs_end - c->pcs) * sizeof(uintptr_t),
+	                 sections_size(file, "__sancov_pcs"));
+	assert_int_equal((size_t)(c->pcs_end - c->pcs), 2 * n);
+	for (const uintptr_t *p = c->pcs; p < c->pcs_end; p += 2) {
+		assert_true(*p >= text && *p < text + ext->mem_size[LLEXT_MEM_TEXT]);
+	}
+	/* Running instrumented code counts in the very counters handed over. */
+	for (size_t i = 0; i < n; i++) {
+		before += (unsigned char)c->cntrs[i];
+	}
+	assert_int_equal(branchy(10), 20);
+	assert_int_equal(branchy(-10), 10);
+	for (size_t i = 0; i < n; i++) {
+		after += (unsigned char)c->cntrs[i];
+	}
+	assert_true(after >= before + 2);
+}
+
+/* Two extensions built with -fsanitize=fuzzer-no-link (default flags and -fPIC): each
+ * constructor hands over its own extension's tables. */
+static void test_sancov(void **state)
+{
+	static const char *const files[] = {"sancov-default.o", "sancov-pic.o"};
+	struct llext *ext[2];
+
+	(void)state;
+	ncntrs = npcs = 0;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(load_fixture(files[i], i ? "sancov2" : "sancov1", &ext[i], NULL),
+		                 0);
+		assert_int_equal(llext_bringup(ext[i]), 0);
+		assert_int_equal(ncntrs, i + 1);
+		assert_int_equal(npcs, i + 1);
+	}
+	for (int i = 0; i < 2; i++) {
+		check_coverage(ext[i], &cov[i], files[i]);
+	}
+	assert_true(cov[0].cntrs_end <= cov[1].cntrs || cov[1].cntrs_end <= cov[0].cntrs);
+	assert_true(ncmps > 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(llext_unload(&ext[i]), 0);
+	}
+	assert_int_equal(registry_count(), 0);
+}
+#endif
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
-	    cmocka_unit_test(test_per_extension), cmocka_unit_test(test_joined),
-	    cmocka_unit_test(test_apart),         cmocka_unit_test(test_strong_absent),
-	    cmocka_unit_test(test_mixed_regions), cmocka_unit_test(test_not_identifier),
+		cmocka_unit_test(test_per_extension),
+		cmocka_unit_test(test_joined),
+		cmocka_unit_test(test_apart),
+		cmocka_unit_test(test_strong_absent),
+		cmocka_unit_test(test_mixed_regions),
+		cmocka_unit_test(test_not_identifier),
+#if FIXTURE_HAVE_CLANG
+		cmocka_unit_test(test_sancov),
+#endif
 	};
 	size_t nv = ARRAY_SIZE(variants), n = 0;
 	struct CMUnitTest *t = calloc(nv + ARRAY_SIZE(fixed), sizeof(*t));
