@@ -372,6 +372,50 @@ static int unify_vague(struct llext_load *ld, size_t n)
 	return ret;
 }
 
+/*
+ * __start_NAME and __stop_NAME, for NAME a C identifier, are the extension's own, whatever the
+ * host or others export: the start and the end of its loaded sections of that name, which the
+ * layout puts together (map.c), as a linker defines them. Weak and without such sections: null.
+ * 1 if @name is not one of them, else 0, -ENODATA when it is missing, or another error.
+ */
+static int resolve_bound(struct llext_load *ld, size_t i, const char *name)
+{
+	struct llext_symval *v = &ld->sym[i];
+	bool stop = strncmp(name, "__stop_", 7) == 0;
+	const char *sect;
+	uint32_t first, last;
+	int ret;
+
+	if (!stop && strncmp(name, "__start_", 8) != 0) {
+		return 1;
+	}
+	sect = name + (stop ? 7 : 8);
+	ret = llext_mem_named(ld, sect, &first, &last);
+	if (ret == -EINVAL) {
+		return 1; /* not a C identifier: an ordinary name */
+	}
+	if (ret == -ENOENT && ELF64_ST_BIND(ld->elf.syms[i].st_info) == STB_WEAK) {
+		v->kind = LLEXT_SYM_WEAK_NULL;
+		v->addr = 0;
+		return 0;
+	}
+	if (ret == -ENOENT) {
+		LOG_ERR("%s: undefined symbol '%s': no section '%s' in the extension", ld->name,
+		        name, sect);
+		return -ENODATA;
+	}
+	if (ret) {
+		LOG_ERR("%s: symbol '%s': the sections '%s' differ in being code, read-only, "
+		        "writable or zero-filled, so are not one range; give them the same flags",
+		        ld->name, name, sect);
+		return -ENOEXEC;
+	}
+	v->kind = LLEXT_SYM_SECT_EDGE;
+	v->alias = stop ? last : first;
+	v->addr = stop ? ld->elf.shdr[last]->sh_size : 0;
+	return 0;
+}
+
 /* An undefined symbol: 0, -ENODATA when it is missing, or another error. */
 static int resolve_undefined(struct llext_load *ld, size_t i)
 {
@@ -406,6 +450,10 @@ static int resolve_undefined(struct llext_load *ld, size_t i)
 		v->kind = LLEXT_SYM_DSO;
 		ld->ie->dso_handle = true;
 		return 0;
+	}
+	ret = resolve_bound(ld, i, name);
+	if (ret <= 0) {
+		return ret;
 	}
 	ret = lookup(ld, name, &v->addr);
 	if (ret == 0) {
