@@ -423,15 +423,26 @@ static void bringup_all(struct slot *slots, size_t n)
 	}
 }
 
-/* Tear down and unload in reverse load order: dependents go before what they link to. */
-static void unload_all(struct slot *slots, size_t n)
+/*
+ * Run every destructor while all the extensions' code is there (one may call back into a later
+ * one), the newest construction first. Then the process ends and their memory with it, as a
+ * linked program's libraries do: a thread an extension left running keeps valid code, and a leak
+ * checker still finds what the extensions' globals point to.
+ */
+static void teardown_all(struct slot *slots, size_t n)
 {
-	while (n--) {
-		if (slots[n].ext) {
-			llext_teardown(slots[n].ext);
-			llext_unload(&slots[n].ext);
-		}
+	struct llext **exts = calloc(n ? n : 1, sizeof(*exts));
+
+	if (!exts) {
+		/* libllext's exit handler runs them at exit() in the same order. */
+		fprintf(stderr, "%s: out of memory; the destructors run at exit\n", PROG);
+		return;
 	}
+	for (size_t i = 0; i < n; i++) {
+		exts[i] = slots[i].ext;
+	}
+	llext_teardown_many(exts, n);
+	free(exts);
 }
 
 /* --call: 'void SYMBOL(void)' of @last. */
@@ -705,7 +716,7 @@ static int run(const struct options *opt)
 		status = run_last(&slots[n - 1], opt, &lc, zephyr);
 	}
 
-	unload_all(slots, n);
+	teardown_all(slots, n);
 	free(slots);
 	llext_set_log(LLEXT_LOG_ERR, NULL, NULL);
 	log_clear(&lc);

@@ -272,6 +272,47 @@ int llext_bringup(struct llext *ext);
  */
 int llext_teardown(struct llext *ext);
 
+/**
+ * @brief Run the destructors of several extensions, the newest construction first.
+ *
+ * Their order is the reverse of construction: an extension is constructed when llext_bringup()
+ * finishes, or when it is loaded if it was never brought up. For each, the calling thread's
+ * pending C++ @c thread_local destructors run first (those of all of @p exts), then its
+ * destructors as llext_teardown() runs them (only if llext_bringup() ran and teardown did not),
+ * then the handlers its code registered with atexit() or @c __cxa_atexit() (C++ static objects
+ * included), which run even if it was never brought up. Nothing is unloaded: a program that
+ * is about to exit calls this to have every extension's destructors run while all their code is
+ * still there, and may leave their memory to the end of the process. This is libllext's own,
+ * not Zephyr's.
+ *
+ * @param exts Extensions; NULL entries are skipped
+ * @param n Number of entries in @p exts
+ * @retval 0 success
+ * @retval -EINVAL @p exts is NULL and @p n is not 0
+ * @retval -ENOMEM no memory for the list of extensions (nothing ran)
+ */
+int llext_teardown_many(struct llext *const *exts, size_t n);
+
+/**
+ * @brief Unload several extensions together.
+ *
+ * Releases one use of each extension in @p exts, as llext_unload() does, but runs everything
+ * the extensions that this frees have left to run before it unmaps any of them: the extensions
+ * whose use count reaches zero, and the dependencies whose last user is among them, are torn
+ * down as llext_teardown_many() does, the newest construction first, and only then freed. An
+ * extension whose destructor calls into another one loaded after it (a callback registered
+ * with it) so finds that code still there. A destructor may call libllext, unloading an
+ * extension among them included: its memory stays until the end of this call. Each entry of
+ * @p exts is set to NULL. This is libllext's own, not Zephyr's.
+ *
+ * @param exts Extensions; NULL entries are skipped
+ * @param n Number of entries in @p exts
+ * @retval 0 success
+ * @retval -EINVAL @p exts is NULL and @p n is not 0
+ * @retval -ENOMEM no memory for the list of extensions (nothing was unloaded)
+ */
+int llext_unload_many(struct llext **exts, size_t n);
+
 /** @brief Entry point of an extension, as llext_bootstrap() calls it. */
 typedef void (*llext_entry_fn_t)(void *user_data);
 

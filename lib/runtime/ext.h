@@ -63,6 +63,13 @@ struct llext_internal {
 
 	bool brought_up, torn_down;
 	bool dtors_due; /* unloaded after a bringup: its destructors must still run */
+
+	/* Exit order (llext.c): its place in construction order (the end of its bringup, or its
+	 * load if it was never brought up), scratch for llext_unload_many(), and whether the exit
+	 * hook has taken it. */
+	uint64_t seq;
+	size_t going;
+	bool exit_taken;
 };
 
 static inline struct llext_internal *to_internal(const struct llext *ext)

@@ -799,8 +799,8 @@ static void test_verbose(void **state)
 	assert_int_equal(r.status, 0);
 	assert_contains(r.err, "llext: debug: ");
 	assert_contains(r.err, "llext: info: cli-args: loaded at ");
-	assert_contains(r.err, "llext: info: cli-args: unloaded");
-	assert_true(pos_of(r.err, "loaded at") < pos_of(r.err, "unloaded"));
+	assert_contains(r.err, "llext: info: cli-args: torn down");
+	assert_true(pos_of(r.err, "loaded at") < pos_of(r.err, "torn down"));
 	result_free(&r);
 
 	/* Without -v: quiet. */
