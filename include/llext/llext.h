@@ -275,15 +275,18 @@ int llext_teardown(struct llext *ext);
 /**
  * @brief Run the destructors of several extensions, the newest construction first.
  *
- * Their order is the reverse of construction: an extension is constructed when llext_bringup()
- * finishes, or when it is loaded if it was never brought up. For each, the calling thread's
- * pending C++ @c thread_local destructors run first (those of all of @p exts), then its
- * destructors as llext_teardown() runs them (only if llext_bringup() ran and teardown did not),
- * then the handlers its code registered with atexit() or @c __cxa_atexit() (C++ static objects
- * included), which run even if it was never brought up. Nothing is unloaded: a program that
- * is about to exit calls this to have every extension's destructors run while all their code is
- * still there, and may leave their memory to the end of the process. This is libllext's own,
- * not Zephyr's.
+ * Runs what the extensions' code has left to run, in the order exit() runs a linked program's:
+ * first the calling thread's pending C++ @c thread_local destructors of all of them, then the
+ * handlers their code registered with atexit() or @c __cxa_atexit() (C++ static objects
+ * included; these run even for an extension never brought up), then their destructors as
+ * llext_teardown() runs them (only where llext_bringup() ran and teardown did not). Within each
+ * kind, the extensions go in reverse order of construction: an extension is constructed when
+ * llext_bringup() finishes, or when it is loaded if it was never brought up.
+ *
+ * Nothing is unloaded: a program about to exit may call this, so that every destructor runs
+ * while all the extensions' code is there and at a point it chooses, and leave the memory to
+ * the end of the process (libllext's exit handler then finds nothing left to run). This is
+ * libllext's own, not Zephyr's.
  *
  * @param exts Extensions; NULL entries are skipped
  * @param n Number of entries in @p exts

@@ -468,8 +468,8 @@ LLEXT_EXPORT int llext_bringup(struct llext *ext)
 	return 0;
 }
 
-/* Its destructors if due; with @always, what its code registered with __cxa_atexit() anyway. */
-static void teardown_one(struct llext_internal *ie, bool always)
+/* Its destructors, if it was brought up and not torn down yet. */
+static void teardown_one(struct llext_internal *ie)
 {
 	bool run;
 
@@ -480,8 +480,6 @@ static void teardown_one(struct llext_internal *ie, bool always)
 	llext_registry_unlock();
 	if (run) {
 		run_dtors(ie);
-	} else if (always) {
-		llext_unwind_finalize(ie);
 	}
 }
 
@@ -490,7 +488,7 @@ LLEXT_EXPORT int llext_teardown(struct llext *ext)
 	if (!ext) {
 		return -EINVAL;
 	}
-	teardown_one(to_internal(ext), false);
+	teardown_one(to_internal(ext));
 	return 0;
 }
 
@@ -516,9 +514,11 @@ static int by_seq_desc(const void *a, const void *b)
 }
 
 /*
- * Everything @set's code left to run, the newest construction first: this thread's
- * thread_local destructors of them all (as at a thread's exit), then each one's destructors
- * and exit handlers. No lock is held: any of them may call libllext.
+ * Everything @set's code has left to run, in the order exit() runs a linked program's: this
+ * thread's thread_local destructors, then the exit handlers (atexit(), C++ static objects) and
+ * last the destructors, each kind the newest construction first. That holds for the handlers
+ * of extensions never brought up too, which their code may have registered all the same. No
+ * lock is held: any of them may call libllext.
  */
 static void teardown_set(struct llext_internal **set, size_t n)
 {
@@ -527,7 +527,10 @@ static void teardown_set(struct llext_internal **set, size_t n)
 		llext_tls_run_own(set[i]);
 	}
 	for (size_t i = 0; i < n; i++) {
-		teardown_one(set[i], true);
+		llext_unwind_finalize(set[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		teardown_one(set[i]);
 		LOG_INF("%s: torn down", set[i]->pub.name);
 	}
 }
@@ -615,6 +618,7 @@ LLEXT_EXPORT int llext_unload_many(struct llext **exts, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (exts[i]) {
 			llext_unload(&exts[i]);
+			exts[i] = NULL; /* its use is gone, even while the pin below keeps it */
 		}
 	}
 	for (size_t k = 0; k < nset; k++) {
