@@ -273,6 +273,34 @@ static void test_held_by_global(void **state)
 	result_free(&r);
 }
 
+/* ---- real libraries whose destructors need it ---- */
+
+static void test_googletest(void **state)
+{
+	struct result r;
+
+	(void)state;
+	RUN(&r, path_of("llext-run"), path_of("exit-libgtest.o"), path_of("exit-gtest-cases.o"));
+	assert_int_equal(r.status, 0);
+	assert_true(pos_of(r.out, "[       OK ] Arith.Gcd") <
+	            pos_of(r.out, "[  PASSED  ] 3 tests."));
+	pos_of(r.out, "[       OK ] Strings.Append");
+	pos_of(r.out, "[       OK ] Vectors.SumOfFirstHundred");
+	result_free(&r);
+}
+
+static void test_openssl(void **state)
+{
+	struct result r;
+
+	(void)state;
+	RUN(&r, path_of("llext-run"), path_of("exit-libcrypto.o"), path_of("exit-libssl.o"),
+	    path_of("exit-openssl-user.o"));
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "openssl: sha256(abc) matches\n");
+	result_free(&r);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +314,8 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_thread_llext_run),
 	    cmocka_unit_test(test_thread_at_exit),
 	    cmocka_unit_test(test_held_by_global),
+	    cmocka_unit_test(test_googletest),
+	    cmocka_unit_test(test_openssl),
 	};
 
 	inputs = argv + 1;
