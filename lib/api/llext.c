@@ -522,7 +522,9 @@ static int by_seq_desc(const void *a, const void *b)
  */
 static void teardown_set(struct llext_internal **set, size_t n)
 {
+	llext_registry_lock(); /* a bringup in another thread may be writing a seq */
 	qsort(set, n, sizeof(*set), by_seq_desc);
+	llext_registry_unlock();
 	for (size_t i = 0; i < n; i++) {
 		llext_tls_run_own(set[i]);
 	}
