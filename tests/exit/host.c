@@ -2,10 +2,10 @@
 /*
  * A host for the exit-order tests, using the public API only:
  *
- *   exit-host MODE [-r] OBJ...
+ *   exit-host MODE [-r] [-u] OBJ...
  *
- * loads each OBJ in turn, brings them up in load order (with -r, in the reverse order) and then,
- * by MODE:
+ * loads each OBJ in turn, brings them up in load order (with -r, in the reverse order; with -u,
+ * all but the last, whose lazy_register() it calls instead) and then, by MODE:
  *   exit   returns from main() with every extension still loaded;
  *   many   unloads them all with one llext_unload_many() call, then returns;
  *   worker calls worker_start() of the last OBJ and returns from main(); an exit handler
@@ -64,27 +64,48 @@ static int start_worker(struct llext *ext)
 	return 0;
 }
 
+static int call_lazy(struct llext *ext)
+{
+	void (*reg)(void) =
+	    (void (*)(void))(uintptr_t)llext_find_sym(&ext->exp_tab, "lazy_register");
+
+	if (!reg) {
+		fprintf(stderr, "host: the last extension has no lazy_register()\n");
+		return 1;
+	}
+	reg();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct llext **exts;
+	bool reverse = false, lazy = false;
 	const char *mode;
-	bool reverse;
 	int n, ret;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: exit-host exit|many|worker [-r] OBJ...\n");
+		fprintf(stderr, "usage: exit-host exit|many|worker [-r] [-u] OBJ...\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IONBF, 0);
 	mode = argv[1];
-	reverse = strcmp(argv[2], "-r") == 0;
-	n = argc - 2 - reverse;
+	argv += 2;
+	argc -= 2;
+	for (; argc > 1 && argv[0][0] == '-'; argv++, argc--) {
+		reverse = reverse || strcmp(argv[0], "-r") == 0;
+		lazy = lazy || strcmp(argv[0], "-u") == 0;
+	}
+	n = argc;
 	exts = calloc((size_t)n, sizeof(*exts));
-	if (!exts || atexit(ping_late) != 0 || load_all(n, argv + 2 + reverse, exts) != 0) {
+	if (!exts || atexit(ping_late) != 0 || load_all(n, argv, exts) != 0) {
 		return 1;
 	}
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n - lazy; i++) {
 		llext_bringup(exts[reverse ? n - 1 - i : i]);
+	}
+	if (lazy && call_lazy(exts[n - 1]) != 0) {
+		return 1;
 	}
 	if (strcmp(mode, "many") == 0) {
 		ret = llext_unload_many(exts, (size_t)n);

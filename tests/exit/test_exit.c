@@ -229,6 +229,72 @@ static void test_order_unload_many_reverse(void **state)
 	run_order("many", true, "", "host: llext_unload_many returned 0\n");
 }
 
+/*
+ * An extension never brought up: its exit handler runs, its constructor and destructor never.
+ * a, brought up, is constructed after lazy's load. At exit the C library runs the handlers
+ * newest registration first; llext_unload_many() runs each extension's, newest construction
+ * first.
+ */
+static void run_lazy(const char *mode, const char *handlers, const char *end)
+{
+	char want[512];
+	struct result r;
+
+	RUN(&r, path_of("exit-host"), mode, "-u", path_of("exit-order-a.o"),
+	    path_of("exit-lazy.o"));
+	snprintf(want, sizeof(want), "ctor a\n%s%sdtor a\n%s",
+	         strcmp(mode, "exit") == 0 ? "host: returning from main\n" : "", handlers, end);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, want);
+	result_free(&r);
+}
+
+static void test_never_brought_up_at_exit(void **state)
+{
+	(void)state;
+	run_lazy("exit", "atexit lazy\natexit a\n", "");
+}
+
+static void test_never_brought_up_unload_many(void **state)
+{
+	(void)state;
+	run_lazy("many", "atexit a\natexit lazy\n", "host: llext_unload_many returned 0\n");
+}
+
+/* A destructor that unloads an extension its constructor loaded. */
+static void run_reentrant(const char *mode, const char *between, const char *after_dtor,
+                          const char *end)
+{
+	char want[512];
+	struct result r;
+
+	assert_int_equal(setenv("EXIT_INNER_OBJ", path_of("exit-order-b.o"), 1), 0);
+	RUN(&r, path_of("exit-host"), mode, path_of("exit-reent.o"));
+	assert_int_equal(unsetenv("EXIT_INNER_OBJ"), 0);
+	snprintf(want, sizeof(want),
+	         "ctor b\nreent: loaded inner\n%sreent: unloading inner\ndtor b\n%s"
+	         "reent: llext_unload returned 0\n%s",
+	         between, after_dtor, end);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, want);
+	result_free(&r);
+}
+
+static void test_reentrant_at_exit(void **state)
+{
+	(void)state;
+	/* At exit the C library runs b's exit handler, registered after libllext's, first. */
+	run_reentrant("exit", "host: returning from main\natexit b\n", "", "");
+}
+
+static void test_reentrant_unload_many(void **state)
+{
+	(void)state;
+	/* An explicit unload of b: its destructor, then its exit handler, as dlclose() runs them.
+	 */
+	run_reentrant("many", "", "atexit b\n", "host: llext_unload_many returned 0\n");
+}
+
 /* ---- a thread an extension left running ---- */
 
 static void test_thread_llext_run(void **state)
@@ -311,6 +377,10 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_order_at_exit_reverse),
 	    cmocka_unit_test(test_order_unload_many),
 	    cmocka_unit_test(test_order_unload_many_reverse),
+	    cmocka_unit_test(test_never_brought_up_at_exit),
+	    cmocka_unit_test(test_never_brought_up_unload_many),
+	    cmocka_unit_test(test_reentrant_at_exit),
+	    cmocka_unit_test(test_reentrant_unload_many),
 	    cmocka_unit_test(test_thread_llext_run),
 	    cmocka_unit_test(test_thread_at_exit),
 	    cmocka_unit_test(test_held_by_global),
