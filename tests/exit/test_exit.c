@@ -295,6 +295,37 @@ static void test_reentrant_unload_many(void **state)
 	run_reentrant("many", "", "atexit b\n", "host: llext_unload_many returned 0\n");
 }
 
+/*
+ * One C++ extension: its thread_local object, then its static object, then its destructor
+ * function, at exit as with llext_unload_many().
+ */
+static void run_cxx(const char *mode, const char *between, const char *end)
+{
+	char want[256];
+	struct result r;
+
+	RUN(&r, path_of("exit-host"), mode, path_of("exit-cxx-order.o"));
+	snprintf(want, sizeof(want),
+	         "ctor cxx, thread_local cxx\n%sthread_local cxx\nstatic cxx\n"
+	         "dtor cxx\n%s",
+	         between, end);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, want);
+	result_free(&r);
+}
+
+static void test_cxx_at_exit(void **state)
+{
+	(void)state;
+	run_cxx("exit", "host: returning from main\n", "");
+}
+
+static void test_cxx_unload_many(void **state)
+{
+	(void)state;
+	run_cxx("many", "", "host: llext_unload_many returned 0\n");
+}
+
 /* ---- a thread an extension left running ---- */
 
 static void test_thread_llext_run(void **state)
@@ -381,6 +412,8 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_never_brought_up_unload_many),
 	    cmocka_unit_test(test_reentrant_at_exit),
 	    cmocka_unit_test(test_reentrant_unload_many),
+	    cmocka_unit_test(test_cxx_at_exit),
+	    cmocka_unit_test(test_cxx_unload_many),
 	    cmocka_unit_test(test_thread_llext_run),
 	    cmocka_unit_test(test_thread_at_exit),
 	    cmocka_unit_test(test_held_by_global),
