@@ -285,8 +285,9 @@ int llext_teardown(struct llext *ext);
  *
  * Nothing is unloaded: a program about to exit may call this, so that every destructor runs
  * while all the extensions' code is there and at a point it chooses, and leave the memory to
- * the end of the process (libllext's exit handler then finds nothing left to run). This is
- * libllext's own, not Zephyr's.
+ * the end of the process (libllext's exit handler then finds nothing left to run). A destructor
+ * may call libllext: one that unloads an extension of @p exts leaves its memory there until
+ * this call returns. This is libllext's own, not Zephyr's.
  *
  * @param exts Extensions; NULL entries are skipped
  * @param n Number of entries in @p exts

@@ -550,12 +550,21 @@ LLEXT_EXPORT int llext_teardown_many(struct llext *const *exts, size_t n)
 		LOG_ERR("llext_teardown_many: out of memory for a list of %zu extensions", n);
 		return -ENOMEM;
 	}
+	/* Pinned, as llext_unload_many() pins its set: a destructor may unload one of them. */
+	llext_registry_lock();
 	for (size_t i = 0; i < n; i++) {
 		if (exts[i]) {
-			set[nset++] = to_internal(exts[i]);
+			set[nset] = to_internal(exts[i]);
+			set[nset++]->pub.use_count++;
 		}
 	}
+	llext_registry_unlock();
 	teardown_set(set, nset);
+	for (size_t k = 0; k < nset; k++) {
+		struct llext *pin = &set[k]->pub;
+
+		llext_unload(&pin);
+	}
 	free(set);
 	return 0;
 }
