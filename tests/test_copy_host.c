@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * A host built WITH copy relocations on purpose (-fPIE on x86_64, no PIE on AArch64): stdout is
- * a copy in the program, stdin stays in the C library. A default-flag extension naming both
+ * a copy in the program, stdin stays in the C library. An extension naming both directly (default
+ * flags on x86_64; -fno-pic on AArch64, whose default reaches them through the GOT)
  * cannot be placed, and the message names the copy and the host-side fix beside the
  * extension-side one. tests/check-copy-relocs.py allows this one program its copies.
  */

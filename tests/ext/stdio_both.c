@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Names stdin and stdout, default flags: direct (PC-relative) references to both. */
+/* Names stdin and stdout with direct (PC-relative) references: default flags on x86_64. */
 #include <stdio.h>
 
 int stdio_both(void)
