@@ -537,15 +537,15 @@ static void log_unreachable(const struct llext_load *ld, const struct llext_wind
 	}
 	if (copy) {
 		LOG_ERR("%s: no address is within reach of both %s and %s: '%s' is a copy in the "
-			"program (a copy relocation), far from the rest of its library; build the "
-			"host program with -fPIC (or -mno-direct-extern-access), or rebuild the "
-			"extension with %s",
-			ld->name, a, b, copy, ld->arch->pic_hint);
+		        "program (a copy relocation), far from the rest of its library; build the "
+		        "host program with -fPIC (or -mno-direct-extern-access), or rebuild the "
+		        "extension with %s",
+		        ld->name, a, b, copy, ld->arch->pic_hint);
 		return;
 	}
 	LOG_ERR("%s: no address is within reach of both %s and %s; rebuild the extension "
-		"with %s",
-		ld->name, a, b, ld->arch->pic_hint);
+	        "with %s",
+	        ld->name, a, b, ld->arch->pic_hint);
 }
 
 int llext_mem_place(struct llext_load *ld)
