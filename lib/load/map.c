@@ -26,6 +26,7 @@
 #include "base/base.h"
 #include "load/load.h"
 #include "runtime/ext.h"
+#include "runtime/host_copies.h"
 #include "runtime/pages.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -499,6 +500,54 @@ static void note_regions(struct llext_load *ld, uint8_t *map)
 	}
 }
 
+/*
+ * The symbol of a bound's relocation if the main program holds it by a copy relocation, far
+ * from the rest of the library it comes from; NULL otherwise.
+ */
+static const char *host_copy(const struct llext_load *ld, struct llext_relpos pos)
+{
+	const Elf64_Rela *r;
+	const char *name;
+
+	if (!pos.sec) {
+		return NULL;
+	}
+	r = &ld->elf.rela[pos.sec].r[pos.idx];
+	if (ld->sym[ELF64_R_SYM(r->r_info)].kind != LLEXT_SYM_EXTERNAL) {
+		return NULL;
+	}
+	name = llext_elf_sym_name(&ld->elf, ELF64_R_SYM(r->r_info));
+	return llext_host_copied(name) ? name : NULL;
+}
+
+/* Why no address fits: the two relocations that disagree, and the fixes. */
+static void log_unreachable(const struct llext_load *ld, const struct llext_window *w)
+{
+	char a[200] = "the address space", b[200] = "its own data";
+	const char *copy = host_copy(ld, w->lo_by);
+
+	if (w->lo_by.sec) {
+		describe(ld, w->lo_by, a, sizeof(a));
+	}
+	if (w->hi_by.sec) {
+		describe(ld, w->hi_by, b, sizeof(b));
+	}
+	if (!copy) {
+		copy = host_copy(ld, w->hi_by);
+	}
+	if (copy) {
+		LOG_ERR("%s: no address is within reach of both %s and %s: '%s' is a copy in the "
+		        "program (a copy relocation), far from the rest of its library; build the "
+		        "host program with -fPIC (or -mno-direct-extern-access), or rebuild the "
+		        "extension with %s",
+		        ld->name, a, b, copy, ld->arch->pic_hint);
+		return;
+	}
+	LOG_ERR("%s: no address is within reach of both %s and %s; rebuild the extension "
+	        "with %s",
+	        ld->name, a, b, ld->arch->pic_hint);
+}
+
 int llext_mem_place(struct llext_load *ld)
 {
 	struct llext_window w;
@@ -507,17 +556,7 @@ int llext_mem_place(struct llext_load *ld)
 	int ret;
 
 	if (w.lo > w.hi) {
-		char a[200] = "the address space", b[200] = "its own data";
-
-		if (w.lo_by.sec) {
-			describe(ld, w.lo_by, a, sizeof(a));
-		}
-		if (w.hi_by.sec) {
-			describe(ld, w.hi_by, b, sizeof(b));
-		}
-		LOG_ERR("%s: no address is within reach of both %s and %s; rebuild the extension "
-		        "with %s",
-		        ld->name, a, b, ld->arch->pic_hint);
+		log_unreachable(ld, &w);
 		return -ENOEXEC;
 	}
 	if (constrained) {

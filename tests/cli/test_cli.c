@@ -600,6 +600,39 @@ static void test_library(void **state)
 	result_free(&r);
 }
 
+/*
+ * -N m and -N c open libm.so and libc.so, GNU ld scripts on x86_64 (libc.so on AArch64), as
+ * the linker's -lm and -lc do; so does LLEXT_NEEDS("libm.so"). --strict keeps the process's
+ * own copies out of reach, so each symbol comes from a library a script named.
+ */
+static void test_ld_script_library(void **state)
+{
+	const char *obj = path_of("cli-libm.o");
+	struct result r;
+
+	(void)state;
+	llext_run(&r, "--strict", obj);
+	assert_int_equal(r.status, 1);
+	assert_logged(r.err, "cli-libm", "undefined symbol 'cos'");
+	result_free(&r);
+
+	llext_run(&r, "--strict", "-N", "m", "-N", "c", obj);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "1.500 1.000\n");
+	result_free(&r);
+
+	/* libc.so alone: printf comes from it, cos is still missing. */
+	llext_run(&r, "--strict", "-N", "c", obj);
+	assert_int_equal(r.status, 1);
+	assert_logged(r.err, "cli-libm", "undefined symbol 'cos'");
+	result_free(&r);
+
+	llext_run(&r, "--strict", "-N", "c", path_of("cli-needs-libm.o"));
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "1.500 1.000\n");
+	result_free(&r);
+}
+
 /* Two C++ objects, std::vector, std::string and an exception across them, no option. */
 static void test_cxx_objects(void **state)
 {
@@ -1087,6 +1120,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_not_elf),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_library),
+	    cmocka_unit_test(test_ld_script_library),
 	    cmocka_unit_test(test_cxx_objects),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_list),
