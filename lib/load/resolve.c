@@ -90,6 +90,9 @@ static int open_library(struct llext_load *ld, const char *lib)
 	if (!*lib) {
 		return 0; /* padding between LLEXT_NEEDS() names */
 	}
+	if (strlen(lib) > 2 && strcmp(lib + strlen(lib) - 2, ".a") == 0) {
+		return 0; /* an archive: its members were joined to the object (join.c) */
+	}
 	h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		LOG_ERR("%s: cannot open the library '%s' it needs: %s", ld->name, lib, dlerror());
