@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Static archives: named as libraries (the load's libraries, LLEXT_NEEDS()), their members are
+ * pulled in as a static linker pulls them and become part of the extension; given to the loader
+ * themselves, every member is loaded as one extension. Debian's libz.a and archives built from
+ * the arc_*.c fixtures (tests/ext/meson.build: with a symbol index, without one, thin).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llext/buf_loader.h>
+
+#include "common.h"
+#include "logcap.h"
+
+#if defined(__x86_64__)
+#define ZLIB_A "/usr/lib/x86_64-linux-gnu/libz.a"
+#else
+#define ZLIB_A "/usr/lib/aarch64-linux-gnu/libz.a"
+#endif
+
+/* The exports of the extension, called. */
+static int call(struct llext *ext, const char *name)
+{
+	int (*fn)(void) = (int (*)(void))ext_sym(ext, name);
+
+	return fn();
+}
+
+static int load_with(const char *file, const char *name, const char *lib, struct llext **ext)
+{
+	/* A copy: fixture_path() answers in one buffer. */
+	char *copy = strdup(lib);
+	const char *libs[] = {copy, NULL};
+	struct llext_load_param p = LLEXT_LOAD_PARAM_DEFAULT;
+	int ret;
+
+	assert_non_null(copy);
+	p.libraries = libs;
+	ret = load_fixture(file, name, ext, &p);
+	free(copy);
+	return ret;
+}
+
+/* compress2() and uncompress() from libz.a, linked into the extension, round trip. */
+static void test_zlib_library(void **state)
+{
+	struct llext *ext;
+
+	(void)state;
+	assert_int_equal(load_with("zlib-user.o", "zuser", ZLIB_A, &ext), 0);
+	assert_true(call(ext, "zlib_round_trip") > 0);
+	/* Members pulled in are the extension's own: their functions are its exports. */
+	assert_non_null(llext_find_sym(&ext->exp_tab, "compress2"));
+	assert_non_null(llext_find_sym(&ext->exp_tab, "inflate"));
+	/* gzip file functions: nothing needs them, so their member stays out. */
+	assert_null(llext_find_sym(&ext->exp_tab, "gzopen"));
+	assert_int_equal(llext_unload(&ext), 0);
+	assert_int_equal(registry_count(), 0);
+}
+
+/* The whole of libz.a as an extension, through the buffer loader; another links against it. */
+static void test_zlib_whole(void **state)
+{
+	struct llext *z, *user;
+	size_t len;
+	void *buf = read_file(ZLIB_A, &len);
+
+	(void)state;
+	assert_int_equal(load_buffer(buf, len, "libz", &z, NULL), 0);
+	assert_non_null(llext_find_sym(&z->exp_tab, "gzopen"));
+	assert_int_equal(load_fixture("zlib-user.o", "zuser", &user, NULL), 0);
+	assert_true(call(user, "zlib_round_trip") > 0);
+	assert_int_equal(llext_unload(&user), 0);
+	assert_int_equal(llext_unload(&z), 0);
+	free(buf);
+}
+
+/* a needs b needs c needs the hidden helper: all pulled, the unused member not. */
+static void check_arc(const char *archive)
+{
+	struct llext *ext;
+
+	assert_int_equal(load_with("arc-user.o", "arcuser", fixture_path(archive), &ext), 0);
+	assert_int_equal(call(ext, "arc_user_chain"), 1000 + 100 + 10 + 1);
+	/* The extension reaches the archive's hidden function, as a static link would... */
+	assert_int_equal(call(ext, "arc_user_hidden"), 1005);
+	/* ...which nobody can reach from outside it. */
+	assert_null(llext_find_sym(&ext->exp_tab, "arc_hidden"));
+	assert_non_null(llext_find_sym(&ext->exp_tab, "arc_b"));
+	/* arc_unused.o was not pulled in: had it been, its reference to a function nobody
+	 * defines would have failed the load and its constructor would have run. */
+	assert_null(llext_find_sym(&ext->exp_tab, "arc_unused_marker"));
+	/* The member with a long name. */
+	assert_int_equal(call(ext, "arc_user_count"), 1);
+	assert_int_equal(llext_unload(&ext), 0);
+}
+
+static void test_pull_index(void **state)
+{
+	(void)state;
+	check_arc("libarc.a");
+}
+
+static void test_pull_no_index(void **state)
+{
+	(void)state;
+	check_arc("libarc-noindex.a");
+}
+
+static void test_pull_thin(void **state)
+{
+	(void)state;
+	check_arc("libarc-thin.a");
+}
+
+/* LLEXT_NEEDS("/path/to/libarc.a") in the source. */
+static void test_needs_archive(void **state)
+{
+	struct llext *ext;
+
+	(void)state;
+	assert_int_equal(load_fixture("arc-user-needs.o", "arcneeds", &ext, NULL), 0);
+	assert_int_equal(call(ext, "arc_user_chain"), 1111);
+	assert_int_equal(call(ext, "arc_user_hidden"), 1005);
+	assert_int_equal(llext_unload(&ext), 0);
+}
+
+/* Two extensions pulling the same member get a copy each: its static counter is theirs. */
+static void test_private_copies(void **state)
+{
+	struct llext *one, *two;
+	char *lib = strdup(fixture_path("libarc.a"));
+
+	(void)state;
+	assert_non_null(lib);
+	assert_int_equal(load_with("arc-user.o", "arc1", lib, &one), 0);
+	assert_int_equal(load_with("arc-user.o", "arc2", lib, &two), 0);
+	assert_int_equal(call(one, "arc_user_count"), 1);
+	assert_int_equal(call(one, "arc_user_count"), 2);
+	assert_int_equal(call(two, "arc_user_count"), 1);
+	assert_int_equal(call(one, "arc_user_count"), 3);
+	assert_ptr_not_equal(llext_find_sym(&one->exp_tab, "arc_count"),
+	                     llext_find_sym(&two->exp_tab, "arc_count"));
+	assert_int_equal(llext_unload(&two), 0);
+	assert_int_equal(call(one, "arc_user_count"), 4);
+	assert_int_equal(llext_unload(&one), 0);
+	free(lib);
+}
+
+/* The whole archive as one extension, read from its file: even the unused member is in. */
+static void test_whole_file(void **state)
+{
+	struct llext *ext;
+
+	(void)state;
+	log_capture_start();
+	/* arc_unused.o's reference to arc_never_defined cannot be resolved. */
+	assert_int_equal(load_fixture("libarc.a", "arcwhole", &ext, NULL), -ENODATA);
+	log_capture_stop();
+	assert_true(log_contains("undefined symbol 'arc_never_defined'"));
+	assert_null(ext);
+	assert_int_equal(registry_count(), 0);
+}
+
+/* A definition of the object and one of a member that is pulled in: an error, both named. */
+static void test_multiple_definition(void **state)
+{
+	struct llext *ext;
+
+	(void)state;
+	log_capture_start();
+	assert_int_equal(load_with("arc-conflict.o", "conflict", fixture_path("libarc.a"), &ext),
+	                 -EEXIST);
+	log_capture_stop();
+	assert_true(log_contains("multiple definition of 'arc_c_other' in conflict and "));
+	assert_true(log_contains("libarc.a(arc-c.o)"));
+	assert_null(ext);
+	assert_int_equal(registry_count(), 0);
+}
+
+/* A thin archive through a loader has no folder its members could be found in. */
+static void test_thin_buffer(void **state)
+{
+	struct llext *ext;
+	size_t len;
+	void *buf = read_file(fixture_path("libarc-thin.a"), &len);
+
+	(void)state;
+	log_capture_start();
+	assert_int_equal(load_buffer(buf, len, "thin", &ext, NULL), -ENOTSUP);
+	log_capture_stop();
+	assert_true(log_contains("name the archive by its path"));
+	assert_int_equal(registry_count(), 0);
+	free(buf);
+}
+
+/* An archive that cannot be opened. */
+static void test_missing_archive(void **state)
+{
+	struct llext *ext;
+
+	(void)state;
+	log_capture_start();
+	assert_int_equal(load_with("arc-user.o", "arcmiss", "/nonexistent/libnothing.a", &ext),
+	                 -ENOENT);
+	log_capture_stop();
+	assert_true(log_contains("cannot open '/nonexistent/libnothing.a'"));
+	assert_int_equal(registry_count(), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_zlib_library),        cmocka_unit_test(test_zlib_whole),
+	    cmocka_unit_test(test_pull_index),          cmocka_unit_test(test_pull_no_index),
+	    cmocka_unit_test(test_pull_thin),           cmocka_unit_test(test_needs_archive),
+	    cmocka_unit_test(test_private_copies),      cmocka_unit_test(test_whole_file),
+	    cmocka_unit_test(test_multiple_definition), cmocka_unit_test(test_thin_buffer),
+	    cmocka_unit_test(test_missing_archive),
+	};
+
+	return cmocka_run_group_tests_name("archive", tests, NULL, NULL);
+}
