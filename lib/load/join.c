@@ -1248,14 +1248,35 @@ static int join_inputs(struct llext_load *ld, struct llext_loader *ldr, int kind
 	return ret;
 }
 
+/* 1 or 2 if @ldr holds an archive (llext_ar_kind()), 0 if not: looked at in place when the loader
+ * can peek, else read. */
+static int sniff(struct llext_loader *ldr, const char *what, int *kind)
+{
+	const uint8_t *p = llext_peek(ldr, 0);
+	uint8_t magic[8];
+	int ret;
+
+	if (p && llext_peek(ldr, sizeof(magic) - 1)) {
+		*kind = llext_ar_kind(p, sizeof(magic));
+		return 0;
+	}
+	ret = llext_seek(ldr, 0);
+	ret = ret ? ret : llext_read(ldr, magic, sizeof(magic));
+	if (ret) {
+		LOG_ERR("%s: cannot read the ELF header or archive magic (file too short?): %s",
+		        what, strerror(ret > 0 ? EIO : -ret));
+		return ret > 0 ? -EIO : ret;
+	}
+	*kind = llext_ar_kind(magic, sizeof(magic));
+	return 0;
+}
+
 int llext_join_open(struct llext_load *ld, struct llext_loader *ldr)
 {
-	uint8_t magic[8];
-	int kind = 0, ret;
+	int kind = 0, ret = sniff(ldr, ld->name, &kind);
 
-	/* Eight bytes, read once; an object too short for them is elf.c's to report. */
-	if (llext_seek(ldr, 0) == 0 && llext_read(ldr, magic, sizeof(magic)) == 0) {
-		kind = llext_ar_kind(magic, sizeof(magic));
+	if (ret) {
+		return ret;
 	}
 	if (!kind) {
 		ret = llext_elf_open(&ld->elf, ldr, ld->name);
