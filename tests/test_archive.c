@@ -211,6 +211,62 @@ static void test_missing_archive(void **state)
 	assert_int_equal(registry_count(), 0);
 }
 
+/* Appends a member header for @name (blank-padded) and @n bytes of @data, padded to even. */
+static size_t put_member(uint8_t *out, size_t at, const char *name, const void *data, size_t n)
+{
+	char h[61];
+
+	snprintf(h, sizeof(h), "%-16s%-12s%-6s%-6s%-8s%-10zu`\n", name, "0", "0", "0", "644", n);
+	memcpy(out + at, h, 60);
+	memcpy(out + at + 60, data, n);
+	at += 60 + n;
+	if (at & 1) {
+		out[at++] = '\n';
+	}
+	return at;
+}
+
+/*
+ * What GNU ar writes only for archives past 4 GiB, made by hand: a 64-bit symbol index
+ * ("/SYM64/"), a long-name table and a member named through it ("/0"), of an odd size padded to
+ * an even offset.
+ */
+static void test_sym64_long_names(void **state)
+{
+	static const char names[] = "a_member_name_longer_than_sixteen_bytes.o/\n";
+	size_t olen, at = 8, member;
+	uint8_t *raw = read_file(fixture_path("basic-gcc-default.o"), &olen);
+	uint8_t *obj = calloc(1, olen + 1), *ar = calloc(1, olen + 512), idx[32] = {0};
+	struct llext *ext;
+	int (*ops)(int, int, int);
+
+	(void)state;
+	assert_non_null(ar);
+	assert_non_null(obj);
+	memcpy(obj, raw, olen);
+	memcpy(ar, "!<arch>\n", 8);
+	/* The member's header: after the index (16 + 10 bytes) and the table, both with headers. */
+	member = 8 + 60 + 26 + 60 + sizeof(names) - 1 + ((sizeof(names) - 1) & 1);
+	idx[7] = 1;
+	for (int i = 0; i < 8; i++) {
+		idx[8 + i] = (uint8_t)(member >> (56 - 8 * i));
+	}
+	memcpy(idx + 16, "basic_ops", 10);
+	at = put_member(ar, at, "/SYM64/", idx, 26);
+	at = put_member(ar, at, "//", names, sizeof(names) - 1);
+	assert_int_equal(at, member);
+	/* One byte more than the object: the odd size makes the padding. */
+	at = put_member(ar, at, "/0", obj, olen + (olen % 2 == 0));
+	assert_int_equal(load_buffer(ar, at, "sym64", &ext, NULL), 0);
+	ops = (int (*)(int, int, int))(uintptr_t)llext_find_sym(&ext->exp_tab, "basic_ops");
+	assert_non_null(ops);
+	assert_int_equal(ops(2, 6, 7), 42);
+	assert_int_equal(llext_unload(&ext), 0);
+	free(ar);
+	free(obj);
+	free(raw);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,7 +275,7 @@ int main(void)
 	    cmocka_unit_test(test_pull_thin),           cmocka_unit_test(test_needs_archive),
 	    cmocka_unit_test(test_private_copies),      cmocka_unit_test(test_whole_file),
 	    cmocka_unit_test(test_multiple_definition), cmocka_unit_test(test_thin_buffer),
-	    cmocka_unit_test(test_missing_archive),
+	    cmocka_unit_test(test_missing_archive),     cmocka_unit_test(test_sym64_long_names),
 	};
 
 	return cmocka_run_group_tests_name("archive", tests, NULL, NULL);
