@@ -992,8 +992,8 @@ static void write_symbols(struct writer *w, const struct join *j, const struct o
 /* The generated sections' headers, section 0's and the ELF header. */
 static void write_tables(struct writer *w, const struct join *j, const struct out *o)
 {
-	const Elf64_Ehdr *first = elf64_getehdr(j->in[0]->e.elf);
-	Elf64_Ehdr *eh = (Elf64_Ehdr *)w->img;
+	const Elf64_Ehdr *at = elf64_getehdr(j->in[0]->e.elf);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)w->img, first;
 	Elf64_Shdr *d;
 
 	for (size_t i = o->symtab; i < o->nsec; i++) {
@@ -1015,11 +1015,13 @@ static void write_tables(struct writer *w, const struct join *j, const struct ou
 		out_shdr(w, o->xndx)->sh_link = (uint32_t)o->symtab;
 		out_shdr(w, o->xndx)->sh_entsize = sizeof(Elf32_Word);
 	}
-	memcpy(eh->e_ident, first->e_ident, EI_NIDENT);
+	/* An archive member is only 2-aligned: its header is copied, not read in place. */
+	memcpy(&first, at, sizeof(first));
+	memcpy(eh->e_ident, first.e_ident, EI_NIDENT);
 	eh->e_type = ET_REL;
-	eh->e_machine = first->e_machine;
+	eh->e_machine = first.e_machine;
 	eh->e_version = EV_CURRENT;
-	eh->e_flags = first->e_flags;
+	eh->e_flags = first.e_flags;
 	eh->e_shoff = w->shoff;
 	eh->e_ehsize = sizeof(Elf64_Ehdr);
 	eh->e_shentsize = sizeof(Elf64_Shdr);
