@@ -267,15 +267,60 @@ static void test_sym64_long_names(void **state)
 	free(raw);
 }
 
+/*
+ * An archive of an object and one with more sections than e_shnum counts, loaded whole: the
+ * joined object numbers its sections past SHN_LORESERVE (SHN_XINDEX, SHT_SYMTAB_SHNDX), and the
+ * sections that land on 0xfff1 (SHN_ABS as a raw index) and 0xfff2 (SHN_COMMON) stay sections.
+ */
+static void test_extended_numbering(void **state)
+{
+	size_t blen, mlen, at = 8;
+	uint8_t *basic = read_file(fixture_path("basic-gcc-default.o"), &blen);
+	uint8_t *many = read_file(fixture_path("many-sections.o"), &mlen);
+	uint8_t *ar = malloc(8 + 2 * 61 + blen + mlen);
+	int (*ops)(int, int, int);
+	struct llext *ext;
+
+	(void)state;
+	assert_non_null(ar);
+	memcpy(ar, "!<arch>\n", 8);
+	at = put_member(ar, at, "basic.o/", basic, blen);
+	at = put_member(ar, at, "many.o/", many, mlen);
+	assert_int_equal(load_buffer(ar, at, "joinmany", &ext, NULL), 0);
+	ops = (int (*)(int, int, int))(uintptr_t)llext_find_sym(&ext->exp_tab, "basic_ops");
+	assert_non_null(ops);
+	assert_int_equal(ops(2, 6, 7), 42);
+	for (int i = 0; i < 66000; i += (i > 65000 && i < 65400) ? 1 : 97) {
+		char name[16];
+		int (*f)(void);
+
+		snprintf(name, sizeof(name), "f%d", i);
+		f = (int (*)(void))(uintptr_t)llext_find_sym(&ext->exp_tab, name);
+		assert_non_null(f);
+		assert_int_equal(f(), i);
+	}
+	assert_int_equal(llext_unload(&ext), 0);
+	free(ar);
+	free(many);
+	free(basic);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_zlib_library),        cmocka_unit_test(test_zlib_whole),
-	    cmocka_unit_test(test_pull_index),          cmocka_unit_test(test_pull_no_index),
-	    cmocka_unit_test(test_pull_thin),           cmocka_unit_test(test_needs_archive),
-	    cmocka_unit_test(test_private_copies),      cmocka_unit_test(test_whole_file),
-	    cmocka_unit_test(test_multiple_definition), cmocka_unit_test(test_thin_buffer),
-	    cmocka_unit_test(test_missing_archive),     cmocka_unit_test(test_sym64_long_names),
+	    cmocka_unit_test(test_zlib_library),
+	    cmocka_unit_test(test_zlib_whole),
+	    cmocka_unit_test(test_pull_index),
+	    cmocka_unit_test(test_pull_no_index),
+	    cmocka_unit_test(test_pull_thin),
+	    cmocka_unit_test(test_needs_archive),
+	    cmocka_unit_test(test_private_copies),
+	    cmocka_unit_test(test_whole_file),
+	    cmocka_unit_test(test_multiple_definition),
+	    cmocka_unit_test(test_thin_buffer),
+	    cmocka_unit_test(test_missing_archive),
+	    cmocka_unit_test(test_sym64_long_names),
+	    cmocka_unit_test(test_extended_numbering),
 	};
 
 	return cmocka_run_group_tests_name("archive", tests, NULL, NULL);

@@ -423,6 +423,10 @@ static int pull_all(struct join *j)
 
 /* ---- the joined object: which sections, which symbols ---- */
 
+/* A symbol's joined section: a real index, 0 for undefined, or SPECIAL | SHN_ABS, SHN_COMMON
+ * (which a joined index beyond 0xff00 could otherwise be mistaken for). */
+#define SPECIAL 0x80000000u
+
 /* An output section: section @idx of input @in (or, for in == SIZE_MAX, a generated one). */
 struct osec {
 	size_t in, idx;
@@ -562,16 +566,12 @@ static int map_sections(struct join *j, struct out *o)
 	if (o->needs && !ret) {
 		o->sec[o->needs].size = o->needs_size;
 	}
-	if (o->nsec > UINT32_MAX - 8) {
+	if (o->nsec > SPECIAL - 8) {
 		LOG_ERR("%s: too many sections to join", j->ld->name);
 		return -E2BIG;
 	}
 	return ret;
 }
-
-/* A symbol's joined section: a real index, 0 for undefined, or SPECIAL | SHN_ABS, SHN_COMMON
- * (which a joined index beyond 0xff00 could otherwise be mistaken for). */
-#define SPECIAL 0xffff0000u
 
 /* The joined section index of symbol @i of @in; -EINVAL if it has none it can keep. */
 static int sym_section(const struct input *in, size_t i, uint32_t *out)
