@@ -913,8 +913,10 @@ static void write_needs(const struct join *j, uint8_t *out)
 	for (size_t k = 0; k < j->nin; k++) {
 		const struct llext_elf *e = &j->in[k]->e;
 
-		memcpy(out, e->needs, e->needs_size);
-		out += e->needs_size;
+		if (e->needs_size) {
+			memcpy(out, e->needs, e->needs_size);
+			out += e->needs_size;
+		}
 	}
 }
 
