@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <llext/buf_loader.h>
 
@@ -305,22 +306,87 @@ static void test_extended_numbering(void **state)
 	free(basic);
 }
 
+/* C++: two members sharing COMDAT groups (inline functions, DW.ref.__gxx_personality_v0), an
+ * exception thrown in one and caught in the other; the archive loaded whole, then pulled from. */
+static void test_cxx_members(void **state)
+{
+	size_t llen, ulen, at = 8;
+	uint8_t *lib = read_file(fixture_path("cxx-lib-gcc.o"), &llen);
+	uint8_t *use = read_file(fixture_path("cxx-use-gcc.o"), &ulen);
+	uint8_t *ar = malloc(8 + 2 * 61 + llen + ulen);
+	char path[] = "/tmp/llext-cxx-XXXXXX.a", out[16];
+	int fd = mkstemps(path, 2);
+	struct llext *ext;
+	int (*join)(const char *, char *, int);
+
+	(void)state;
+	assert_non_null(ar);
+	assert_true(fd >= 0);
+	memcpy(ar, "!<arch>\n", 8);
+	at = put_member(ar, at, "cxx-lib.o/", lib, llen);
+	at = put_member(ar, at, "cxx-use.o/", use, ulen);
+	assert_int_equal(load_buffer(ar, at, "cxxar", &ext, NULL), 0);
+	join = (int (*)(const char *, char *, int))ext_sym(ext, "cxx_use_join");
+	assert_int_equal(join("--", out, sizeof(out)), 7);
+	assert_string_equal(out, "a--b--c");
+	assert_int_equal(call(ext, "cxx_use_throw"), (int)strlen("nothing to join"));
+	assert_int_equal(llext_unload(&ext), 0);
+
+	/* cxx-use.o with an archive holding cxx-lib.o only: cxx_join() pulls it in. */
+	at = put_member(ar, 8, "cxx-lib.o/", lib, llen);
+	assert_int_equal(write(fd, ar, at), (ssize_t)at);
+	close(fd);
+	assert_int_equal(load_with("cxx-use-gcc.o", "cxxpull", path, &ext), 0);
+	assert_int_equal(call(ext, "cxx_use_throw"), (int)strlen("nothing to join"));
+	assert_int_equal(llext_unload(&ext), 0);
+	unlink(path);
+	free(ar);
+	free(use);
+	free(lib);
+}
+
+/* Both members define the inline arc_cxx_twice(): joined, the second copy and its FDE are left
+ * out, and an exception thrown in the first copy unwinds into both members' callers. */
+static void test_cxx_dropped_copy(void **state)
+{
+	size_t alen, blen, at = 8;
+	uint8_t *a = read_file(fixture_path("arc-cxx-a.o"), &alen);
+	uint8_t *b = read_file(fixture_path("arc-cxx-b.o"), &blen);
+	uint8_t *ar = malloc(8 + 2 * 61 + alen + blen);
+	struct llext *ext;
+	int (*fa)(int), (*fb)(int);
+
+	(void)state;
+	assert_non_null(ar);
+	memcpy(ar, "!<arch>\n", 8);
+	at = put_member(ar, at, "arc-cxx-a.o/", a, alen);
+	at = put_member(ar, at, "arc-cxx-b.o/", b, blen);
+	assert_int_equal(load_buffer(ar, at, "cxxdrop", &ext, NULL), 0);
+	fa = (int (*)(int))ext_sym(ext, "arc_cxx_a");
+	fb = (int (*)(int))ext_sym(ext, "arc_cxx_b");
+	assert_int_equal(fa(4), 8);
+	assert_int_equal(fb(4), 9);
+	assert_int_equal(fa(-1), -1);
+	assert_int_equal(fb(-1), -2);
+	/* One copy of the inline function, the first member's. */
+	assert_true((uintptr_t)ext_sym(ext, "_Z13arc_cxx_twicei") < (uintptr_t)(void *)fb);
+	assert_int_equal(llext_unload(&ext), 0);
+	free(ar);
+	free(b);
+	free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_zlib_library),
-	    cmocka_unit_test(test_zlib_whole),
-	    cmocka_unit_test(test_pull_index),
-	    cmocka_unit_test(test_pull_no_index),
-	    cmocka_unit_test(test_pull_thin),
-	    cmocka_unit_test(test_needs_archive),
-	    cmocka_unit_test(test_private_copies),
-	    cmocka_unit_test(test_whole_file),
-	    cmocka_unit_test(test_multiple_definition),
-	    cmocka_unit_test(test_thin_buffer),
-	    cmocka_unit_test(test_missing_archive),
-	    cmocka_unit_test(test_sym64_long_names),
-	    cmocka_unit_test(test_extended_numbering),
+	    cmocka_unit_test(test_zlib_library),        cmocka_unit_test(test_zlib_whole),
+	    cmocka_unit_test(test_pull_index),          cmocka_unit_test(test_pull_no_index),
+	    cmocka_unit_test(test_pull_thin),           cmocka_unit_test(test_needs_archive),
+	    cmocka_unit_test(test_private_copies),      cmocka_unit_test(test_whole_file),
+	    cmocka_unit_test(test_multiple_definition), cmocka_unit_test(test_thin_buffer),
+	    cmocka_unit_test(test_missing_archive),     cmocka_unit_test(test_sym64_long_names),
+	    cmocka_unit_test(test_extended_numbering),  cmocka_unit_test(test_cxx_members),
+	    cmocka_unit_test(test_cxx_dropped_copy),
 	};
 
 	return cmocka_run_group_tests_name("archive", tests, NULL, NULL);

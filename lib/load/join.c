@@ -167,6 +167,12 @@ struct input {
 	uint32_t *secmap;    /* its section index -> the joined one, 0 if not kept */
 	uint32_t *symmap;    /* its symbol index -> the joined one */
 	const char **comdat; /* per section: the signature of its COMDAT group, or NULL */
+	uint8_t *dropped; /* per section: in a COMDAT group an earlier one had (elf.c drops it) */
+	/* Its .eh_frame's records, when joined with others' (eh.c's rules below), and where its
+	 * kept records start in the joined .eh_frame. */
+	struct ehrec *rec;
+	size_t nrec;
+	uint64_t eh_base;
 };
 
 struct archive {
@@ -296,6 +302,8 @@ static void close_input(struct input *in)
 		free(in->secmap);
 		free(in->symmap);
 		free(in->comdat);
+		free(in->dropped);
+		free(in->rec);
 		free(in);
 	}
 }
@@ -439,12 +447,14 @@ struct gsym {
 	Elf64_Sym s;
 	uint32_t shndx;     /* the joined section index, or a special one */
 	size_t in;          /* the input it comes from */
+	uint32_t oshndx;    /* its section there */
 	const char *comdat; /* the signature of the COMDAT group it is defined in, or NULL */
 };
 
 struct out {
 	struct osec *sec;
 	size_t nsec, needs; /* needs: the one .llext.needs section, or 0 */
+	size_t eh;          /* the one allocated .eh_frame, or 0 */
 	struct gsym *g;
 	size_t ng, nlocal;
 	struct nameset gname; /* name -> index in g */
@@ -548,7 +558,14 @@ static int map_sections(struct join *j, struct out *o)
 			const Elf64_Shdr *sh = e->shdr[i];
 			bool keep = sh->sh_type == SHT_RELA ? rela_kept(e, i) : keepable(e, i);
 
-			if (keep && is_needs(e, i)) {
+			if (keep && i == e->eh_frame) {
+				/* One .eh_frame, for the one registration (eh_frame.c). */
+				if (!o->eh) {
+					o->eh = o->nsec;
+					ret = add_osec(o, k, i, 0);
+				}
+				in->secmap[i] = (uint32_t)o->eh;
+			} else if (keep && is_needs(e, i)) {
 				/* elf.c takes one list: every input's names go into one. */
 				if (!o->needs) {
 					o->needs = o->nsec;
@@ -631,8 +648,11 @@ static int merge(struct join *j, struct gsym *g, const struct gsym *n)
 	bool gdef = g->shndx != 0, ndef = n->shndx != 0;
 	bool gcom = g->shndx == (SPECIAL | SHN_COMMON), ncom = n->shndx == (SPECIAL | SHN_COMMON);
 	bool gweak = bind_of(g) == STB_WEAK, nweak = bind_of(n) == STB_WEAK;
+	bool same = g->comdat && n->comdat && strcmp(g->comdat, n->comdat) == 0;
 
-	if (!ndef) {
+	if (gdef && ndef && same) {
+		/* The first group of a signature is kept (elf.c's check_groups()): its copy. */
+	} else if (!ndef) {
 		if (!gdef && gweak && !nweak) {
 			g->s.st_info = ELF64_ST_INFO(STB_GLOBAL, ELF64_ST_TYPE(g->s.st_info));
 		}
@@ -642,8 +662,7 @@ static int merge(struct join *j, struct gsym *g, const struct gsym *n)
 		/* Tentative definitions: the largest size and alignment (st_value). */
 		g->s.st_size = n->s.st_size > g->s.st_size ? n->s.st_size : g->s.st_size;
 		g->s.st_value = n->s.st_value > g->s.st_value ? n->s.st_value : g->s.st_value;
-	} else if (!gweak && !nweak && !gcom && !ncom &&
-	           !(g->comdat && n->comdat && strcmp(g->comdat, n->comdat) == 0)) {
+	} else if (!gweak && !nweak && !gcom && !ncom) {
 		LOG_ERR("%s: multiple definition of '%s' in %s and %s", j->ld->name, g->name,
 		        j->in[g->in]->what, j->in[n->in]->what);
 		return -EEXIST;
@@ -673,6 +692,7 @@ static int add_global(struct join *j, struct out *o, size_t k, size_t i, uint32_
 	}
 	if (n.shndx && !(n.shndx & SPECIAL) && shndx < in->e.shnum) {
 		n.comdat = in->comdat[shndx];
+		n.oshndx = (uint32_t)shndx;
 	}
 	if (nameset_add(&o->gname, n.name, (uint32_t)o->ng, &slot) != 0) {
 		return -ENOMEM;
@@ -736,6 +756,266 @@ static int map_symbols(struct join *j, struct out *o)
 		return -E2BIG;
 	}
 	return ret;
+}
+
+/* ---- .eh_frame: one for all inputs, without the records of dropped code ---- */
+
+/*
+ * The unwinder is given one .eh_frame (eh_frame.c): the inputs' are joined into one, one after
+ * another, as `ld -r` does. An FDE describing code of a COMDAT group that elf.c will drop (a
+ * second copy of a C++ inline function) is left out, as a linker leaves it out: its relocation
+ * against the dropped code could not be applied. The FDEs after it move, so their CIE pointers
+ * (relative to the field) are rewritten; CIEs are always kept.
+ */
+struct ehrec {
+	uint64_t off, len; /* in the input's .eh_frame */
+	uint64_t to;       /* in its kept part, or UINT64_MAX when dropped */
+	uint64_t cie;      /* an FDE's CIE, as an offset in the input's .eh_frame */
+	bool fde;
+};
+
+/* Which sections of every input elf.c will drop: COMDAT groups whose signature came before. */
+static int note_dropped(struct join *j)
+{
+	struct nameset seen = {0};
+	int ret = 0;
+
+	for (size_t k = 0; k < j->nin && !ret; k++) {
+		struct input *in = j->in[k];
+		const struct llext_elf *e = &in->e;
+
+		in->dropped = llext_calloc(e->shnum, 1);
+		ret = in->dropped ? 0 : -ENOMEM;
+		for (size_t i = 1; i < e->shnum && !ret; i++) {
+			const Elf64_Shdr *sh = e->shdr[i];
+			const uint8_t *p = e->image + sh->sh_offset;
+			uint32_t flags, member, *slot;
+			size_t before = seen.n;
+
+			if (sh->sh_type != SHT_GROUP) {
+				continue;
+			}
+			memcpy(&flags, p, 4);
+			if (!(flags & GRP_COMDAT) ||
+			    nameset_add(&seen, llext_elf_sym_name(e, sh->sh_info), 0, &slot) != 0) {
+				ret = (flags & GRP_COMDAT) ? -ENOMEM : 0;
+				continue;
+			}
+			for (uint64_t w = 4; seen.n == before && w < sh->sh_size; w += 4) {
+				memcpy(&member, p + w, 4);
+				in->dropped[member] = 1;
+			}
+		}
+	}
+	nameset_free(&seen);
+	return ret;
+}
+
+/* The records of @in's .eh_frame (@b, @size bytes), each checked to lie inside it. */
+static int read_records(struct input *in, const uint8_t *b, uint64_t size)
+{
+	for (uint64_t off = 0; off + 4 <= size;) {
+		struct ehrec *r;
+		uint32_t len, id;
+
+		memcpy(&len, b + off, 4);
+		if (len == 0) {
+			break; /* a terminator: what follows is not read by the unwinder either */
+		}
+		if (len == 0xffffffff || len % 4 || len < 4 || len > size - off - 4) {
+			LOG_ERR("%s: .eh_frame record at 0x%llx: length 0x%x cannot be joined",
+			        in->what, (unsigned long long)off, len);
+			return -ENOEXEC;
+		}
+		memcpy(&id, b + off + 4, 4);
+		if (in->nrec % 64 == 0) {
+			r = llext_realloc(in->rec, (in->nrec + 64) * sizeof(*r));
+			if (!r) {
+				return -ENOMEM;
+			}
+			in->rec = r;
+		}
+		r = &in->rec[in->nrec++];
+		*r = (struct ehrec){
+		    .off = off, .len = 4 + (uint64_t)len, .fde = id != 0, .cie = off + 4 - id};
+		if (r->fde && (id > off + 4 || r->len < 16)) {
+			LOG_ERR("%s: .eh_frame FDE at 0x%llx: its CIE pointer or size is invalid",
+			        in->what, (unsigned long long)off);
+			return -ENOEXEC;
+		}
+		off += r->len;
+	}
+	return 0;
+}
+
+/* The record of @in holding byte @off of its .eh_frame, or NULL. */
+static struct ehrec *record_at(const struct input *in, uint64_t off)
+{
+	size_t lo = 0, hi = in->nrec;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (off < in->rec[mid].off) {
+			hi = mid;
+		} else if (off >= in->rec[mid].off + in->rec[mid].len) {
+			lo = mid + 1;
+		} else {
+			return &in->rec[mid];
+		}
+	}
+	return NULL;
+}
+
+/* Whether symbol @i of @in stands for code elf.c will drop. */
+static bool sym_dropped(const struct join *j, const struct out *o, const struct input *in, size_t i)
+{
+	const struct gsym *g;
+	size_t shndx = llext_elf_sym_shndx(&in->e, i);
+
+	if (ELF64_ST_BIND(in->e.syms[i].st_info) == STB_LOCAL) {
+		return in->e.syms[i].st_shndx != SHN_UNDEF && shndx < in->e.shnum &&
+		       in->dropped[shndx];
+	}
+	g = &o->g[in->symmap[i] - 1 - o->nlocal];
+	return g->shndx && !(g->shndx & SPECIAL) && j->in[g->in]->dropped[g->oshndx];
+}
+
+/* Drops the FDEs whose relocations name dropped code; counts the relocations kept. */
+static int drop_fdes(const struct join *j, const struct out *o, struct input *in)
+{
+	const struct llext_elf *e = &in->e;
+
+	for (size_t i = 1; i < e->shnum; i++) {
+		const struct llext_rela_tab *t = &e->rela[i];
+
+		if (e->shdr[i]->sh_type != SHT_RELA || e->shdr[i]->sh_info != e->eh_frame) {
+			continue;
+		}
+		for (size_t k = 0; k < t->n; k++) {
+			struct ehrec *r = record_at(in, t->r[k].r_offset);
+			size_t sym = ELF64_R_SYM(t->r[k].r_info);
+
+			if (r && r->fde && sym < e->nsyms && sym_dropped(j, o, in, sym)) {
+				r->to = UINT64_MAX;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Where each kept record of @in goes; the kept bytes are *@size. */
+static int place_records(struct input *in, uint64_t *size)
+{
+	uint64_t to = 0;
+
+	for (size_t k = 0; k < in->nrec; k++) {
+		struct ehrec *r = &in->rec[k];
+
+		if (r->to == UINT64_MAX) {
+			continue;
+		}
+		if (r->fde) {
+			struct ehrec *c = record_at(in, r->cie);
+
+			if (!c || c->off != r->cie || c->fde) {
+				LOG_ERR("%s: .eh_frame FDE at 0x%llx does not point at a CIE",
+				        in->what, (unsigned long long)r->off);
+				return -ENOEXEC;
+			}
+		}
+		r->to = to;
+		to += r->len;
+	}
+	*size = to;
+	return 0;
+}
+
+/* The relocations of @in's RELA section @i that are kept. */
+static size_t rela_kept_count(const struct input *in, size_t i)
+{
+	const struct llext_rela_tab *t = &in->e.rela[i];
+	size_t n = 0;
+
+	for (size_t k = 0; k < t->n; k++) {
+		const struct ehrec *r = record_at(in, t->r[k].r_offset);
+
+		n += r && r->to != UINT64_MAX;
+	}
+	return n;
+}
+
+/* Every input's .eh_frame records, placed in the one joined .eh_frame. */
+static int join_eh_frames(struct join *j, struct out *o)
+{
+	uint64_t base = 0;
+	int ret = o->eh ? note_dropped(j) : 0;
+
+	for (size_t k = 0; k < j->nin && o->eh && !ret; k++) {
+		struct input *in = j->in[k];
+		const struct llext_elf *e = &in->e;
+		const Elf64_Shdr *sh = e->eh_frame ? e->shdr[e->eh_frame] : NULL;
+		uint64_t size = 0;
+
+		if (!sh || sh->sh_type == SHT_NOBITS) {
+			continue;
+		}
+		/* Not code: in the image, whatever the loader keeps out of it. */
+		ret = read_records(in, e->image + sh->sh_offset, sh->sh_size);
+		ret = ret ?: drop_fdes(j, o, in);
+		ret = ret ?: place_records(in, &size);
+		in->eh_base = base;
+		base += size;
+		for (size_t i = 1; i < e->shnum && !ret; i++) {
+			if (e->shdr[i]->sh_type == SHT_RELA && e->shdr[i]->sh_info == e->eh_frame &&
+			    in->secmap[i]) {
+				o->sec[in->secmap[i]].size =
+				    rela_kept_count(in, i) * sizeof(Elf64_Rela);
+			}
+		}
+	}
+	if (o->eh) {
+		o->sec[o->eh].size = base;
+	}
+	return ret;
+}
+
+/* Where byte @off of @in's .eh_frame went in the joined one; UINT64_MAX if dropped. */
+static uint64_t eh_offset(const struct input *in, uint64_t off)
+{
+	const struct ehrec *r = record_at(in, off);
+
+	if (!r) {
+		/* The end, or past the records: the end of its part. */
+		return in->eh_base +
+		       (in->nrec ? in->rec[in->nrec - 1].to + in->rec[in->nrec - 1].len : 0);
+	}
+	return r->to == UINT64_MAX ? UINT64_MAX : in->eh_base + r->to + (off - r->off);
+}
+
+/* The kept records of every input, their FDEs' CIE pointers rewritten. */
+static void write_eh(const struct join *j, uint8_t *out)
+{
+	for (size_t k = 0; k < j->nin; k++) {
+		const struct input *in = j->in[k];
+		const uint8_t *b =
+		    in->nrec ? in->e.image + in->e.shdr[in->e.eh_frame]->sh_offset : NULL;
+
+		for (size_t i = 0; i < in->nrec; i++) {
+			const struct ehrec *r = &in->rec[i];
+			uint8_t *d = out + in->eh_base + r->to;
+
+			if (r->to == UINT64_MAX) {
+				continue;
+			}
+			memcpy(d, b + r->off, r->len);
+			if (r->fde) {
+				uint32_t id = (uint32_t)(r->to + 4 - record_at(in, r->cie)->to);
+
+				memcpy(d + 4, &id, 4);
+			}
+		}
+	}
 }
 
 /* ---- the joined object: sizes, places, bytes ---- */
@@ -849,12 +1129,14 @@ static Elf64_Shdr *out_shdr(struct writer *w, size_t i)
 	return (Elf64_Shdr *)(w->img + w->shoff) + i;
 }
 
-/* A relocation section's entries, their symbols renumbered. */
+/* A relocation section's entries, their symbols renumbered; those of .eh_frame records left out
+ * are left out too, the others follow their records. */
 static int write_rela(const struct input *in, size_t i, uint8_t *out)
 {
 	const struct llext_elf *e = &in->e;
 	const Elf64_Shdr *sh = e->shdr[i];
-	size_t n = sh->sh_size / sizeof(Elf64_Rela);
+	size_t n = sh->sh_size / sizeof(Elf64_Rela), kept = 0;
+	bool eh = e->eh_frame && sh->sh_info == e->eh_frame && in->rec;
 
 	for (size_t k = 0; k < n; k++) {
 		Elf64_Rela r;
@@ -872,8 +1154,14 @@ static int write_rela(const struct input *in, size_t i, uint8_t *out)
 			        in->what, llext_elf_sect_name(e, i), k, sym);
 			return -EINVAL;
 		}
+		if (eh) {
+			r.r_offset = eh_offset(in, r.r_offset);
+			if (r.r_offset == UINT64_MAX) {
+				continue;
+			}
+		}
 		r.r_info = ELF64_R_INFO(in->symmap[sym], ELF64_R_TYPE(r.r_info));
-		memcpy(out + k * sizeof(r), &r, sizeof(r));
+		memcpy(out + kept++ * sizeof(r), &r, sizeof(r));
 	}
 	return 0;
 }
@@ -934,6 +1222,10 @@ static int write_section(struct writer *w, const struct join *j, const struct ou
 		write_needs(j, out);
 		return 0;
 	}
+	if (idx == o->eh) {
+		write_eh(j, out);
+		return 0;
+	}
 	switch (sh->sh_type) {
 	case SHT_NOBITS:
 		return 0;
@@ -968,6 +1260,18 @@ static void write_sym(struct writer *w, const struct out *o, size_t idx, const E
 	}
 }
 
+/* A symbol's value in the joined object: those in .eh_frame follow their records. */
+static uint64_t sym_value(const struct input *in, size_t shndx, uint64_t v)
+{
+	uint64_t to;
+
+	if (!in->rec || shndx != in->e.eh_frame || !shndx) {
+		return v;
+	}
+	to = eh_offset(in, v);
+	return to == UINT64_MAX ? in->eh_base : to;
+}
+
 static void write_symbols(struct writer *w, const struct join *j, const struct out *o)
 {
 	size_t next = 1;
@@ -980,14 +1284,22 @@ static void write_symbols(struct writer *w, const struct join *j, const struct o
 			uint32_t shndx;
 
 			if (ELF64_ST_BIND(e->syms[i].st_info) == STB_LOCAL) {
+				Elf64_Sym v = e->syms[i];
+
 				/* Checked by map_symbols(). */
 				(void)sym_section(in, i, &shndx);
-				write_sym(w, o, next++, &e->syms[i], sym_name(e, i), shndx);
+				v.st_value = sym_value(in, llext_elf_sym_shndx(e, i), v.st_value);
+				write_sym(w, o, next++, &v, sym_name(e, i), shndx);
 			}
 		}
 	}
 	for (size_t g = 0; g < o->ng; g++) {
-		write_sym(w, o, next++, &o->g[g].s, o->g[g].name, o->g[g].shndx);
+		Elf64_Sym v = o->g[g].s;
+
+		if (o->g[g].shndx && !(o->g[g].shndx & SPECIAL)) {
+			v.st_value = sym_value(j->in[o->g[g].in], o->g[g].oshndx, v.st_value);
+		}
+		write_sym(w, o, next++, &v, o->g[g].name, o->g[g].shndx);
 	}
 }
 
@@ -1241,6 +1553,7 @@ static int join_inputs(struct llext_load *ld, struct llext_loader *ldr, int kind
 	} else if (!ret) {
 		ret = map_sections(&j, &o);
 		ret = ret ?: map_symbols(&j, &o);
+		ret = ret ?: join_eh_frames(&j, &o);
 		ret = ret ?: write_joined(&j, &o);
 		LOG_DBG("%s: %zu objects joined", ld->name, j.nin);
 	}
