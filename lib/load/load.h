@@ -2,6 +2,8 @@
 /*
  * A load in progress, for the driver (load.c) and the stages it runs, one file each:
  *
+ *   join.c      archives: members pulled in, objects joined (archive.c reads
+ *               archives; elf.c reads each input and the result)  -> ld->joined
  *   elf.c       read and validate the object                       -> struct llext_elf
  *   tls_link.c  lay out thread-local storage; its GOT entries      -> sect[].tls_off
  *   resolve.c   give every symbol a value or a kind                -> sym[]
