@@ -13,6 +13,7 @@
 
 #include <llext/buf_loader.h>
 
+#include "base/base.h"
 #include "common.h"
 #include "logcap.h"
 
@@ -376,6 +377,45 @@ static void test_cxx_dropped_copy(void **state)
 	free(a);
 }
 
+/* Every allocation and mapping of a load that pulls from an archive, failing in turn: each
+ * failure comes back as a negative errno, with nothing registered (and, under ASan, nothing
+ * leaked). */
+static void test_faults_in_turn(void **state)
+{
+	char *lib = strdup(fixture_path("libarc.a"));
+	long n;
+
+	(void)state;
+	assert_non_null(lib);
+	log_capture_start();
+	for (n = 1;; n++) {
+		struct llext *ext;
+		int ret;
+		bool reached;
+
+		atomic_store(&llext_fault_countdown, n);
+		ret = load_with("arc-user.o", "arcfault", lib, &ext);
+		reached = atomic_load(&llext_fault_countdown) == 0;
+		atomic_store(&llext_fault_countdown, 0);
+		if (!reached || ret == 0) {
+			assert_int_equal(ret, 0);
+			assert_int_equal(call(ext, "arc_user_chain"), 1111);
+			assert_int_equal(llext_unload(&ext), 0);
+			if (!reached) {
+				break;
+			}
+			continue;
+		}
+		assert_true(ret < 0);
+		assert_null(ext);
+		assert_int_equal(registry_count(), 0);
+	}
+	log_capture_stop();
+	/* The archive's mapping, its members', the joined object's: many points. */
+	assert_true(n > 20);
+	free(lib);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +427,7 @@ int main(void)
 	    cmocka_unit_test(test_missing_archive),     cmocka_unit_test(test_sym64_long_names),
 	    cmocka_unit_test(test_extended_numbering),  cmocka_unit_test(test_cxx_members),
 	    cmocka_unit_test(test_cxx_dropped_copy),
+	    cmocka_unit_test(test_faults_in_turn),
 	};
 
 	return cmocka_run_group_tests_name("archive", tests, NULL, NULL);
