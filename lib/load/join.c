@@ -526,12 +526,14 @@ static int note_comdat(struct input *in)
 	}
 	for (size_t i = 1; i < e->shnum; i++) {
 		const Elf64_Shdr *sh = e->shdr[i];
-		const uint8_t *p = e->image + sh->sh_offset;
+		const uint8_t *p;
 		uint32_t flags, member;
 
 		if (sh->sh_type != SHT_GROUP) {
 			continue;
 		}
+		/* Only now: another section's offset need not lie in the image (SHT_NOBITS). */
+		p = e->image + sh->sh_offset;
 		memcpy(&flags, p, 4);
 		for (uint64_t k = 4; (flags & GRP_COMDAT) && k < sh->sh_size; k += 4) {
 			memcpy(&member, p + k, 4);
@@ -788,13 +790,14 @@ static int note_dropped(struct join *j)
 		ret = in->dropped ? 0 : -ENOMEM;
 		for (size_t i = 1; i < e->shnum && !ret; i++) {
 			const Elf64_Shdr *sh = e->shdr[i];
-			const uint8_t *p = e->image + sh->sh_offset;
+			const uint8_t *p;
 			uint32_t flags, member, *slot;
 			size_t before = seen.n;
 
 			if (sh->sh_type != SHT_GROUP) {
 				continue;
 			}
+			p = e->image + sh->sh_offset;
 			memcpy(&flags, p, 4);
 			if (!(flags & GRP_COMDAT) ||
 			    nameset_add(&seen, llext_elf_sym_name(e, sh->sh_info), 0, &slot) != 0) {
