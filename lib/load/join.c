@@ -817,15 +817,18 @@ static int note_dropped(struct join *j)
 /* The records of @in's .eh_frame (@b, @size bytes), each checked to lie inside it. */
 static int read_records(struct input *in, const uint8_t *b, uint64_t size)
 {
-	for (uint64_t off = 0; off + 4 <= size;) {
+	uint64_t off = 0;
+
+	while (off + 4 <= size) {
 		struct ehrec *r;
 		uint32_t len, id;
 
 		memcpy(&len, b + off, 4);
 		if (len == 0) {
-			break; /* a terminator: what follows is not read by the unwinder either */
+			return 0; /* a terminator: what follows is not read by the unwinder either
+			           */
 		}
-		if (len == 0xffffffff || len % 4 || len < 4 || len > size - off - 4) {
+		if (len == 0xffffffff || len < 4 || len > size - off - 4) {
 			LOG_ERR("%s: .eh_frame record at 0x%llx: length 0x%x cannot be joined",
 			        in->what, (unsigned long long)off, len);
 			return -ENOEXEC;
@@ -847,6 +850,14 @@ static int read_records(struct input *in, const uint8_t *b, uint64_t size)
 			return -ENOEXEC;
 		}
 		off += r->len;
+	}
+	/* As eh_frame.c reads them: fewer than four bytes left make a terminator if all zero. */
+	for (; off < size; off++) {
+		if (b[off]) {
+			LOG_ERR("%s: .eh_frame+0x%llx: trailing bytes after the last record",
+			        in->what, (unsigned long long)off);
+			return -ENOEXEC;
+		}
 	}
 	return 0;
 }
@@ -1151,6 +1162,13 @@ static int write_rela(const struct input *in, size_t i, uint8_t *out)
 			memcpy(&r, e->image + sh->sh_offset + k * sizeof(r), sizeof(r));
 		}
 		sym = ELF64_R_SYM(r.r_info);
+		if (sym >= e->nsyms && !(e->shdr[sh->sh_info]->sh_flags & SHF_ALLOC)) {
+			/* Debug information: still out of range, for debug_copy.c to report, as it
+			 * does for any object; the extension loads without it. */
+			r.r_info = ELF64_R_INFO(UINT32_MAX, ELF64_R_TYPE(r.r_info));
+			memcpy(out + kept++ * sizeof(r), &r, sizeof(r));
+			continue;
+		}
 		if (sym >= e->nsyms) {
 			LOG_ERR("%s: relocation section %s: entry %zu: symbol %zu is beyond the "
 			        "symbol table",
