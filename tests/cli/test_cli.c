@@ -625,6 +625,16 @@ static void test_archives(void **state)
 	assert_string_equal(r.out, "round trip, smaller\n");
 	result_free(&r);
 
+	/* -N z: libz.so comes first, as with ld: nothing of zlib is in the extension. */
+	llext_run(&r, "-N", "z", "--list", zlib);
+	assert_int_equal(r.status, 0);
+	assert_lacks(r.out, "compress2");
+	result_free(&r);
+	llext_run(&r, "-N", CLI_ZLIB_A, "--list", zlib);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "compress2");
+	result_free(&r);
+
 	/* -N arc: there is no libarc.so, so libarc.a, found in LIBRARY_PATH. */
 	snprintf(dir, sizeof(dir), "%s", path_of("libarc.a"));
 	*strrchr(dir, '/') = '\0';
