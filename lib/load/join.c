@@ -168,8 +168,8 @@ struct input {
 	uint32_t *symmap;    /* its symbol index -> the joined one */
 	const char **comdat; /* per section: the signature of its COMDAT group, or NULL */
 	uint8_t *dropped; /* per section: in a COMDAT group an earlier one had (elf.c drops it) */
-	/* Its .eh_frame's records, when joined with others' (eh.c's rules below), and where its
-	 * kept records start in the joined .eh_frame. */
+	/* Its .eh_frame's records, when joined with others' (see the .eh_frame part below), and
+	 * where its kept records start in the joined .eh_frame. */
 	struct ehrec *rec;
 	size_t nrec;
 	uint64_t eh_base;
