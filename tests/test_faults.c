@@ -113,6 +113,22 @@ static void test_allocations_maps_protections(void **state)
 	              linked, recovered);
 }
 
+/* An extension with sections named as C identifiers, whose grouping allocates (load/map.c), and
+ * section bounds to resolve. */
+static int load_bounds(struct llext **ext)
+{
+	return load_fixture("bounds-gcc-default.o", "faults", ext, NULL);
+}
+
+static void test_section_bounds(void **state)
+{
+	long points, recovered = 0;
+
+	(void)state;
+	every_call_fails_in_turn(load_bounds, &points, &recovered);
+	assert_true(points >= 10);
+}
+
 /* The host's export table, rebuilt after a library is opened, with each allocation failing. */
 static void test_host_table_rebuild(void **state)
 {
@@ -246,6 +262,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_allocations_maps_protections),
 	    cmocka_unit_test(test_host_table_rebuild),
+	    cmocka_unit_test(test_section_bounds),
 	    cmocka_unit_test(test_loader_reads),
 	};
 

@@ -121,10 +121,11 @@ struct llext_symtable {
 /*
  * The note holds a link-time constant (a PC-relative offset within the module), so it needs no
  * dynamic relocation and can stay in read-only memory. "R" (SHF_GNU_RETAIN) keeps it under
- * --gc-sections; %note rather than @note because '@' starts a comment on some assemblers.
+ * --gc-sections; %note rather than @note because '@' starts a comment on some assemblers. The
+ * asm label keeps the entry's name as the note spells it in C++ too, which would mangle it.
  */
 #define LLEXT_EXPORT_SYMBOL_(x, name, var)                                                         \
-	static const struct llext_const_symbol var __attribute__((                                 \
+	static const struct llext_const_symbol var __asm__(LLEXT_STR(var)) __attribute__((         \
 	    used, aligned(8), section(".data.rel.ro.llext_export"))) = {name, (const void *)&x};   \
 	__asm__(".pushsection .note.llext,\"aR\",%note\n\t"                                        \
 	        ".balign 4\n\t"                                                                    \

@@ -144,7 +144,7 @@ static void rewrite_symbols(const struct llext_load *ld, Elf64_Sym *out)
 	for (size_t i = 1; i < e->nsyms; i++) {
 		const struct llext_symval *v = &ld->sym[i];
 		Elf64_Sym *s = &out[i];
-		bool gone = v->kind == LLEXT_SYM_ALIAS ||
+		bool gone = v->kind == LLEXT_SYM_ALIAS || v->unified ||
 		            (v->kind == LLEXT_SYM_DEFINED && v->unloadable &&
 		             (e->shdr[llext_elf_sym_shndx(e, i)]->sh_flags & SHF_ALLOC));
 

@@ -77,8 +77,7 @@ static int alloc_tables(struct llext_load *ld)
 	ld->sym = (struct llext_symval *)(p + sect);
 	ld->slow = p + sect + sym;
 	ie->nsect = ld->elf.shnum;
-	llext_mem_classify(ld);
-	return 0;
+	return llext_mem_classify(ld);
 }
 
 /* .eh_frame, once relocated and protected, checked and handed to the unwinder. */
@@ -200,6 +199,7 @@ int llext_load_build(struct llext_loader *ldr, const char *name,
 		}
 	}
 	llext_mapcache_give(&table_cache, ld.scratch, ld.scratch_len, 0, 0);
+	free(ld.named);
 	if (ret) {
 		llext_free(ld.ie);
 		return ret;

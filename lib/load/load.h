@@ -236,6 +236,17 @@ struct llext_sect {
 	uint64_t addr;              /* run-time address, once placed */
 	uint64_t tls_off;           /* SHF_TLS: its offset in the extension's TLS block */
 	struct llext_window window; /* on this section's address */
+	/* Of a named group (struct llext_named): the next section of the same name and region,
+	 * laid out right after this one, 0 if none; and whether this one follows another. */
+	uint32_t next_named;
+	bool follows;
+};
+
+/* A loaded section whose name is a C identifier: one of those __start_NAME and __stop_NAME
+ * span. The layout puts the sections of one name and region one after the other. */
+struct llext_named {
+	const char *name;
+	uint32_t sect, region;
 };
 
 /* Symbol kinds after resolution. */
@@ -250,6 +261,7 @@ enum llext_symkind {
 	LLEXT_SYM_DSO,       /* __dso_handle: an address unique to the extension */
 	LLEXT_SYM_ALIAS,     /* defined in a dropped COMDAT group: the kept definition */
 	LLEXT_SYM_TLS,       /* in a SHF_TLS section: addr is its offset in the TLS block */
+	LLEXT_SYM_SECT_EDGE, /* __start_NAME, __stop_NAME: addr is an offset in section alias */
 };
 
 struct llext_symval {
@@ -265,12 +277,17 @@ struct llext_symval {
 	};
 	uint32_t got;   /* GOT entry index + 1, 0 if none */
 	uint32_t stub;  /* stub index + 1, 0 if none */
-	uint32_t alias; /* for LLEXT_SYM_ALIAS: the index of the kept definition */
+	uint32_t alias; /* the index of the kept definition (ALIAS), of the section (SECT_EDGE) */
 	/* TLS: GOT index + 1 of its descriptor {resolver, module, offset}, whose last two
 	 * entries are its general dynamic pair; 0 if none */
 	uint32_t tls_got;
 	uint8_t kind;
 	uint8_t unloadable; /* defined in a section that is not loaded */
+	/* a vague definition of data (resolve.c): exported even beside an explicit table */
+	uint8_t vague;
+	/* LLEXT_SYM_EXTERNAL for a vague definition of the extension's whose copy in the host or
+	 * another extension is used instead (resolve.c); exported at that copy's address */
+	uint8_t unified;
 };
 
 struct llext_region {
@@ -293,12 +310,17 @@ struct llext_load {
 	uint8_t *slow;
 	/* The joined object and the loader ld->elf reads it through (join.c), or NULL. */
 	struct llext_joined *joined;
+	/* The loaded sections named as C identifiers, by name, region, then index; NULL if none
+	 * (map.c; freed by the driver). */
+	struct llext_named *named;
+	size_t nnamed;
 	/* The block holding sect, sym and slow (load.c). */
 	void *scratch;
 	size_t scratch_len;
 
 	struct llext_region region[LLEXT_MEM_PARTITIONS];
 	size_t ngot, nstub;
+	size_t nvague; /* symbols marked vague */
 	bool need_got;
 	uint32_t tls_ld_got; /* GOT index + 1 of the local dynamic pair {module, 0}, 0 if none */
 	char why[256];       /* a refusal's reason, when it names something */
@@ -350,7 +372,15 @@ int llext_scan_relocs(struct llext_load *ld);
 
 /* ---- map.c: layout, mapping, copy, protection ---- */
 
-void llext_mem_classify(struct llext_load *ld);
+/* Every section's region, and the named groups (ld->named); 0 or -ENOMEM. */
+int llext_mem_classify(struct llext_load *ld);
+/*
+ * The loaded sections named @name, which __start_@name and __stop_@name span: the first and the
+ * last of them in the layout. -EINVAL if @name is not a C identifier (no linker defines such
+ * symbols), -ENOENT if no loaded section has that name, -EXDEV if they are in more than one
+ * region and so are not one range.
+ */
+int llext_mem_named(const struct llext_load *ld, const char *name, uint32_t *first, uint32_t *last);
 int llext_mem_layout(struct llext_load *ld);
 int llext_mem_place(struct llext_load *ld);
 int llext_mem_copy(struct llext_load *ld);

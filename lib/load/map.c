@@ -10,6 +10,9 @@
  *   data   (writable sections with contents)                rw-
  *   bss    (writable NOBITS sections, then SHN_COMMON)       rw-
  *
+ * Within a region sections keep their order, except that those of one name that is a C
+ * identifier follow the first of them (see group_named()).
+ *
  * The reservation is mapped read+write, filled and relocated, then text becomes read+execute and
  * rodata read-only. No page is writable and executable at any moment. What the pages serve after
  * the load (switching a region writable for a moment, unmapping) is runtime/pages.c.
@@ -92,7 +95,83 @@ static int reserve(struct llext_load *ld, uint64_t *cur, uint32_t r, uint64_t si
 	return 0;
 }
 
-void llext_mem_classify(struct llext_load *ld)
+/* True if @s is a C identifier: the section names linkers give __start_ and __stop_ symbols. */
+static bool c_ident(const char *s)
+{
+	if (!*s || (*s >= '0' && *s <= '9')) {
+		return false;
+	}
+	for (; *s; s++) {
+		if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9'))) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A section that __start_NAME and __stop_NAME may bound: loaded, named as a C identifier, and not
+ * thread-local (the image of .tdata is where no thread's variables are). */
+static bool boundable(const struct llext_load *ld, size_t i)
+{
+	return ld->sect[i].region != LLEXT_MEM_COUNT && !(ld->elf.shdr[i]->sh_flags & SHF_TLS) &&
+	       c_ident(llext_elf_sect_name(&ld->elf, i));
+}
+
+static int cmp_named(const void *a, const void *b)
+{
+	const struct llext_named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c) {
+		return c;
+	}
+	if (x->region != y->region) {
+		return x->region < y->region ? -1 : 1;
+	}
+	return x->sect < y->sect ? -1 : x->sect > y->sect;
+}
+
+/*
+ * Sorts the loaded sections named as C identifiers into ld->named and links those of one name and
+ * region in input order, so that the layout puts them one after the other as a linker puts them in
+ * one output section, and __start_NAME .. __stop_NAME spans them. Sorted, not compared pairwise:
+ * an object may have tens of thousands of sections.
+ */
+static int group_named(struct llext_load *ld)
+{
+	size_t n = 0;
+
+	for (size_t i = 1; i < ld->elf.shnum; i++) {
+		n += boundable(ld, i);
+	}
+	if (!n) {
+		return 0;
+	}
+	ld->named = llext_calloc(n, sizeof(*ld->named));
+	if (!ld->named) {
+		LOG_ERR("%s: out of memory", ld->name);
+		return -ENOMEM;
+	}
+	for (size_t i = 1; i < ld->elf.shnum; i++) {
+		if (boundable(ld, i)) {
+			ld->named[ld->nnamed++] = (struct llext_named){
+			    llext_elf_sect_name(&ld->elf, i), (uint32_t)i, ld->sect[i].region};
+		}
+	}
+	qsort(ld->named, n, sizeof(*ld->named), cmp_named);
+	for (size_t k = 1; k < n; k++) {
+		const struct llext_named *p = &ld->named[k - 1], *q = &ld->named[k];
+
+		if (p->region == q->region && strcmp(p->name, q->name) == 0) {
+			ld->sect[p->sect].next_named = q->sect;
+			ld->sect[q->sect].follows = true;
+		}
+	}
+	return 0;
+}
+
+int llext_mem_classify(struct llext_load *ld)
 {
 	for (size_t i = 0; i < ld->elf.shnum; i++) {
 		bool dropped = ld->elf.discarded && ld->elf.discarded[i];
@@ -100,6 +179,45 @@ void llext_mem_classify(struct llext_load *ld)
 		ld->sect[i].region = i && !dropped ? classify(ld->elf.shdr[i]) : LLEXT_MEM_COUNT;
 		ld->sect[i].window = LLEXT_WINDOW_ANY;
 	}
+	return group_named(ld);
+}
+
+/* The first entry of ld->named whose name is not below @name (if @above, above it). */
+static size_t named_bound(const struct llext_load *ld, const char *name, bool above)
+{
+	size_t lo = 0, hi = ld->nnamed;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(ld->named[mid].name, name);
+
+		if (c < 0 || (above && c == 0)) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo;
+}
+
+int llext_mem_named(const struct llext_load *ld, const char *name, uint32_t *first, uint32_t *last)
+{
+	size_t lo, hi;
+
+	if (!c_ident(name)) {
+		return -EINVAL;
+	}
+	lo = named_bound(ld, name, false);
+	hi = named_bound(ld, name, true);
+	if (lo == hi) {
+		return -ENOENT;
+	}
+	if (ld->named[lo].region != ld->named[hi - 1].region) {
+		return -EXDEV;
+	}
+	*first = ld->named[lo].sect;
+	*last = ld->named[hi - 1].sect;
+	return 0;
 }
 
 /* Each section, common symbol, the stubs and the GOT at an offset in its region (@cur[r] is
@@ -112,11 +230,14 @@ static int layout_items(struct llext_load *ld, uint64_t *cur)
 	for (size_t i = 1; i < e->shnum && !ret; i++) {
 		uint32_t r = ld->sect[i].region;
 
-		/* The unwinder reads .eh_frame up to a zero terminator, which a linker would
-		 * append: four zero bytes of the fresh mapping right after it. */
-		if (r != LLEXT_MEM_COUNT) {
-			ret = reserve(ld, cur, r, e->shdr[i]->sh_size + (i == e->eh_frame ? 4 : 0),
-			              e->shdr[i]->sh_addralign, &ld->sect[i].offset);
+		if (r == LLEXT_MEM_COUNT || ld->sect[i].follows) {
+			continue; /* not loaded, or laid out after the first of its name */
+		}
+		for (size_t j = i; j && !ret; j = ld->sect[j].next_named) {
+			/* The unwinder reads .eh_frame up to a zero terminator, which a linker
+			 * would append: four zero bytes of the fresh mapping right after it. */
+			ret = reserve(ld, cur, r, e->shdr[j]->sh_size + (j == e->eh_frame ? 4 : 0),
+			              e->shdr[j]->sh_addralign, &ld->sect[j].offset);
 		}
 	}
 	/* SHN_COMMON symbols: st_value is the alignment, st_size the size. */

@@ -52,6 +52,9 @@ static void set_symbols(struct llext_load *ld)
 		case LLEXT_SYM_DSO:
 			v->addr = base;
 			break;
+		case LLEXT_SYM_SECT_EDGE:
+			v->addr += ld->sect[v->alias].addr;
+			break;
 		default:
 			break;
 		}

@@ -4,7 +4,9 @@
  * extension an address. An undefined symbol is looked up, in order, in the load's overrides, in
  * what the extension binds to itself (the static part of the C library), the host's EXPORT_SYMBOL()
  * tables, the other extensions' exports, the process's global symbols (unless the load says
- * otherwise), the libraries the extension needs, and the compiler's runtime.
+ * otherwise), the libraries the extension needs, and the compiler's runtime. A vague definition
+ * of data (see unify_vague()) is looked up the same way, and a copy found there is used instead
+ * of the extension's own.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -50,15 +52,19 @@ static bool library_lookup(const struct llext_internal *ie, const char *name, vo
 	return false;
 }
 
-/* Find an undefined symbol; -ENODATA if nothing defines it. */
-static int lookup(struct llext_load *ld, const char *name, uint64_t *addr)
+/*
+ * Where @name is defined outside the extension, in resolution order; *@owner is the extension
+ * that exports it, NULL when it is not one. False if nothing defines it.
+ */
+static bool find(struct llext_load *ld, const char *name, uint64_t *addr,
+                 struct llext_internal **owner)
 {
 	uint32_t h = llext_hash(name);
-	struct llext_internal *owner;
 	const struct llext_symbol *b;
 	const void *p;
 	void *q;
 
+	*owner = NULL;
 	b = ld->param->overrides ? llext_symtable_lookup(ld->param->overrides, name, h) : NULL;
 	if (!b && ld->bound) {
 		b = llext_symtable_lookup(ld->bound, name, h);
@@ -66,18 +72,26 @@ static int lookup(struct llext_load *ld, const char *name, uint64_t *addr)
 	p = b ? b->addr : llext_host_lookup(name, h);
 	if (p) {
 		*addr = (uintptr_t)p;
-		return 0;
+		return true;
 	}
-	if (llext_exports_lookup(name, h, &q, &owner)) {
-		*addr = (uintptr_t)q;
-		return add_dep(ld->ie, owner);
-	}
-	if ((!ld->param->exports_only && llext_process_lookup(name, h, &q)) ||
+	if (llext_exports_lookup(name, h, &q, owner) ||
+	    (!ld->param->exports_only && llext_process_lookup(name, h, &q)) ||
 	    library_lookup(ld->ie, name, &q) || llext_runtime_lookup(name, &q)) {
 		*addr = (uintptr_t)q;
-		return 0;
+		return true;
 	}
-	return -ENODATA;
+	return false;
+}
+
+/* Find an undefined symbol; -ENODATA if nothing defines it. */
+static int lookup(struct llext_load *ld, const char *name, uint64_t *addr)
+{
+	struct llext_internal *owner;
+
+	if (!find(ld, name, addr, &owner)) {
+		return -ENODATA;
+	}
+	return owner ? add_dep(ld->ie, owner) : 0;
 }
 
 /* Opens @lib for the extension; a name opened twice costs a reference, nothing more. */
@@ -202,6 +216,209 @@ static int resolve_dropped(struct llext_load *ld)
 	return ret;
 }
 
+/*
+ * One definition across modules. A definition another module may have too (vague linkage: C++
+ * inline variables, static locals of inline functions, template static members, vtables,
+ * typeinfo; and weak C data) stands back for a copy the host or a loaded extension provides, as
+ * the dynamic linker makes every module of a program use the first copy in its search order:
+ * otherwise each extension would count in a static of its own. Only data is unified: each
+ * module keeps its own copy of an inline function, which is the same code.
+ */
+
+/* Symbol @i is a vague definition of data, of default visibility, in a section that is loaded:
+ * STB_GNU_UNIQUE (g++'s), or an object that is weak (clang++'s, and C's) or in a section group
+ * (the only groups compilers emit are COMDAT). Thread-local ones are LLEXT_SYM_TLS: never. */
+static bool vague_data(const struct llext_load *ld, size_t i)
+{
+	const Elf64_Sym *s = &ld->elf.syms[i];
+	unsigned int bind = ELF64_ST_BIND(s->st_info);
+
+	if (bind == STB_LOCAL || ld->sym[i].kind != LLEXT_SYM_DEFINED || ld->sym[i].unloadable ||
+	    ELF64_ST_VISIBILITY(s->st_other) != STV_DEFAULT || s->st_name == 0) {
+		return false;
+	}
+	if (bind == STB_GNU_UNIQUE) {
+		return true;
+	}
+	if (ELF64_ST_TYPE(s->st_info) != STT_OBJECT) {
+		return false;
+	}
+	return bind == STB_WEAK ||
+	       (ld->elf.shdr[llext_elf_sym_shndx(&ld->elf, i)]->sh_flags & SHF_GROUP);
+}
+
+/* A vague definition and the copy found for it, if any. */
+struct vague {
+	uint32_t sym;
+	bool found;
+	struct llext_internal *owner; /* the extension that provides it, NULL for the host */
+	uint64_t addr;
+};
+
+/* The Itanium C++ ABI names a static's guard variable "_ZGV" followed by the static's name
+ * without its "_Z". */
+static bool is_guard(const char *name)
+{
+	return strncmp(name, "_ZGV", 4) == 0 && name[4];
+}
+
+/*
+ * A static and its guard variable are used together or not at all: the guard says whether the
+ * static was initialised, so the static of one module with the guard of another would be
+ * initialised twice, or never. Both must come from the same provider.
+ */
+static int pair_guards(struct llext_load *ld, struct vague *v, size_t n)
+{
+	const struct llext_elf *e = &ld->elf;
+	struct llext_symtable own = {.sym_cnt = n};
+	char *obj = NULL;
+	int ret;
+
+	own.syms = llext_calloc(n, sizeof(*own.syms));
+	if (!own.syms) {
+		return -ENOMEM;
+	}
+	for (size_t k = 0; k < n; k++) {
+		own.syms[k].name = e->str + e->syms[v[k].sym].st_name;
+	}
+	ret = llext_symindex_build(&own);
+	for (size_t k = 0; k < n && !ret; k++) {
+		const char *name = own.syms[k].name;
+		const struct llext_symbol *o;
+		struct vague *g = &v[k], *s;
+		size_t len = strlen(name);
+		char *p;
+
+		if (!is_guard(name)) {
+			continue;
+		}
+		p = llext_realloc(obj, len - 1);
+		if (!p) {
+			ret = -ENOMEM;
+			break;
+		}
+		obj = p;
+		memcpy(obj, "_Z", 2);
+		memcpy(obj + 2, name + 4, len - 3);
+		o = llext_symtable_lookup(&own, obj, llext_hash(obj));
+		s = o ? &v[o - own.syms] : NULL;
+		if (s && (s->found != g->found || s->owner != g->owner)) {
+			LOG_WRN("%s: '%s' and its guard variable are not provided together: the "
+			        "extension keeps its own copy of both",
+			        ld->name, obj);
+			s->found = g->found = false;
+		}
+	}
+	free(obj);
+	llext_symindex_free(&own);
+	free(own.syms);
+	return ret;
+}
+
+/* Symbols in dropped COMDAT groups that stand for a unified definition use the same copy. */
+static void unify_aliases(struct llext_load *ld)
+{
+	for (size_t i = 1; i < ld->elf.nsyms; i++) {
+		struct llext_symval *v = &ld->sym[i];
+
+		if (v->kind == LLEXT_SYM_ALIAS && ld->sym[v->alias].unified) {
+			v->kind = LLEXT_SYM_EXTERNAL;
+			v->addr = ld->sym[v->alias].addr;
+			v->unified = 1;
+		}
+	}
+}
+
+/* The @n vague definitions of data whose copy elsewhere is found are resolved to that copy; the
+ * extension that provides one is depended on, so it stays while this one uses its copy. */
+static int unify_vague(struct llext_load *ld, size_t n)
+{
+	const struct llext_elf *e = &ld->elf;
+	struct vague *v = llext_calloc(n, sizeof(*v));
+	bool guards = false;
+	size_t k = 0;
+	int ret = 0;
+
+	if (!v) {
+		return -ENOMEM;
+	}
+	for (size_t i = 1; i < e->nsyms && k < n; i++) {
+		const char *name = e->str + e->syms[i].st_name;
+
+		if (ld->sym[i].vague) {
+			v[k].sym = (uint32_t)i;
+			v[k].found = find(ld, name, &v[k].addr, &v[k].owner);
+			guards = guards || is_guard(name);
+			k++;
+		}
+	}
+	if (guards) {
+		ret = pair_guards(ld, v, k);
+	}
+	for (size_t j = 0; j < k && !ret; j++) {
+		struct llext_symval *s = &ld->sym[v[j].sym];
+
+		if (!v[j].found) {
+			continue;
+		}
+		LOG_DBG("%s: uses the copy of '%s' at %p", ld->name,
+		        e->str + e->syms[v[j].sym].st_name, (void *)(uintptr_t)v[j].addr);
+		s->kind = LLEXT_SYM_EXTERNAL;
+		s->addr = v[j].addr;
+		s->unified = 1;
+		ret = v[j].owner ? add_dep(ld->ie, v[j].owner) : 0;
+	}
+	free(v);
+	if (!ret && e->discarded) {
+		unify_aliases(ld);
+	}
+	return ret;
+}
+
+/*
+ * __start_NAME and __stop_NAME, for NAME a C identifier, are the extension's own, whatever the
+ * host or others export: the start and the end of its loaded sections of that name, which the
+ * layout puts together (map.c), as a linker defines them. Weak and without such sections: null.
+ * 1 if @name is not one of them, else 0, -ENODATA when it is missing, or another error.
+ */
+static int resolve_bound(struct llext_load *ld, size_t i, const char *name)
+{
+	struct llext_symval *v = &ld->sym[i];
+	bool stop = strncmp(name, "__stop_", 7) == 0;
+	const char *sect;
+	uint32_t first, last;
+	int ret;
+
+	if (!stop && strncmp(name, "__start_", 8) != 0) {
+		return 1;
+	}
+	sect = name + (stop ? 7 : 8);
+	ret = llext_mem_named(ld, sect, &first, &last);
+	if (ret == -EINVAL) {
+		return 1; /* not a C identifier: an ordinary name */
+	}
+	if (ret == -ENOENT && ELF64_ST_BIND(ld->elf.syms[i].st_info) == STB_WEAK) {
+		v->kind = LLEXT_SYM_WEAK_NULL;
+		v->addr = 0;
+		return 0;
+	}
+	if (ret == -ENOENT) {
+		LOG_ERR("%s: undefined symbol '%s': no section '%s' in the extension", ld->name,
+		        name, sect);
+		return -ENODATA;
+	}
+	if (ret) {
+		LOG_ERR("%s: symbol '%s': the sections '%s' differ in being code, read-only, "
+		        "writable or zero-filled, so are not one range; give them the same flags",
+		        ld->name, name, sect);
+		return -ENOEXEC;
+	}
+	v->kind = LLEXT_SYM_SECT_EDGE;
+	v->alias = stop ? last : first;
+	v->addr = stop ? ld->elf.shdr[last]->sh_size : 0;
+	return 0;
+}
+
 /* An undefined symbol: 0, -ENODATA when it is missing, or another error. */
 static int resolve_undefined(struct llext_load *ld, size_t i)
 {
@@ -236,6 +453,10 @@ static int resolve_undefined(struct llext_load *ld, size_t i)
 		v->kind = LLEXT_SYM_DSO;
 		ld->ie->dso_handle = true;
 		return 0;
+	}
+	ret = resolve_bound(ld, i, name);
+	if (ret <= 0) {
+		return ret;
 	}
 	ret = lookup(ld, name, &v->addr);
 	if (ret == 0) {
@@ -335,7 +556,7 @@ static void mark_slow(struct llext_load *ld)
 int llext_resolve_symbols(struct llext_load *ld)
 {
 	const struct llext_elf *e = &ld->elf;
-	size_t missing = 0;
+	size_t missing = 0, nvague = 0;
 	int ret;
 
 	ret = llext_host_refresh();
@@ -364,10 +585,20 @@ int llext_resolve_symbols(struct llext_load *ld)
 			missing++;
 		} else if (ret) {
 			return ret;
+		} else if (ELF64_ST_BIND(s->st_info) != STB_LOCAL && vague_data(ld, i)) {
+			ld->sym[i].vague = 1;
+			nvague++;
 		}
 	}
 	if (e->discarded) {
 		ret = resolve_dropped(ld);
+		if (ret) {
+			return ret;
+		}
+	}
+	ld->nvague = nvague;
+	if (nvague) {
+		ret = unify_vague(ld, nvague);
 		if (ret) {
 			return ret;
 		}

@@ -47,9 +47,10 @@ static bool implicit_export(const struct llext_load *ld, size_t i)
 	if (type == STT_SECTION || type == STT_FILE || type == STT_TLS) {
 		return false;
 	}
-	/* A definition in a section that is not loaded has no address to export. */
+	/* A definition in a section that is not loaded has no address to export. One that stands
+	 * back for another module's copy is exported at that copy, which its code uses. */
 	return (kind == LLEXT_SYM_DEFINED && !ld->sym[i].unloadable) || kind == LLEXT_SYM_COMMON ||
-	       kind == LLEXT_SYM_ABS;
+	       kind == LLEXT_SYM_ABS || ld->sym[i].unified;
 }
 
 /* Checks that @p is a NUL-terminated string inside the extension's memory. */
@@ -172,10 +173,30 @@ static int fill_exports(struct llext_load *ld, const struct export_cand *c, uint
 	return index_exports(ld, hashes, names, node_bytes);
 }
 
+/*
+ * With an explicit table, the vague definitions of data (the statics, vtables and typeinfo a
+ * C++ header defines in every module, see resolve.c) are exported too, after its entries: the
+ * extensions loaded later find them there and use the same objects. Adds them to @c at *@n.
+ */
+static void add_vague(const struct llext_load *ld, struct export_cand *c, size_t *n, size_t *names)
+{
+	for (size_t i = 1; i < ld->elf.nsyms; i++) {
+		if (ld->sym[i].vague) {
+			const char *name = ld->elf.str + ld->elf.syms[i].st_name;
+			size_t l = strlen(name);
+
+			c[(*n)++] =
+			    (struct export_cand){.addr = ld->sym[i].addr, .name = name, .len = l};
+			*names += l + 1;
+		}
+	}
+}
+
 static int build_exports(struct llext_load *ld)
 {
 	int explicit = find_loaded_section(ld, ".exported_sym");
-	size_t ncand = explicit ? ld->elf.shdr[explicit]->sh_size / EXPORT_ENTRY : ld->elf.nsyms;
+	size_t nk = explicit ? ld->elf.shdr[explicit]->sh_size / EXPORT_ENTRY : ld->elf.nsyms;
+	size_t ncand = nk + (explicit ? ld->nvague : 0);
 	/* The candidates, then room for their hashes. */
 	size_t len = ncand * (sizeof(struct export_cand) + sizeof(uint32_t)), n = 0, names = 0;
 	struct export_cand *c;
@@ -193,13 +214,16 @@ static int build_exports(struct llext_load *ld)
 	if (!c) {
 		return -ENOMEM;
 	}
-	for (size_t k = 0; k < ncand; k++) {
+	for (size_t k = 0; k < nk; k++) {
 		if (export_of(ld, explicit, k, &name, &addr)) {
 			size_t l = strlen(name);
 
 			c[n++] = (struct export_cand){.addr = addr, .name = name, .len = l};
 			names += l + 1;
 		}
+	}
+	if (explicit && ld->nvague) {
+		add_vague(ld, c, &n, &names);
 	}
 	ret = n ? fill_exports(ld, c, (uint32_t *)(void *)(c + ncand), n, names) : 0;
 	llext_mapcache_give(&cand_scratch, c, len, 0, 0);

@@ -25,13 +25,18 @@ static void capture(enum llext_log_level level, const char *msg, void *user)
 	pthread_mutex_unlock(&log_lock);
 }
 
-void log_capture_start(void)
+void log_capture_start_at(enum llext_log_level level)
 {
 	pthread_mutex_lock(&log_lock);
 	log_len = 0;
 	log_buf[0] = '\0';
 	pthread_mutex_unlock(&log_lock);
-	llext_set_log(LLEXT_LOG_ERR, capture, NULL);
+	llext_set_log(level, capture, NULL);
+}
+
+void log_capture_start(void)
+{
+	log_capture_start_at(LLEXT_LOG_ERR);
 }
 
 void log_capture_stop(void)
