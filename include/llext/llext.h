@@ -117,7 +117,9 @@ struct llext_load_param {
 	 * Further shared libraries to open for this extension, as if its source named them with
 	 * LLEXT_NEEDS(): a NULL-terminated list of names that dlopen() accepts, or NULL. They are
 	 * opened after the object's own, kept open until the extension is freed, and searched in
-	 * that order after the process's global symbols.
+	 * that order after the process's global symbols. A name ending in ".a" is a static
+	 * archive, opened by that path: the members that define symbols the extension still lacks
+	 * are linked into it, as a static linker does.
 	 */
 	const char *const *libraries;
 	/**
@@ -188,7 +190,8 @@ int llext_iterate(int (*fn)(struct llext *ext, void *arg), void *arg);
  * @brief Load and link an extension.
  *
  * Loads relevant ELF data into memory and provides a structure to work with it. Only
- * relocatable ELF files (ET_REL) for the host's machine are supported.
+ * relocatable ELF files (ET_REL) for the host's machine are supported, and static archives of
+ * them ("!<arch>" magic): every member of an archive is loaded, as one extension.
  *
  * If an extension called @p name is already loaded, @p loader is ignored, its use count is
  * incremented, @p ext is set to it, and the previous use count is returned.
@@ -205,6 +208,11 @@ int llext_iterate(int (*fn)(struct llext *ext, void *arg), void *arg);
  *         writable+executable section, executable stack, or no place within reach of its
  *         symbols
  * @retval -ENODATA An undefined symbol could not be resolved
+ * @retval -EEXIST Two objects joined into the extension (it and archive members it pulls in,
+ *         or members of one archive) define one symbol
+ * @retval -ENOTSUP A thin archive given through a loader (name it by its path instead), or a
+ *         BSD archive
+ * @retval -ENOENT A library or archive it needs cannot be opened
  * @retval -errno An error from the loader
  */
 int llext_load(struct llext_loader *loader, const char *name, struct llext **ext,

@@ -219,6 +219,9 @@ static int open_named(struct llext_load *ld, const char *lib, int depth)
 	void **libs;
 	void *h;
 
+	if (strlen(lib) > 2 && strcmp(lib + strlen(lib) - 2, ".a") == 0) {
+		return 0; /* an archive: its members were joined to the object (join.c) */
+	}
 	h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
 		const char *err = dlerror();
