@@ -40,6 +40,14 @@ int llext_mem_set_writable(struct llext_internal *ie, enum llext_mem region, uin
 	if (!p->size || lo < p->start || hi > p->start + p->size) {
 		return -ENOENT;
 	}
+	if (region == LLEXT_MEM_TEXT && ie->text_sealed) {
+		/* A sealed file cannot change and its mapping cannot become writable: that is
+		 * what sealing is for. */
+		LOG_ERR("%s: its text is sealed (mapped from a sealed memory file) and cannot be "
+		        "patched; load it with text_mode LLEXT_TEXT_ANONYMOUS to patch its code",
+		        ie->pub.name);
+		return -EPERM;
+	}
 	if (!writable && region == LLEXT_MEM_TEXT && ie->arch->sync_icache) {
 		ie->arch->sync_icache((void *)addr, len);
 	}
