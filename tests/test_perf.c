@@ -615,8 +615,8 @@ static void test_perf_record(void **state)
 		return;
 	}
 	/* Through the perf map. */
-	snprintf(cmd, sizeof(cmd), "cd '%s' && perf report -i perf.data --stdio --sort sym",
-	         jit_dir);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && perf report -i perf.data --stdio --sort %s", jit_dir,
+	         sealed_text_env() ? "dso,sym" : "sym");
 	assert_true(sh(cmd, "perf-report.txt"));
 	report = log_of("perf-report.txt");
 	if (sealed_text_env()) {

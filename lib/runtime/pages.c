@@ -41,8 +41,9 @@ int llext_mem_set_writable(struct llext_internal *ie, enum llext_mem region, uin
 		return -ENOENT;
 	}
 	if (region == LLEXT_MEM_TEXT && ie->text_sealed) {
-		/* A sealed file cannot change and its mapping cannot become writable: that is
-		 * what sealing is for. */
+		/* A sealed file cannot change: that is what sealing is for. A private copy of the
+		 * page made writable would be writable memory made executable again, which the
+		 * processes that need sealed text forbid. */
 		LOG_ERR("%s: its text is sealed (mapped from a sealed memory file) and cannot be "
 		        "patched; load it with text_mode LLEXT_TEXT_ANONYMOUS to patch its code",
 		        ie->pub.name);

@@ -5,8 +5,8 @@
  * mprotect() that ends every load fails. Such a process may still map a file read+execute, which
  * is what dlopen() does. So the finished code, relocated in the reservation's read+write pages as
  * always, is written into a memory file, the file is sealed (no write, growth or shrink, ever, by
- * anyone: F_SEAL_WRITE fails while a writable mapping of it exists anywhere), and only then
- * mapped read+execute over those pages, which the mapping replaces in one step. No writable
+ * anyone: F_SEAL_WRITE fails while a writable shared mapping of it exists anywhere), and only
+ * then mapped read+execute over those pages, which the mapping replaces in one step. No writable
  * mapping of the code exists at any moment. The file is named after the extension, so that
  * /proc/PID/maps says whose code a mapping is.
  */
@@ -33,9 +33,6 @@
 #endif
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
-#endif
-#ifndef F_SEAL_FUTURE_WRITE
-#define F_SEAL_FUTURE_WRITE 0x0010
 #endif
 
 static pthread_once_t env_once = PTHREAD_ONCE_INIT;
@@ -173,29 +170,34 @@ static int fill(int fd, const uint8_t *src, size_t len)
 	return 0;
 }
 
-/* F_SEAL_WRITE forbids writes through any file descriptor or shared mapping from now on;
- * F_SEAL_FUTURE_WRITE also makes the kernel refuse a later mprotect(PROT_WRITE) of our read-only
- * shared mapping on every kernel that has it. */
-#define SEALS (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL)
+/* F_SEAL_WRITE forbids writes to the file through any descriptor or shared mapping from now on,
+ * and is refused while a writable shared mapping of it exists anywhere; F_SEAL_SEAL keeps anyone
+ * from lifting the seals. */
+#define SEALS (F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL)
+
+/* The file @fd filled from [@addr, @addr + @len), sealed and mapped there; NULL, or the step that
+ * failed, with errno set. */
+static const char *fill_seal_map(int fd, void *addr, size_t len)
+{
+	if (fill(fd, addr, len) != 0) {
+		return "write its memory file";
+	}
+	if (fcntl(fd, F_ADD_SEALS, SEALS) != 0) {
+		return "seal its memory file";
+	}
+	/* Private, as dlopen() maps code: a debugger's breakpoint (a write through ptrace) then
+	 * gets a copy of its page, where a shared mapping of a sealed file would refuse it. */
+	if (llext_mmap(addr, len, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, fd, 0) != addr) {
+		return "map its memory file read+execute";
+	}
+	return NULL;
+}
 
 int llext_sealed_map(void *addr, size_t len, const char *name)
 {
-	const char *what = "create a memory file";
 	int fd = make_file(name), err = 0;
+	const char *what = fd < 0 ? "create a memory file" : fill_seal_map(fd, addr, len);
 
-	if (fd >= 0) {
-		what = "write its memory file";
-		if (fill(fd, addr, len) == 0) {
-			what = "seal its memory file";
-			if (fcntl(fd, F_ADD_SEALS, SEALS) == 0) {
-				what = "map its memory file read+execute";
-				if (llext_mmap(addr, len, PROT_READ | PROT_EXEC,
-				               MAP_SHARED | MAP_FIXED, fd, 0) == addr) {
-					what = NULL;
-				}
-			}
-		}
-	}
 	if (what) {
 		err = errno ? errno : EIO;
 		LOG_ERR("%s: sealed text: cannot %s: %s%s", name, what, strerror(err),
