@@ -96,6 +96,18 @@ static int install_seccomp(void)
 	return 0;
 }
 
+/* Whether this kernel has PR_SET_MDWE: asked in a child, which the answer does not outlive. */
+static bool install_mdwe_supported(void)
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid == 0) {
+		_exit(install_mdwe() == -EINVAL ? 1 : 0);
+	}
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
 static int install(enum policy p)
 {
 	return p == MDWE ? install_mdwe() : install_seccomp();
@@ -235,6 +247,8 @@ static void run_basic(void *arg)
 	                                    "basic-clang-medium.o", "basic-gcc-pic.o",
 	                                    "basic-gcc-noplt.o"};
 	(void)arg;
+	/* Finding the policy and sealing leave nothing above LLEXT_LOG_INF's "loaded". */
+	log_capture_start_at(LLEXT_LOG_WRN);
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		struct llext *ext;
 		char name[32];
@@ -254,6 +268,27 @@ static void run_basic(void *arg)
 		check_maps_of(ext, name);
 		CHILD_CHECK(llext_unload(&ext) == 0);
 	}
+	CHILD_CHECK(log_text()[0] == '\0');
+	log_capture_stop();
+}
+
+/* A policy installed after a load found none (as in a child forked by a process that had loaded
+ * before): the next load still succeeds, with sealed text, and logs nothing above LLEXT_LOG_INF. */
+static void run_late_policy(void *arg)
+{
+	struct llext *ext = NULL;
+
+	CHILD_CHECK(load_fixture("basic-gcc-default.o", "before", &ext, NULL) == 0);
+	CHILD_CHECK(!text_in_memfd((uintptr_t)ext->mem[LLEXT_MEM_TEXT], "before"));
+	CHILD_CHECK(llext_unload(&ext) == 0);
+	CHILD_CHECK(install(*(const enum policy *)arg) == 0 && refuses_exec());
+	log_capture_start_at(LLEXT_LOG_WRN);
+	CHILD_CHECK(load_fixture("basic-gcc-default.o", "after", &ext, NULL) == 0);
+	CHILD_CHECK(((int (*)(int, int, int))sym(ext, "basic_ops"))(0, 40, 2) == 42);
+	check_maps_of(ext, "after");
+	CHILD_CHECK(log_text()[0] == '\0');
+	log_capture_stop();
+	CHILD_CHECK(llext_unload(&ext) == 0);
 }
 
 /* 10,000 extensions loaded at once with 64 file descriptors allowed: each memory file is
@@ -425,6 +460,18 @@ static void test_seccomp_param(void **state)
 	in_child(SECCOMP, run_param, "1");
 }
 
+static void test_late_policy(void **state)
+{
+	static const enum policy mdwe = MDWE, seccomp = SECCOMP;
+
+	(void)state;
+	NEED_POLICY();
+	in_child(-1, run_late_policy, (void *)&seccomp);
+	if (install_mdwe_supported()) {
+		in_child(-1, run_late_policy, (void *)&mdwe);
+	}
+}
+
 /* Without a policy: LLEXT_SEALED_TEXT=1 forces sealed text, and everything works. */
 static void test_forced_basic(void **state)
 {
@@ -467,12 +514,12 @@ static void test_programs(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_mdwe_basic),     cmocka_unit_test(test_seccomp_basic),
-	    cmocka_unit_test(test_mdwe_many),      cmocka_unit_test(test_seccomp_many),
-	    cmocka_unit_test(test_mdwe_forbidden), cmocka_unit_test(test_seccomp_forbidden),
-	    cmocka_unit_test(test_seccomp_param),  cmocka_unit_test(test_forced_basic),
-	    cmocka_unit_test(test_forced_param),   cmocka_unit_test(test_forced_no_patch),
-	    cmocka_unit_test(test_programs),
+	    cmocka_unit_test(test_mdwe_basic),      cmocka_unit_test(test_seccomp_basic),
+	    cmocka_unit_test(test_mdwe_many),       cmocka_unit_test(test_seccomp_many),
+	    cmocka_unit_test(test_mdwe_forbidden),  cmocka_unit_test(test_seccomp_forbidden),
+	    cmocka_unit_test(test_seccomp_param),   cmocka_unit_test(test_late_policy),
+	    cmocka_unit_test(test_forced_basic),    cmocka_unit_test(test_forced_param),
+	    cmocka_unit_test(test_forced_no_patch), cmocka_unit_test(test_programs),
 	};
 
 	programs = argv + 1;
