@@ -56,13 +56,28 @@ int llext_sealed_env(void)
 /* 0 not probed yet, 1 executable memory may be made from writable memory, 2 it may not. */
 static _Atomic int hardened;
 
-/* One anonymous page made read+write, then read+execute: what every load does to its text. */
+/* True if PR_SET_MDWE is in force (a kernel without it says EINVAL). */
+static bool mdwe_set(void)
+{
+	int mdwe = prctl(PR_GET_MDWE, 0, 0, 0, 0);
+
+	return mdwe > 0 && (mdwe & PR_MDWE_REFUSE_EXEC_GAIN);
+}
+
+/* PR_GET_MDWE where the kernel has it; else one anonymous page made read+write, then
+ * read+execute, as every load does to its text (what a seccomp filter or a security module
+ * refuses, and nothing else tells). */
 static int probe(void)
 {
 	size_t page = (size_t)llext_page_size();
-	void *p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p;
 	int verdict = 1;
 
+	if (mdwe_set()) {
+		LOG_DBG("PR_SET_MDWE is set: extensions get sealed text");
+		return 2;
+	}
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED) {
 		return 1; /* out of memory, not a policy: the load will say so */
 	}
@@ -115,9 +130,7 @@ static bool seccomp_filtered(void)
 
 const char *llext_sealed_policy(void)
 {
-	int mdwe = prctl(PR_GET_MDWE, 0, 0, 0, 0);
-
-	if (mdwe > 0 && (mdwe & PR_MDWE_REFUSE_EXEC_GAIN)) {
+	if (mdwe_set()) {
 		return "PR_SET_MDWE (memory-deny-write-execute)";
 	}
 	if (seccomp_filtered()) {
