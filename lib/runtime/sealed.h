@@ -22,8 +22,8 @@ const char *llext_sealed_policy(void);
 /*
  * Replace the read+write pages [@addr, @addr + @len) (@len a multiple of the page size), which
  * hold finished code, by a memory file named @name holding the same bytes, sealed against every
- * write, growth and shrink, mapped read+execute (private) at the same address. The file descriptor is
- * closed before returning: the mapping keeps the file.
+ * write, growth and shrink, mapped read+execute (private) at the same address. The file
+ * descriptor is closed before returning: the mapping keeps the file.
  */
 int llext_sealed_map(void *addr, size_t len, const char *name);
 
