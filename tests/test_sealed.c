@@ -243,14 +243,12 @@ static void run_basic(void *arg)
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		struct llext *ext;
 		char name[32];
-		int ret;
 
-		snprintf(name, sizeof(name), "basic%zu", i);
-		ret = load_fixture(files[i], name, &ext, NULL);
-		if (ret == -ENOENT) {
+		if (access(fixture_path(files[i]), R_OK) != 0) {
 			continue; /* a flag set this architecture does not build */
 		}
-		CHILD_CHECK(ret == 0);
+		snprintf(name, sizeof(name), "basic%zu", i);
+		CHILD_CHECK(load_fixture(files[i], name, &ext, NULL) == 0);
 		int (*ops)(int, int, int) = (int (*)(int, int, int))sym(ext, "basic_ops");
 		int (*host_call)(int, int) = (int (*)(int, int))sym(ext, "basic_host_call");
 
