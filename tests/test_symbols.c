@@ -473,12 +473,7 @@ static void test_arch_elf_relocate_local(void **state)
 		}
 	}
 	assert_non_null(sym);
-	/* Sealed text cannot be patched (test_sealed.c): this one is anonymous whatever
-	 * LLEXT_SEALED_TEXT says. */
-	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
-
-	param.text_mode = LLEXT_TEXT_ANONYMOUS;
-	assert_int_equal(load_fixture("exports.o", "local", &ext, &param), 0);
+	assert_int_equal(load_fixture("exports.o", "local", &ext, NULL), 0);
 
 	/* Patch the first 8 bytes of text with the address of exported_var. */
 	elf_rela_t rel = {.r_info = ELF64_R_INFO(1, abs64), .r_addend = 0};

@@ -105,7 +105,8 @@ enum llext_text_mode {
 	 * Sealed text: the relocated code is written into a memory file named after the
 	 * extension, sealed against every write, growth and shrink, and only then mapped
 	 * read+execute in place. Works under PR_SET_MDWE, systemd's MemoryDenyWriteExecute=yes
-	 * and SELinux without execmem; arch_elf_relocate_local() cannot patch such code.
+	 * and SELinux without execmem. arch_elf_relocate_local() patches such code by mapping a
+	 * new sealed file over the pages it changes.
 	 */
 	LLEXT_TEXT_SEALED,
 	/**
