@@ -96,6 +96,27 @@ struct llext {
 };
 
 /**
+ * @brief Where an extension's code is mapped (struct llext_load_param's @c text_mode).
+ */
+enum llext_text_mode {
+	/** libllext chooses (see struct llext_load_param's @c text_mode). */
+	LLEXT_TEXT_AUTO = 0,
+	/**
+	 * Sealed text: the relocated code is written into a memory file named after the
+	 * extension, sealed against every write, growth and shrink, and only then mapped
+	 * read+execute in place. Works under PR_SET_MDWE, systemd's MemoryDenyWriteExecute=yes
+	 * and SELinux without execmem. arch_elf_relocate_local() patches such code by mapping a
+	 * new sealed file over the pages it changes.
+	 */
+	LLEXT_TEXT_SEALED,
+	/**
+	 * Anonymous memory, relocated read+write and then made read+execute with mprotect(): what
+	 * a process that forbids that refuses.
+	 */
+	LLEXT_TEXT_ANONYMOUS,
+};
+
+/**
  * @brief llext loader parameters.
  *
  * These are parameters, not saved in the permanent llext context, needed only for the loader.
@@ -151,6 +172,14 @@ struct llext_load_param {
 	 * it.
 	 */
 	bool no_file_cache;
+	/**
+	 * Where the extension's code lives. LLEXT_TEXT_AUTO (the default) lets libllext choose:
+	 * sealed text (LLEXT_TEXT_SEALED) in a process that may not make writable memory
+	 * executable, or where the environment says LLEXT_SEALED_TEXT=1; anonymous memory made
+	 * read+execute (LLEXT_TEXT_ANONYMOUS) otherwise, or where it says LLEXT_SEALED_TEXT=0.
+	 * Either explicit value overrides the environment for this load.
+	 */
+	enum llext_text_mode text_mode;
 };
 
 /** @brief Default loader parameters. */

@@ -35,6 +35,7 @@ struct llext_internal {
 	uint8_t *map;
 	size_t map_size;
 	struct k_mem_partition parts[LLEXT_MEM_PARTITIONS];
+	bool text_sealed; /* text is a sealed memory file mapped read+execute (sealed.c) */
 
 	/* Linking results (resolve.c, scan.c, tables.c). */
 	const struct llext_arch *arch;
