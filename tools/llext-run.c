@@ -518,9 +518,9 @@ static int option_error(int c, char **argv)
 #define MULTIARCH ""
 #endif
 
-/* libNAME.a in LIBRARY_PATH's folders, then where Debian installs static libraries; NULL if none.
- */
-static char *find_archive(const char *name)
+/* libNAME@ext (".a" or ".so") in LIBRARY_PATH's folders, then where Debian installs libraries;
+ * NULL if none. */
+static char *find_lib(const char *name, const char *ext)
 {
 	static const char *const dirs[] = {"/usr/local/lib/" MULTIARCH, "/usr/local/lib",
 	                                   "/usr/lib/" MULTIARCH,       "/usr/lib",
@@ -531,14 +531,14 @@ static char *find_archive(const char *name)
 	while (env && *env) {
 		size_t n = strcspn(env, ":");
 
-		snprintf(path, sizeof(path), "%.*s/lib%s.a", (int)n, env, name);
+		snprintf(path, sizeof(path), "%.*s/lib%s%s", (int)n, env, name, ext);
 		if (n && access(path, R_OK) == 0) {
 			return strdup(path);
 		}
 		env += n + (env[n] == ':');
 	}
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(path, sizeof(path), "%s/lib%s.a", dirs[i], name);
+		snprintf(path, sizeof(path), "%s/lib%s%s", dirs[i], name, ext);
 		if (access(path, R_OK) == 0) {
 			return strdup(path);
 		}
@@ -549,7 +549,9 @@ static char *find_archive(const char *name)
 /*
  * --library=NAME: libNAME.so, as the linker's -lNAME, found as the dynamic linker finds
  * libraries; when there is no shared one, libNAME.a (a static archive, whose members are linked
- * into each extension that needs them), found as find_archive() says. A NAME that is already a
+ * into each extension that needs them), found as find_lib() says. A libNAME.so that dlopen()
+ * refuses but that is there (a GNU ld script, as libm.so is) still comes first, as with the
+ * linker: libllext follows the script. A NAME that is already a
  * file name (a '/', ".so" or ending in ".a") is taken as it is.
  */
 static int add_library(struct options *opt, const char *name)
@@ -568,10 +570,14 @@ static int add_library(struct options *opt, const char *name)
 	if (!as_is) {
 		/* Only a look: the extension's load opens it again, and keeps it open. */
 		h = dlopen(lib, RTLD_LAZY | RTLD_LOCAL);
+		char *so = h ? NULL : find_lib(name, ".so");
+
 		if (h) {
 			dlclose(h);
+		} else if (so) {
+			free(so);
 		} else {
-			char *a = find_archive(name);
+			char *a = find_lib(name, ".a");
 
 			if (a) {
 				free(lib);
