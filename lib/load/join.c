@@ -190,6 +190,7 @@ struct join {
 	size_t narc;
 	struct nameset defs, refs; /* global names defined, and referenced strongly, so far */
 	void *whole_copy;          /* a whole archive read from its loader into our memory */
+	struct llext_prof_rt *rt;  /* the coverage runtimes the inputs need (prof_rt.c) */
 };
 
 static const char *sym_name(const struct llext_elf *e, size_t i)
@@ -1533,6 +1534,32 @@ static bool names_archive(const struct llext_load *ld)
 	return false;
 }
 
+/*
+ * The coverage runtimes, after every library the load names, as a compiler driver puts them
+ * after the user's libraries: a copy the user named is the one taken. Clang's is wanted as its
+ * driver tells the linker to (-u __llvm_profile_runtime): nothing references it.
+ */
+static int note_runtimes(struct join *j, int kind)
+{
+	uint32_t *slot;
+	int ret = 0;
+
+	/* The members of a whole archive are looked at here; the object was before the join. */
+	for (size_t i = 0; kind && i < j->nin && !ret; i++) {
+		ret = llext_prof_rt_need(&j->in[i]->e, j->in[i]->what, j->rt);
+	}
+	if (!ret && j->rt->gcov[0]) {
+		ret = note_needed(j, j->rt->gcov);
+	}
+	if (!ret && j->rt->prof[0]) {
+		ret = note_needed(j, j->rt->prof);
+		if (!ret && nameset_add(&j->refs, "__llvm_profile_runtime", 0, &slot) != 0) {
+			ret = -ENOMEM;
+		}
+	}
+	return ret;
+}
+
 /* The inputs: the object (moved out of ld->elf) or the whole archive, then what they pull. */
 static int gather(struct join *j, struct llext_loader *ldr, int kind, struct archive *whole)
 {
@@ -1557,12 +1584,13 @@ static int gather(struct join *j, struct llext_loader *ldr, int kind, struct arc
 			ret = note_needed(j, more[i]);
 		}
 	}
-	return ret ? ret : pull_all(j);
+	return ret ?: note_runtimes(j, kind) ?: pull_all(j);
 }
 
-static int join_inputs(struct llext_load *ld, struct llext_loader *ldr, int kind)
+static int join_inputs(struct llext_load *ld, struct llext_loader *ldr, int kind,
+                       struct llext_prof_rt *rt)
 {
-	struct join j = {.ld = ld};
+	struct join j = {.ld = ld, .rt = rt};
 	struct archive whole = {0};
 	struct out o = {0};
 	int ret = gather(&j, ldr, kind, &whole);
@@ -1611,16 +1639,25 @@ static int sniff(struct llext_loader *ldr, const char *what, int *kind)
 
 int llext_join_open(struct llext_load *ld, struct llext_loader *ldr)
 {
+	struct llext_prof_rt *rt;
 	int kind = 0, ret = sniff(ldr, ld->name, &kind);
 
 	if (ret) {
 		return ret;
 	}
+	rt = llext_calloc(1, sizeof(*rt));
+	if (!rt) {
+		return -ENOMEM;
+	}
 	if (!kind) {
 		ret = llext_elf_open(&ld->elf, ldr, ld->name);
-		if (ret || !names_archive(ld)) {
+		ret = ret ?: llext_prof_rt_need(&ld->elf, ld->name, rt);
+		if (ret || (!names_archive(ld) && !rt->gcov[0] && !rt->prof[0])) {
+			free(rt);
 			return ret;
 		}
 	}
-	return join_inputs(ld, ldr, kind);
+	ret = join_inputs(ld, ldr, kind, rt);
+	free(rt);
+	return ret;
 }

@@ -27,6 +27,7 @@
 #ifndef LLEXT_LOAD_LOAD_H
 #define LLEXT_LOAD_LOAD_H
 
+#include <limits.h>
 #include <stdint.h>
 
 #include <libelf.h>
@@ -188,6 +189,21 @@ int llext_ar_open_file(struct llext_ar *ar, const char *path);
 /* Makes member @i's data available: a thin member's file is mapped. */
 int llext_ar_member_data(struct llext_ar *ar, size_t i);
 void llext_ar_close(struct llext_ar *ar);
+
+/* ---- prof_rt.c: the coverage runtime an instrumented object needs ---- */
+
+/* The archives to link an extension with: empty strings when it needs none. */
+struct llext_prof_rt {
+	char gcov[PATH_MAX]; /* GCC's libgcov.a */
+	char prof[PATH_MAX]; /* Clang's libclang_rt.profile; __llvm_profile_runtime is then wanted */
+};
+
+/*
+ * Fills what @rt does not have yet with the runtime archive of the compiler that built @e, if @e
+ * was compiled for coverage (GCC --coverage, Clang -fprofile-instr-generate): 0, or -ENOENT
+ * (logged, naming the variable to set) when the compiler's runtime cannot be found.
+ */
+int llext_prof_rt_need(const struct llext_elf *e, const char *what, struct llext_prof_rt *rt);
 
 /* ---- join.c: archives pulled in, objects joined (an in-memory `ld -r`) ---- */
 

@@ -544,6 +544,23 @@ static int resolve_bound(struct llext_load *ld, size_t i, const char *name)
 	return 0;
 }
 
+/*
+ * __ehdr_start: a linker's name, in each module, for the ELF header it is loaded with, through
+ * which code finds the module's program headers (Clang's profile runtime looks there for a
+ * build ID to write). An extension is loaded from sections, not segments: its header has none.
+ */
+static const Elf64_Ehdr no_segments = {
+    .e_ident = {ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB, EV_CURRENT},
+    .e_type = ET_REL,
+#if defined(__aarch64__)
+    .e_machine = EM_AARCH64,
+#else
+    .e_machine = EM_X86_64,
+#endif
+    .e_version = EV_CURRENT,
+    .e_ehsize = sizeof(Elf64_Ehdr),
+};
+
 /* An undefined symbol: 0, -ENODATA when it is missing, or another error. */
 static int resolve_undefined(struct llext_load *ld, size_t i)
 {
@@ -577,6 +594,11 @@ static int resolve_undefined(struct llext_load *ld, size_t i)
 		 * module, hidden. */
 		v->kind = LLEXT_SYM_DSO;
 		ld->ie->dso_handle = true;
+		return 0;
+	}
+	if (strcmp(name, "__ehdr_start") == 0) {
+		v->kind = LLEXT_SYM_EXTERNAL;
+		v->addr = (uintptr_t)&no_segments;
 		return 0;
 	}
 	ret = resolve_bound(ld, i, name);
