@@ -173,6 +173,7 @@ struct input {
 	struct ehrec *rec;
 	size_t nrec;
 	uint64_t eh_base;
+	bool runtime; /* a member of a coverage runtime: its definitions are hidden */
 };
 
 struct archive {
@@ -341,6 +342,8 @@ static int take(struct join *j, struct archive *a, size_t i, struct input *in)
 		return ret;
 	}
 	LOG_DBG("%s: %s pulled in", j->ld->name, in->what);
+	in->runtime =
+	    a->name && (strcmp(a->name, j->rt->gcov) == 0 || strcmp(a->name, j->rt->prof) == 0);
 	return add_input(j, in);
 }
 
@@ -688,6 +691,14 @@ static int add_global(struct join *j, struct out *o, size_t k, size_t i, uint32_
 	if (!*n.name) {
 		LOG_ERR("%s: global symbol %zu has no name", in->what, i);
 		return -EINVAL;
+	}
+	/*
+	 * A coverage runtime's state is the extension's own, as if linked with --exclude-libs:
+	 * its weak data (Clang's __llvm_profile_raw_version, __llvm_profile_filename) must not
+	 * stand back for another extension's copy, nor its functions serve another extension.
+	 */
+	if (in->runtime && s->st_shndx != SHN_UNDEF) {
+		n.s.st_other = (unsigned char)((n.s.st_other & ~3u) | STV_HIDDEN);
 	}
 	ret = sym_section(in, i, &n.shndx);
 	if (ret) {
