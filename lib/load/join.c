@@ -1557,7 +1557,8 @@ static int note_runtimes(struct join *j, int kind)
 
 	/* The members of a whole archive are looked at here; the object was before the join. */
 	for (size_t i = 0; kind && i < j->nin && !ret; i++) {
-		ret = llext_prof_rt_need(&j->in[i]->e, j->in[i]->what, j->rt);
+		ret = llext_prof_rt_need(&j->in[i]->e, j->in[i]->what, j->ld->param->libraries,
+		                         j->rt);
 	}
 	if (!ret && j->rt->gcov[0]) {
 		ret = note_needed(j, j->rt->gcov);
@@ -1662,7 +1663,7 @@ int llext_join_open(struct llext_load *ld, struct llext_loader *ldr)
 	}
 	if (!kind) {
 		ret = llext_elf_open(&ld->elf, ldr, ld->name);
-		ret = ret ?: llext_prof_rt_need(&ld->elf, ld->name, rt);
+		ret = ret ?: llext_prof_rt_need(&ld->elf, ld->name, ld->param->libraries, rt);
 		if (ret || (!names_archive(ld) && !rt->gcov[0] && !rt->prof[0])) {
 			free(rt);
 			return ret;

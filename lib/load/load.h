@@ -200,10 +200,12 @@ struct llext_prof_rt {
 
 /*
  * Fills what @rt does not have yet with the runtime archive of the compiler that built @e, if @e
- * was compiled for coverage (GCC --coverage, Clang -fprofile-instr-generate): 0, or -ENOENT
- * (logged, naming the variable to set) when the compiler's runtime cannot be found.
+ * was compiled for coverage (GCC --coverage, Clang -fprofile-instr-generate): a library of
+ * @libs or of its LLEXT_NEEDS() named like that runtime, else the one its compiler installed.
+ * 0, or -ENOENT (logged, naming the variable to set) when that runtime cannot be found.
  */
-int llext_prof_rt_need(const struct llext_elf *e, const char *what, struct llext_prof_rt *rt);
+int llext_prof_rt_need(const struct llext_elf *e, const char *what, const char *const *libs,
+                       struct llext_prof_rt *rt);
 
 /* ---- join.c: archives pulled in, objects joined (an in-memory `ld -r`) ---- */
 

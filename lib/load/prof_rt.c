@@ -16,8 +16,9 @@
  *     flavour calls llvm_gcda_*() and llvm_gcov_init().
  * Which compiler version built it is in .comment ("GCC: (Debian 12.2.0-14) 12.2.0", "Debian
  * clang version 14.0.6"), and where that compiler keeps its runtime follows from it. LLEXT_GCOV
- * and LLEXT_PROFILE_RT name the archive instead; a library the load names already (the
- * `libraries` parameter, LLEXT_NEEDS()) is searched first, as the linker would.
+ * and LLEXT_PROFILE_RT name the archive instead, and so does a library the load names (the
+ * `libraries` parameter, LLEXT_NEEDS()) whose file name starts with libgcov or
+ * libclang_rt.profile.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -231,12 +232,35 @@ static int find_prof(const struct llext_elf *e, const char *what, char *out)
 	return -ENOENT;
 }
 
-int llext_prof_rt_need(const struct llext_elf *e, const char *what, struct llext_prof_rt *rt)
+/* A library named in @libs or by LLEXT_NEEDS() whose file name starts with @stem, copied to @out:
+ * the user's choice of runtime. */
+static bool named(const struct llext_elf *e, const char *const *libs, const char *stem, char *out)
+{
+	const char *found = NULL, *b;
+
+	for (size_t i = 0; libs && libs[i] && !found; i++) {
+		b = strrchr(libs[i], '/');
+		found = starts(b ? b + 1 : libs[i], stem) ? libs[i] : NULL;
+	}
+	for (size_t off = 0; off < e->needs_size && !found; off += strlen(e->needs + off) + 1) {
+		b = strrchr(e->needs + off, '/');
+		found = starts(b ? b + 1 : e->needs + off, stem) ? e->needs + off : NULL;
+	}
+	if (found) {
+		snprintf(out, PATH_MAX, "%s", found);
+	}
+	return found;
+}
+
+int llext_prof_rt_need(const struct llext_elf *e, const char *what, const char *const *libs,
+                       struct llext_prof_rt *rt)
 {
 	bool gcov = false, prof = false;
 	int ret = 0;
 
 	scan_needs(e, &gcov, &prof);
+	gcov = gcov && !named(e, libs, "libgcov", rt->gcov);
+	prof = prof && !named(e, libs, "libclang_rt.profile", rt->prof);
 	if (gcov && !rt->gcov[0]) {
 		ret = find_gcov(e, what, rt->gcov);
 		if (ret) {

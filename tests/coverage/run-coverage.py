@@ -281,6 +281,42 @@ class Cases:
         self.check_llvm(self.profiles(r'r-[0-9]+\.profraw'), a, expected([7], runs=1))
 
 
+    # ---- where the runtime comes from ----
+
+    def refused(self, cmd, env, words):
+        """@cmd must fail, saying each of @words."""
+        r = subprocess.run(shlex.split(os.environ.get('MESON_EXE_WRAPPER', '')) + cmd,
+                           capture_output=True, text=True, timeout=240,
+                           env=dict(os.environ, **env))
+        missing = [w for w in words if w not in r.stderr]
+        if r.returncode == 0 or missing:
+            raise Failed(f'{shlex.join(cmd)}: exit {r.returncode}, message lacks {missing}:\n'
+                         f'{r.stderr}')
+
+    def runtime_choice(self, obj, plain, var, runtime, env, check):
+        """@var names the runtime; without a version in .comment the load says to set it;
+        a runtime named as a library (-N) is used as it is."""
+        gone = os.path.join(self.tmp, 'gone', os.path.basename(runtime))
+        self.refused([self.a.llext_run, plain, '--', '1'], dict(env, **{var: gone}), [gone])
+        self.refused([self.a.llext_run, obj, '--', '1'], env, [var])
+        run([self.a.llext_run, obj, '--', '2'], dict(env, **{var: runtime}))
+        run([self.a.llext_run, '-N', runtime, obj, '--', '3'], env)
+        check(expected([2, 3], runs=2))
+
+    def gcc_runtime(self):
+        a = self.a.gcc_a
+        self.runtime_choice(self.a.gcc_nocomment, a, 'LLEXT_GCOV', self.a.libgcov,
+                            self.gcc_env(),
+                            lambda w: self.check_gcov(self.gcda(a, self.tmp), a, w))
+
+    def clang_runtime(self):
+        a = self.a.clang_a
+        env = {'LLVM_PROFILE_FILE': os.path.join(self.tmp, 'v-%p.profraw')}
+        self.runtime_choice(self.a.clang_nocomment, a, 'LLEXT_PROFILE_RT', self.a.profile_rt,
+                            env, lambda w: self.check_llvm(self.profiles(r'v-[0-9]+\.profraw'),
+                                                           a, w))
+
+
 GCC_CASES = [
     ('gcc: .gcda written at unload, counts right', 'gcc_unload', ['gcov']),
     ('gcc: .gcda written at exit for what is still loaded', 'gcc_exit', ['gcov']),
@@ -290,19 +326,24 @@ GCC_CASES = [
     ('gcc: llext-run', 'gcc_llext_run', ['gcov', 'gcovr']),
     ('gcc: GCOV_PREFIX_STRIP honoured', 'gcc_prefix_strip', ['gcov']),
     ('gcc: written where GCC would write it', 'gcc_default_path', ['gcov']),
+    ('gcc: LLEXT_GCOV and -N name the runtime; no version, a message naming LLEXT_GCOV',
+     'gcc_runtime', ['gcov']),
 ]
 CLANG_CASES = [
     ('clang: profile written at unload, %p honoured', 'clang_unload', []),
     ('clang: profile written at exit, %h honoured', 'clang_exit', []),
     ('clang: %m, two extensions at once, two loads merged', 'clang_two', []),
     ('clang: llext-run', 'clang_llext_run', []),
+    ('clang: LLEXT_PROFILE_RT and -N name the runtime; no version, a message naming it',
+     'clang_runtime', []),
 ]
 
 
 def main():
     p = argparse.ArgumentParser()
-    for opt in ('source', 'host', 'llext-run', 'gcc-a', 'gcc-b', 'gcc-d', 'clang-a', 'clang-b',
-                'gcov', 'gcovr', 'lcov', 'llvm-profdata', 'llvm-cov'):
+    for opt in ('source', 'host', 'llext-run', 'gcc-a', 'gcc-b', 'gcc-d', 'gcc-nocomment',
+                'libgcov', 'clang-a', 'clang-b', 'clang-nocomment', 'profile-rt', 'gcov', 'gcovr',
+                'lcov', 'llvm-profdata', 'llvm-cov'):
         p.add_argument('--' + opt)
     a = p.parse_args()
     cases = Cases(a)
