@@ -35,6 +35,9 @@ struct llext_joined {
 	const uint8_t *p;
 	size_t size, pos;
 	uint8_t *owned; /* the joined image, when this is the joined object */
+	/* Per symbol of the joined object: 1 for a coverage runtime's import (see add_global()). */
+	uint8_t *rt_import;
+	size_t nsyms;
 };
 
 static struct llext_joined *to_mem(struct llext_loader *l)
@@ -451,6 +454,7 @@ struct gsym {
 	Elf64_Sym s;
 	uint32_t shndx;     /* the joined section index, or a special one */
 	size_t in;          /* the input it comes from */
+	bool rt_import;     /* a coverage runtime's reference to a name no input defines */
 	uint32_t oshndx;    /* its section there */
 	const char *comdat; /* the signature of the COMDAT group it is defined in, or NULL */
 };
@@ -461,7 +465,8 @@ struct out {
 	size_t eh;          /* the one allocated .eh_frame, or 0 */
 	struct gsym *g;
 	size_t ng, nlocal;
-	struct nameset gname; /* name -> index in g */
+	struct nameset gname;  /* name -> index in g */
+	struct nameset rtname; /* the same for the coverage runtimes' imports */
 	size_t symtab, strtab, shstrtab, xndx;
 	uint64_t str_size, shstr_size, needs_size;
 };
@@ -700,6 +705,12 @@ static int add_global(struct join *j, struct out *o, size_t k, size_t i, uint32_
 	if (in->runtime && s->st_shndx != SHN_UNDEF) {
 		n.s.st_other = (unsigned char)((n.s.st_other & ~3u) | STV_HIDDEN);
 	}
+	/*
+	 * And what it imports from the C library is its own symbol, apart from the extension's
+	 * reference to the same name: the load's overrides (test doubles of malloc()) are for the
+	 * extension's code, never for the runtime that writes its counters.
+	 */
+	n.rt_import = in->runtime && s->st_shndx == SHN_UNDEF && !nameset_find(&j->defs, n.name);
 	ret = sym_section(in, i, &n.shndx);
 	if (ret) {
 		return ret;
@@ -708,7 +719,8 @@ static int add_global(struct join *j, struct out *o, size_t k, size_t i, uint32_
 		n.comdat = in->comdat[shndx];
 		n.oshndx = (uint32_t)shndx;
 	}
-	if (nameset_add(&o->gname, n.name, (uint32_t)o->ng, &slot) != 0) {
+	if (nameset_add(n.rt_import ? &o->rtname : &o->gname, n.name, (uint32_t)o->ng, &slot) !=
+	    0) {
 		return -ENOMEM;
 	}
 	*idx = *slot;
@@ -1383,6 +1395,8 @@ static void write_tables(struct writer *w, const struct join *j, const struct ou
 }
 
 /* Writes the joined object into ld->joined, and opens it as ld->elf. */
+static int note_rt_imports(struct llext_joined *jd, const struct out *o);
+
 static int write_joined(struct join *j, struct out *o)
 {
 	struct llext_joined *jd;
@@ -1415,7 +1429,7 @@ static int write_joined(struct join *j, struct out *o)
 	}
 	write_symbols(&w, j, o);
 	write_tables(&w, j, o);
-	return 0;
+	return note_rt_imports(jd, o);
 }
 
 static void out_free(struct out *o)
@@ -1423,14 +1437,43 @@ static void out_free(struct out *o)
 	free(o->sec);
 	free(o->g);
 	nameset_free(&o->gname);
+	nameset_free(&o->rtname);
 }
 
 void llext_join_free(struct llext_joined *jd)
 {
 	if (jd) {
 		free(jd->owned);
+		free(jd->rt_import);
 		free(jd);
 	}
+}
+
+bool llext_join_rt_import(const struct llext_joined *jd, size_t sym)
+{
+	return jd && jd->rt_import && sym < jd->nsyms && jd->rt_import[sym];
+}
+
+/* Which symbols of the joined object are the coverage runtimes' imports. */
+static int note_rt_imports(struct llext_joined *jd, const struct out *o)
+{
+	bool any = false;
+
+	for (size_t g = 0; g < o->ng; g++) {
+		any = any || o->g[g].rt_import;
+	}
+	if (!any) {
+		return 0;
+	}
+	jd->nsyms = 1 + o->nlocal + o->ng;
+	jd->rt_import = llext_calloc(jd->nsyms, 1);
+	if (!jd->rt_import) {
+		return -ENOMEM;
+	}
+	for (size_t g = 0; g < o->ng; g++) {
+		jd->rt_import[1 + o->nlocal + g] = o->g[g].rt_import;
+	}
+	return 0;
 }
 
 /* ---- the driver's entry ---- */

@@ -219,6 +219,9 @@ struct llext_load;
 struct llext_joined;
 int llext_join_open(struct llext_load *ld, struct llext_loader *ldr);
 void llext_join_free(struct llext_joined *jd);
+/* Whether symbol @sym of the joined object @jd (NULL when nothing was joined) is what a coverage
+ * runtime imports: resolved past the load's overrides. */
+bool llext_join_rt_import(const struct llext_joined *jd, size_t sym);
 
 /* ---- what the stages leave for each other ---- */
 

@@ -59,8 +59,8 @@ static bool library_lookup(const struct llext_internal *ie, const char *name, vo
  * Where @name is defined outside the extension, in resolution order; *@owner is the extension
  * that exports it, NULL when it is not one. False if nothing defines it.
  */
-static bool find(struct llext_load *ld, const char *name, uint64_t *addr,
-                 struct llext_internal **owner)
+static bool find_from(struct llext_load *ld, const char *name, bool overrides, uint64_t *addr,
+                      struct llext_internal **owner)
 {
 	uint32_t h = llext_hash(name);
 	const struct llext_symbol *b;
@@ -68,7 +68,8 @@ static bool find(struct llext_load *ld, const char *name, uint64_t *addr,
 	void *q;
 
 	*owner = NULL;
-	b = ld->param->overrides ? llext_symtable_lookup(ld->param->overrides, name, h) : NULL;
+	b = overrides && ld->param->overrides ? llext_symtable_lookup(ld->param->overrides, name, h)
+	                                      : NULL;
 	if (!b && ld->bound) {
 		b = llext_symtable_lookup(ld->bound, name, h);
 	}
@@ -86,12 +87,19 @@ static bool find(struct llext_load *ld, const char *name, uint64_t *addr,
 	return false;
 }
 
-/* Find an undefined symbol; -ENODATA if nothing defines it. */
-static int lookup(struct llext_load *ld, const char *name, uint64_t *addr)
+static bool find(struct llext_load *ld, const char *name, uint64_t *addr,
+                 struct llext_internal **owner)
+{
+	return find_from(ld, name, true, addr, owner);
+}
+
+/* Find undefined symbol @i, named @name; -ENODATA if nothing defines it. A coverage runtime's
+ * import skips the overrides (join.c). */
+static int lookup(struct llext_load *ld, size_t i, const char *name, uint64_t *addr)
 {
 	struct llext_internal *owner;
 
-	if (!find(ld, name, addr, &owner)) {
+	if (!find_from(ld, name, !llext_join_rt_import(ld->joined, i), addr, &owner)) {
 		return -ENODATA;
 	}
 	return owner ? add_dep(ld->ie, owner) : 0;
@@ -605,7 +613,7 @@ static int resolve_undefined(struct llext_load *ld, size_t i)
 	if (ret <= 0) {
 		return ret;
 	}
-	ret = lookup(ld, name, &v->addr);
+	ret = lookup(ld, i, name, &v->addr);
 	if (ret == 0) {
 		v->kind = LLEXT_SYM_EXTERNAL;
 	} else if (ret == -ENODATA && bind == STB_WEAK) {

@@ -281,6 +281,55 @@ class Cases:
         self.check_llvm(self.profiles(r'r-[0-9]+\.profraw'), a, expected([7], runs=1))
 
 
+    # ---- a CMocka test with per-load mocks ----
+
+    # The lines of thermostat.c whose counts follow from test_thermostat.c's calls, by their
+    # text (the first line holding it): its three tests load the extension afresh, step it 1, 3
+    # and 1 times; it heats at 15 and at 18 degrees, stops at a mean of 22, and one malloc()
+    # fails. thermostat_reset() is never called.
+    THERMO = {'history = malloc(': 3, 'return -1;': 1, 'history[count++': 4,
+              'heating = 1;': 2, 'heating = 0;': 1, 'free(history);': 0}
+
+    def thermo_lines(self):
+        lines = {}
+        with open(self.a.thermostat_source) as f:
+            for no, text in enumerate(f, 1):
+                for k in self.THERMO:
+                    if k in text and k not in lines:
+                        lines[k] = no
+        if set(lines) != set(self.THERMO):
+            raise Failed(f'{self.a.thermostat_source} has none of {set(self.THERMO) - set(lines)}')
+        return lines
+
+    def thermostat(self, obj, env):
+        out = run([self.a.thermostat_test, obj], dict(env, CMOCKA_MESSAGE_OUTPUT='TAP'))
+        if out.count('\nok ') + out.startswith('ok ') != 3:
+            raise Failed(f'test_thermostat did not pass its 3 tests:\n{out}')
+
+    def gcc_cmocka(self):
+        """The mocks bind the extension's malloc(), not the one libgcov writes with."""
+        obj = self.a.thermostat_gcc
+        self.thermostat(obj, self.gcc_env())
+        g = self.gcda(obj, self.tmp)
+        self.check_gcov(g, obj, {})
+        compare('gcov', self.gcov_counts(g, obj), self.THERMO, self.thermo_lines())
+
+    def clang_cmocka(self):
+        obj = self.a.thermostat_clang
+        self.thermostat(obj, {'LLVM_PROFILE_FILE': os.path.join(self.tmp, 't-%p.profraw')})
+        files = self.profiles(r't-[0-9]+\.profraw')
+        if not files:
+            raise Failed('no profile was written')
+        prof = os.path.join(self.tmp, 'merged.profdata')
+        run([self.a.llvm_profdata, 'merge', '-o', prof] + files, wrap=False)
+        out = run([self.a.llvm_cov, 'show', obj, '-instr-profile', prof], wrap=False)
+        counts = {}
+        for text in out.splitlines():
+            m = re.match(r'\s*([0-9]+)\|\s*([0-9]+)\|', text)
+            if m:
+                counts[int(m.group(1))] = int(m.group(2))
+        compare('llvm-cov', counts, self.THERMO, self.thermo_lines())
+
     # ---- where the runtime comes from ----
 
     def refused(self, cmd, env, words):
@@ -328,6 +377,7 @@ GCC_CASES = [
     ('gcc: written where GCC would write it', 'gcc_default_path', ['gcov']),
     ('gcc: LLEXT_GCOV and -N name the runtime; no version, a message naming LLEXT_GCOV',
      'gcc_runtime', ['gcov']),
+    ('gcc: a CMocka test with per-load mocks of malloc()', 'gcc_cmocka', ['gcov']),
 ]
 CLANG_CASES = [
     ('clang: profile written at unload, %p honoured', 'clang_unload', []),
@@ -336,6 +386,7 @@ CLANG_CASES = [
     ('clang: llext-run', 'clang_llext_run', []),
     ('clang: LLEXT_PROFILE_RT and -N name the runtime; no version, a message naming it',
      'clang_runtime', []),
+    ('clang: a CMocka test with per-load mocks of malloc()', 'clang_cmocka', []),
 ]
 
 
@@ -343,7 +394,8 @@ def main():
     p = argparse.ArgumentParser()
     for opt in ('source', 'host', 'llext-run', 'gcc-a', 'gcc-b', 'gcc-d', 'gcc-nocomment',
                 'libgcov', 'clang-a', 'clang-b', 'clang-nocomment', 'profile-rt', 'gcov', 'gcovr',
-                'lcov', 'llvm-profdata', 'llvm-cov'):
+                'lcov', 'llvm-profdata', 'llvm-cov', 'thermostat-test', 'thermostat-source',
+                'thermostat-gcc', 'thermostat-clang'):
         p.add_argument('--' + opt)
     a = p.parse_args()
     cases = Cases(a)
