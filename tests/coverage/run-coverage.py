@@ -112,12 +112,13 @@ class Cases:
         parts = base.split('/')[1:]
         return os.path.join(prefix, *parts[strip:])
 
-    def gcov_counts(self, gcda, obj):
-        """Line counts gcov reports, with the .gcno copied beside the data as gcov wants it."""
+    def gcov_counts(self, gcda, obj, gcov=None):
+        """Line counts gcov (or @gcov, a command) reports, with the .gcno copied beside the data
+        as gcov wants it."""
         gcno = os.path.splitext(gcda)[0] + '.gcno'
         if gcda != self.gcda(obj, None):
             shutil.copy(os.path.splitext(obj)[0] + '.gcno', gcno)
-        out = run([self.a.gcov, '-t', gcda], wrap=False, cwd=self.tmp)
+        out = run((gcov or [self.a.gcov]) + ['-t', gcda], wrap=False, cwd=self.tmp)
         counts = {}
         for text in out.splitlines():
             m = re.match(r'\s*([0-9]+\*?|#####|=====|-):\s*([0-9]+):', text)
@@ -309,6 +310,15 @@ class Cases:
         run([self.a.llvm_profdata, 'merge', '-o', prof, profraw], wrap=False)
         return run([self.a.llvm_profdata, 'show', '--all-functions', prof], wrap=False)
 
+    def clang_gcov(self):
+        """Clang's --coverage: gcov data from the same runtime, under GCOV_PREFIX."""
+        a = self.a.clang_gcov
+        g = self.gcda(a, self.tmp)
+        self.host(['load', 'a', a, 'call', 'a', 'cov_a', '3', 'call', 'a', 'cov_a', '2',
+                   'unload', 'a', 'exists', g], self.gcc_env())
+        compare('llvm-cov gcov', self.gcov_counts(g, a, [self.a.llvm_cov, 'gcov']),
+                expected([3, 2]), self.lines)
+
     def clang_llext_run(self):
         """llext-run, as the host."""
         a = self.a.clang_a
@@ -421,6 +431,7 @@ CLANG_CASES = [
     ('clang: profile written at exit, %h honoured', 'clang_exit', []),
     ('clang: %m, two extensions at once, two loads merged', 'clang_two', []),
     ('clang: llext-run', 'clang_llext_run', []),
+    ('clang: --coverage, read by llvm-cov gcov', 'clang_gcov', []),
     ('clang: LLEXT_PROFILE_RT and -N name the runtime; no version, a message naming it',
      'clang_runtime', []),
     ('clang: a CMocka test with per-load mocks of malloc()', 'clang_cmocka', []),
@@ -432,7 +443,7 @@ def main():
     for opt in ('source', 'host', 'llext-run', 'gcc-a', 'gcc-b', 'gcc-d', 'gcc-nocomment',
                 'libgcov', 'clang-a', 'clang-b', 'clang-nocomment', 'profile-rt', 'gcov', 'gcovr',
                 'lcov', 'llvm-profdata', 'llvm-cov', 'thermostat-test', 'thermostat-source',
-                'thermostat-gcc', 'thermostat-clang', 'gcc-archive', 'no-clang'):
+                'thermostat-gcc', 'thermostat-clang', 'gcc-archive', 'no-clang', 'clang-gcov'):
         p.add_argument('--' + opt)
     a = p.parse_args()
     cases = Cases(a)
