@@ -71,13 +71,15 @@ static void scan_needs(const struct llext_elf *e, bool *gcov, bool *prof)
 }
 
 /*
- * The version after @tag in the object's .comment ("12.2.0" after "GCC: ", the last word of that
- * string; "14.0.6" after "clang version "), copied to @out; false if there is none.
+ * The version after @tag in the object's .comment ("12.2.0" in "GCC: (Debian 12.2.0-14) 12.2.0",
+ * "14.0.6" in "Debian clang version 14.0.6"), copied to @out; false if there is none. The section
+ * is read whole, bounded, and ended with a NUL of ours: its strings need not be.
  */
 static bool comment_version(const struct llext_elf *e, const char *what, const char *tag, char *out,
                             size_t size)
 {
 	bool found = false;
+	size_t len;
 	char *c;
 
 	for (size_t i = 1; i < e->shnum && !found; i++) {
@@ -99,12 +101,14 @@ static bool comment_version(const struct llext_elf *e, const char *what, const c
 			if (!s) {
 				continue;
 			}
-			/* GCC's version is the last word (the tag itself has a space); Clang's
-			 * follows the tag. */
-			v = strcmp(tag, "GCC: ") == 0 ? strrchr(s, ' ') + 1 : s + strlen(tag);
-			found = *v >= '0' && *v <= '9' && strcspn(v, " ") < size;
+			/* GCC's version follows its vendor's "(...)", Clang's the tag; only the
+			 * numbers count ("14.0.0-1ubuntu1" is 14.0.0). */
+			v = strstr(s, ") ");
+			v = strcmp(tag, "GCC: ") == 0 && v ? v + 2 : s + strlen(tag);
+			len = strspn(v, "0123456789.");
+			found = len > 0 && len < size && *v != '.';
 			if (found) {
-				snprintf(out, size, "%.*s", (int)strcspn(v, " "), v);
+				snprintf(out, size, "%.*s", (int)len, v);
 			}
 		}
 		free(c);

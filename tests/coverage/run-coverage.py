@@ -400,6 +400,9 @@ class Cases:
 
     def gcc_runtime(self):
         a = self.a.gcc_a
+        # .comment is "GCC: (broken) 1", without its NUL: version 1, whose libgcov.a is
+        # nowhere; the message names the version and the variable.
+        self.refused([self.a.llext_run, self.a.gcc_badcomment], {}, ['GCC 1,', 'LLEXT_GCOV'])
         self.runtime_choice(self.a.gcc_nocomment, a, 'LLEXT_GCOV', self.a.libgcov,
                             self.gcc_env(),
                             lambda w: self.check_gcov(self.gcda(a, self.tmp), a, w))
@@ -443,7 +446,7 @@ def main():
     for opt in ('source', 'host', 'llext-run', 'gcc-a', 'gcc-b', 'gcc-d', 'gcc-nocomment',
                 'libgcov', 'clang-a', 'clang-b', 'clang-nocomment', 'profile-rt', 'gcov', 'gcovr',
                 'lcov', 'llvm-profdata', 'llvm-cov', 'thermostat-test', 'thermostat-source',
-                'thermostat-gcc', 'thermostat-clang', 'gcc-archive', 'no-clang', 'clang-gcov'):
+                'thermostat-gcc', 'thermostat-clang', 'gcc-archive', 'no-clang', 'clang-gcov', 'gcc-badcomment'):
         p.add_argument('--' + opt)
     a = p.parse_args()
     cases = Cases(a)
