@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * Symbol resolution: every symbol of the object gets a kind, and those defined outside the
- * extension an address. An undefined symbol is looked up, in order, in the load's overrides, in
- * what the extension binds to itself (the static part of the C library), the host's EXPORT_SYMBOL()
- * tables, the other extensions' exports, the process's global symbols (unless the load says
- * otherwise), the libraries the extension needs, and the compiler's runtime. A vague definition
- * of data (see unify_vague()) is looked up the same way, and a copy found there is used instead
- * of the extension's own.
+ * extension an address. An undefined symbol is looked up, in order, in the load's overrides
+ * (which a coverage runtime's imports skip: join.c), in what the extension binds to itself (the
+ * static part of the C library), the host's EXPORT_SYMBOL() tables, the other extensions' exports,
+ * the process's global symbols (unless the load says otherwise), the libraries the extension needs,
+ * and the compiler's runtime. A vague definition of data (see unify_vague()) is looked up the same
+ * way, and a copy found there is used instead of the extension's own.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -87,6 +87,7 @@ static bool find_from(struct llext_load *ld, const char *name, bool overrides, u
 	return false;
 }
 
+/* find_from(), the overrides included: for vague definitions. */
 static bool find(struct llext_load *ld, const char *name, uint64_t *addr,
                  struct llext_internal **owner)
 {

@@ -327,6 +327,12 @@ class Cases:
         self.check_llvm(self.profiles(r'r-[0-9]+\.profraw'), a, expected([7], runs=1))
 
 
+    def ehdr(self):
+        """__ehdr_start, which the runtime reads: the host's machine, no program headers."""
+        out = self.host(['load', 'e', self.a.ehdr, 'call', 'e', 'ehdr_check', '7'], {})
+        if 'ehdr_check(7) = 7' not in out:
+            raise Failed(f'ehdr_check() saw another header:\n{out}')
+
     # ---- a CMocka test with per-load mocks ----
 
     # The lines of thermostat.c whose counts follow from test_thermostat.c's calls, by their
@@ -438,6 +444,7 @@ CLANG_CASES = [
     ('clang: LLEXT_PROFILE_RT and -N name the runtime; no version, a message naming it',
      'clang_runtime', []),
     ('clang: a CMocka test with per-load mocks of malloc()', 'clang_cmocka', []),
+    ('__ehdr_start: an ELF header without program headers', 'ehdr', ['ehdr']),
 ]
 
 
@@ -446,13 +453,13 @@ def main():
     for opt in ('source', 'host', 'llext-run', 'gcc-a', 'gcc-b', 'gcc-d', 'gcc-nocomment',
                 'libgcov', 'clang-a', 'clang-b', 'clang-nocomment', 'profile-rt', 'gcov', 'gcovr',
                 'lcov', 'llvm-profdata', 'llvm-cov', 'thermostat-test', 'thermostat-source',
-                'thermostat-gcc', 'thermostat-clang', 'gcc-archive', 'no-clang', 'clang-gcov', 'gcc-badcomment'):
+                'thermostat-gcc', 'thermostat-clang', 'gcc-archive', 'no-clang', 'clang-gcov', 'gcc-badcomment', 'ehdr'):
         p.add_argument('--' + opt)
     a = p.parse_args()
     cases = Cases(a)
     plan = [(n, m, tools + ['gcov']) for n, m, tools in GCC_CASES]
-    plan += [(n, m, ['clang-a', 'clang-b', 'llvm-profdata', 'llvm-cov'])
-             for n, m, _ in CLANG_CASES]
+    plan += [(n, m, extra or ['clang-a', 'clang-b', 'llvm-profdata', 'llvm-cov'])
+             for n, m, extra in CLANG_CASES]
     print(f'1..{len(plan)}')
     failed = 0
     for i, (name, method, needs) in enumerate(plan, 1):
