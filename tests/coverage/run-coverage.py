@@ -207,6 +207,18 @@ class Cases:
         self.check_gcovr(self.tmp, both)
         self.check_lcov(self.tmp, both)
 
+    def gcc_host_cov(self):
+        """A host built for coverage too: its own data and the extension's, each written."""
+        a = self.a.gcc_a
+        g = self.gcda(a, self.tmp)
+        run([self.a.host_cov, 'load', 'a', a, 'call', 'a', 'cov_a', '3', 'unload', 'a'],
+            self.gcc_env())
+        self.check_gcov(g, a, expected([3]))
+        mine = [os.path.join(d, f) for d, _, fs in os.walk(self.tmp) for f in fs
+                if f.endswith('host.c.gcda')]
+        if len(mine) != 1:
+            raise Failed(f'the host wrote {len(mine)} .gcda files of its own, expected 1')
+
     def gcc_llext_run(self):
         """llext-run, as the host: main() runs once with n from its argument."""
         a = self.a.gcc_a
@@ -428,6 +440,7 @@ GCC_CASES = [
      ['gcov', 'lcov']),
     ('gcc: two extensions at once keep their own data', 'gcc_two', ['gcov', 'gcovr', 'lcov']),
     ('gcc: llext-run', 'gcc_llext_run', ['gcov', 'gcovr']),
+    ('gcc: a host built for coverage too', 'gcc_host_cov', ['gcov']),
     ('gcc: an archive of instrumented objects, loaded whole', 'gcc_archive', ['gcov']),
     ('gcc: GCOV_PREFIX_STRIP honoured', 'gcc_prefix_strip', ['gcov']),
     ('gcc: written where GCC would write it', 'gcc_default_path', ['gcov']),
@@ -453,7 +466,7 @@ def main():
     for opt in ('source', 'host', 'llext-run', 'gcc-a', 'gcc-b', 'gcc-d', 'gcc-nocomment',
                 'libgcov', 'clang-a', 'clang-b', 'clang-nocomment', 'profile-rt', 'gcov', 'gcovr',
                 'lcov', 'llvm-profdata', 'llvm-cov', 'thermostat-test', 'thermostat-source',
-                'thermostat-gcc', 'thermostat-clang', 'gcc-archive', 'no-clang', 'clang-gcov', 'gcc-badcomment', 'ehdr'):
+                'thermostat-gcc', 'thermostat-clang', 'gcc-archive', 'no-clang', 'clang-gcov', 'gcc-badcomment', 'ehdr', 'host-cov'):
         p.add_argument('--' + opt)
     a = p.parse_args()
     cases = Cases(a)
