@@ -486,7 +486,7 @@ def main():
         try:
             getattr(cases, method)()
             print(f'ok {i} - {name}')
-        except (Failed, subprocess.TimeoutExpired) as e:
+        except (Failed, OSError, subprocess.TimeoutExpired) as e:
             failed += 1
             print(f'not ok {i} - {name}')
             for text in str(e).splitlines():
