@@ -121,9 +121,11 @@ static bool exists(const char *path)
 	return access(path, R_OK) == 0;
 }
 
+/* A target folder of a GCC for Linux ("x86_64-linux-gnu", "aarch64-redhat-linux"), not one for
+ * another system's objects (mingw). */
 static int target_dir(const struct dirent *d)
 {
-	return d->d_name[0] != '.';
+	return d->d_name[0] != '.' && strstr(d->d_name, "-linux") != NULL;
 }
 
 /* GCC's libgcov.a for @arch and version @ver ("12.2.0": folder "12" or "12.2.0") under @root. */
