@@ -195,7 +195,7 @@ void llext_ar_close(struct llext_ar *ar);
 /* The archives to link an extension with: empty strings when it needs none. */
 struct llext_prof_rt {
 	char gcov[PATH_MAX]; /* GCC's libgcov.a */
-	char prof[PATH_MAX]; /* Clang's libclang_rt.profile; __llvm_profile_runtime is then wanted */
+	char prof[PATH_MAX]; /* Clang's libclang_rt.profile: __llvm_profile_runtime wanted */
 };
 
 /*
