@@ -466,7 +466,8 @@ def main():
     for opt in ('source', 'host', 'llext-run', 'gcc-a', 'gcc-b', 'gcc-d', 'gcc-nocomment',
                 'libgcov', 'clang-a', 'clang-b', 'clang-nocomment', 'profile-rt', 'gcov', 'gcovr',
                 'lcov', 'llvm-profdata', 'llvm-cov', 'thermostat-test', 'thermostat-source',
-                'thermostat-gcc', 'thermostat-clang', 'gcc-archive', 'no-clang', 'clang-gcov', 'gcc-badcomment', 'ehdr', 'host-cov'):
+                'thermostat-gcc', 'thermostat-clang', 'gcc-archive', 'no-clang', 'clang-gcov',
+                'gcc-badcomment', 'ehdr', 'host-cov'):
         p.add_argument('--' + opt)
     a = p.parse_args()
     cases = Cases(a)
