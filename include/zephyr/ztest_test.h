@@ -157,7 +157,7 @@ void z_ztest_register_expectation(struct ztest_expected_result_entry *entry);
 
 /* A constructor that registers @node with @fn: runs before main(), in any object. */
 #define Z_ZTEST_REGISTER(fn, node)                                                                 \
-	__attribute__((constructor)) static void Z_ZTEST_CAT(node, _register)(void)               \
+	__attribute__((constructor)) static void Z_ZTEST_CAT(node, _register)(void)                \
 	{                                                                                          \
 		fn(&node);                                                                         \
 	}
@@ -175,8 +175,12 @@ void z_ztest_register_expectation(struct ztest_expected_result_entry *entry);
 		Z_ZTEST_CALL_##use_fixture(suite, fn, data);                                       \
 	}                                                                                          \
 	static struct ztest_unit_test z_ztest_unit_test__##suite##__##fn = {                       \
-	    #suite, #fn, z_ztest_wrapper_##suite##_##fn, t_options,                                \
-	    &z_ztest_unit_test_stats_##suite##_##fn, 0};                                           \
+	    #suite,                                                                                \
+	    #fn,                                                                                   \
+	    z_ztest_wrapper_##suite##_##fn,                                                        \
+	    t_options,                                                                             \
+	    &z_ztest_unit_test_stats_##suite##_##fn,                                               \
+	    0};                                                                                    \
 	Z_ZTEST_REGISTER(z_ztest_register_test, z_ztest_unit_test__##suite##__##fn)                \
 	static void suite##_##fn(args)
 /** @endcond */
@@ -213,9 +217,14 @@ void z_ztest_register_expectation(struct ztest_expected_result_entry *entry);
 #define ZTEST_SUITE(SUITE_NAME, PREDICATE, setup_fn, before_fn, after_fn, teardown_fn)             \
 	struct ztest_suite_stats z_ztest_suite_node_stats_##SUITE_NAME;                            \
 	static struct ztest_suite_node z_ztest_test_node_##SUITE_NAME = {                          \
-	    #SUITE_NAME, (setup_fn),    (before_fn),                                               \
-	    (after_fn),  (teardown_fn), (PREDICATE),                                               \
-	    &z_ztest_suite_node_stats_##SUITE_NAME, 0};                                            \
+	    #SUITE_NAME,                                                                           \
+	    (setup_fn),                                                                            \
+	    (before_fn),                                                                           \
+	    (after_fn),                                                                            \
+	    (teardown_fn),                                                                         \
+	    (PREDICATE),                                                                           \
+	    &z_ztest_suite_node_stats_##SUITE_NAME,                                                \
+	    0};                                                                                    \
 	Z_ZTEST_REGISTER(z_ztest_register_suite, z_ztest_test_node_##SUITE_NAME)
 
 /**
@@ -224,7 +233,7 @@ void z_ztest_register_expectation(struct ztest_expected_result_entry *entry);
  */
 #define ZTEST_RULE(name, before_each_fn, after_each_fn)                                            \
 	static struct ztest_test_rule z_ztest_test_rule_##name = {(before_each_fn),                \
-								  (after_each_fn), 0};             \
+	                                                          (after_each_fn), 0};             \
 	Z_ZTEST_REGISTER(z_ztest_register_rule, z_ztest_test_rule_##name)
 
 /** @cond INTERNAL */
@@ -289,7 +298,7 @@ int ztest_run_test_suites(const void *state, bool shuffle, int suite_iter, int c
  * @return The number of failed tests, or -1 if there is no such suite
  */
 int z_ztest_run_test_suite(const char *name, bool shuffle, int suite_iter, int case_iter,
-			   void *param);
+                           void *param);
 
 /** @brief Run suite @p suite (a name, not a string) as z_ztest_run_test_suite() does. */
 #define ztest_run_test_suite(suite, shuffle, suite_iter, case_iter, param)                         \

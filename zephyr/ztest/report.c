@@ -73,7 +73,8 @@ static void print_suite_tests(const struct ztest_suite_node *suite)
 			printk(" - %s - [%s.%s] - (Failed %u of %u attempts) - duration = %u.%03u "
 			       "seconds\n",
 			       result, u->test_suite_name, u->name, st->run_count - st->pass_count,
-			       st->run_count, st->duration_worst_ms / 1000, st->duration_worst_ms % 1000);
+			       st->run_count, st->duration_worst_ms / 1000,
+			       st->duration_worst_ms % 1000);
 		} else {
 			printk(" - %s - [%s.%s] duration = %u.%03u seconds\n", result,
 			       u->test_suite_name, u->name, st->duration_worst_ms / 1000,

@@ -101,8 +101,8 @@ int z_ztest_status(void)
 static const char *phase_name(enum ztest_phase p)
 {
 	static const char *const names[] = {
-	    [TEST_PHASE_SETUP] = "setup",     [TEST_PHASE_BEFORE] = "before",
-	    [TEST_PHASE_TEST] = "test",       [TEST_PHASE_AFTER] = "after",
+	    [TEST_PHASE_SETUP] = "setup",       [TEST_PHASE_BEFORE] = "before",
+	    [TEST_PHASE_TEST] = "test",         [TEST_PHASE_AFTER] = "after",
 	    [TEST_PHASE_TEARDOWN] = "teardown", [TEST_PHASE_FRAMEWORK] = "framework",
 	};
 
@@ -168,7 +168,8 @@ void ztest_test_pass(void)
 		longjmp(test_exit, TC_PASS + 1);
 	}
 	if (!on_runner()) {
-		/* Another thread cannot end the test: the test passes unless something else fails. */
+		/* Another thread cannot end the test: the test passes unless something else fails.
+		 */
 		return;
 	}
 	bail("pass");
@@ -350,7 +351,7 @@ static struct ztest_suite_node *find_suite(const char *name)
 }
 
 int z_ztest_run_test_suite(const char *name, bool shuffle, int suite_iter, int case_iter,
-			   void *param)
+                           void *param)
 {
 	struct ztest_suite_node *suite = find_suite(name);
 

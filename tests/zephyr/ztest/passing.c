@@ -95,7 +95,7 @@ static void fixture_teardown(void *data)
 }
 
 ZTEST_SUITE(fixture_suite, with_state, fixture_setup, fixture_before, fixture_after,
-	    fixture_teardown);
+            fixture_teardown);
 
 ZTEST_F(fixture_suite, test_a_fixture)
 {
