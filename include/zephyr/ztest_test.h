@@ -155,12 +155,16 @@ void z_ztest_register_expectation(struct ztest_expected_result_entry *entry);
 #define Z_ZTEST_CAT2(a, b) a##b
 #define Z_ZTEST_CAT(a, b) Z_ZTEST_CAT2(a, b)
 
-/* A constructor that registers @node with @fn: runs before main(), in any object. */
+/*
+ * A constructor that registers @node with @fn: runs before main(), in any object. It ends with a
+ * declaration, so that the user's ';' after ZTEST_SUITE(...) ends it as in Zephyr.
+ */
 #define Z_ZTEST_REGISTER(fn, node)                                                                 \
 	__attribute__((constructor)) static void Z_ZTEST_CAT(node, _register)(void)                \
 	{                                                                                          \
 		fn(&node);                                                                         \
-	}
+	}                                                                                          \
+	extern int z_ztest_semicolon
 
 #define Z_ZTEST_ARGS_0 void
 #define Z_ZTEST_ARGS_1(suite) struct suite##_fixture *fixture
@@ -181,7 +185,7 @@ void z_ztest_register_expectation(struct ztest_expected_result_entry *entry);
 	    t_options,                                                                             \
 	    &z_ztest_unit_test_stats_##suite##_##fn,                                               \
 	    0};                                                                                    \
-	Z_ZTEST_REGISTER(z_ztest_register_test, z_ztest_unit_test__##suite##__##fn)                \
+	Z_ZTEST_REGISTER(z_ztest_register_test, z_ztest_unit_test__##suite##__##fn);               \
 	static void suite##_##fn(args)
 /** @endcond */
 
