@@ -72,4 +72,42 @@ cc "$dest/zhost.c" -o "$dest/zhost" \
 	$(PKG_CONFIG_PATH="$pc" PKG_CONFIG_SYSROOT_DIR="$dest" pkg-config --cflags --libs llext-zephyr)
 out=$(LD_LIBRARY_PATH=$libdir "$dest/zhost" "$dest/zext.o")
 [ "$out" = "zephyr extension: ok" ] || { echo "install check: zephyr: got '$out'" >&2; exit 1; }
+# A ztest host linked with llext-ztest's flags: the runner's main() runs its suite, whose case
+# loads the extension above, and prints Zephyr's verdict.
+cat >"$dest/ztesthost.c" <<'C'
+#include <stdlib.h>
+#include <zephyr/llext/fs_loader.h>
+#include <zephyr/llext/llext.h>
+#include <zephyr/ztest.h>
+
+struct installed_fixture {
+	struct llext *ext;
+};
+
+static void *installed_setup(void)
+{
+	static struct installed_fixture f;
+	struct llext_fs_loader ldr = LLEXT_FS_LOADER(getenv("ZEXT"));
+	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
+
+	zassert_ok(llext_load(&ldr.loader, "zext", &f.ext, &param));
+	return &f;
+}
+
+ZTEST_SUITE(installed, NULL, installed_setup, NULL, NULL, NULL);
+
+ZTEST_F(installed, test_extension)
+{
+	zassert_ok(llext_bringup(fixture->ext));
+	zassert_ok(llext_call_fn(fixture->ext, "test_entry"));
+}
+C
+# shellcheck disable=SC2046
+cc "$dest/ztesthost.c" -o "$dest/ztesthost" \
+	$(PKG_CONFIG_PATH="$pc" PKG_CONFIG_SYSROOT_DIR="$dest" pkg-config --cflags --libs llext-ztest)
+out=$(ZEXT="$dest/zext.o" LD_LIBRARY_PATH=$libdir "$dest/ztesthost")
+case "$out" in
+*" PASS - test_extension in "*"PROJECT EXECUTION SUCCESSFUL") ;;
+*) echo "install check: ztest: got '$out'" >&2; exit 1 ;;
+esac
 echo "install check: ok"
