@@ -37,7 +37,10 @@ static void broken_after(void *data)
 
 static void broken_teardown(void *data)
 {
-	zsuite_unload(data);
+	/* NULL if setup failed. */
+	if (data) {
+		zsuite_unload(data);
+	}
 }
 
 ZTEST_SUITE(broken, NULL, broken_setup, NULL, broken_after, broken_teardown);

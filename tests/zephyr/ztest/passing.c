@@ -88,6 +88,7 @@ static void fixture_teardown(void *data)
 	struct fixture_suite_fixture *f = data;
 
 	note("teardown");
+	zassert_not_null(f, "setup failed: no fixture");
 	/* Each case had its before and its after, whatever became of it. */
 	zassert_equal(f->befores, 10);
 	zassert_equal(f->afters, 10);
