@@ -94,6 +94,7 @@ def failing():
         ("test_fail", "FAIL"),
         ("test_passes", "PASS"),
         ("test_skips", "SKIP"),
+        ("test_thread", "FAIL"),
         ("test_unexpected_pass", "FAIL"),
     ]
     setup = [("test_one", "FAIL"), ("test_two", "FAIL")]
@@ -103,7 +104,7 @@ def failing():
                      "FAILED")
     # What each failed check said, on standard error.
     said = ["one is not two", "three is not four", "extension got 5 and 6", "setup fails",
-            "ztest_test_fail() called"]
+            "ztest_test_fail() called", "on another thread"]
     return lines, 1, said, ["BODY RAN"]
 
 

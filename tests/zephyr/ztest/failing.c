@@ -2,9 +2,9 @@
 /*
  * A ztest host that must fail: cases that fail in every way Zephyr's can (a zassert in the case
  * and in an extension, a zexpect, ztest_test_fail() in the case and in the extension, a
- * ZTEST_EXPECT_FAIL() case that passes), beside one that passes and one skipped; a suite whose
- * setup fails; and a last suite that checks the failing cases ended where they should have and
- * that their after still ran.
+ * ZTEST_EXPECT_FAIL() case that passes, a zassert on another thread), beside one that passes and
+ * one skipped; a suite whose setup fails; and a last suite that checks the failing cases ended
+ * where they should have and that their after still ran.
  *
  * check-ztest.py runs it and checks its lines, summary, verdict and exit status 1.
  * Built with -DZTEST_BAIL, it instead fails in an after function, where nothing may fail: the
@@ -21,7 +21,7 @@
 
 static struct zsuite_ext z;
 static int afters, reached_after_failure;
-static bool went_on;
+static bool went_on, went_on_after_thread;
 
 static void *broken_setup(void)
 {
@@ -86,6 +86,29 @@ ZTEST(broken, test_skips)
 	reached_after_failure++;
 }
 
+/* A zassert on another thread cannot leave the case: it fails it, and that thread goes on. */
+static struct k_thread helper;
+static K_THREAD_STACK_DEFINE(helper_stack, 1024);
+static bool helper_went_on;
+
+static void helper_entry(void *p1, void *p2, void *p3)
+{
+	(void)p1;
+	(void)p2;
+	(void)p3;
+	zassert_true(false, "on another thread");
+	helper_went_on = true;
+}
+
+ZTEST(broken, test_thread)
+{
+	zassert_not_null(k_thread_create(&helper, helper_stack, K_THREAD_STACK_SIZEOF(helper_stack),
+	                                 helper_entry, NULL, NULL, NULL, 0, 0, K_NO_WAIT));
+	zassert_ok(k_thread_join(&helper, K_FOREVER));
+	/* The case itself goes on to its end, then counts as failed. */
+	went_on_after_thread = true;
+}
+
 /* Expected to fail, but passes: that is a failure. */
 ZTEST_EXPECT_FAIL(broken, test_unexpected_pass);
 ZTEST(broken, test_unexpected_pass)
@@ -119,9 +142,11 @@ ZTEST_SUITE(zz_check, NULL, NULL, NULL, NULL, NULL);
 ZTEST(zz_check, test_after_ran)
 {
 	/* Every case of broken had its after, failed or not. */
-	zassert_equal(afters, 8);
+	zassert_equal(afters, 9);
 	zassert_equal(reached_after_failure, 0, "a failure ends the case");
 	zassert_true(went_on, "a failed zexpect does not");
+	zassert_true(helper_went_on, "a failure on another thread does not end that thread");
+	zassert_true(went_on_after_thread, "nor the case");
 }
 
 #else /* ZTEST_BAIL */
