@@ -138,11 +138,17 @@ struct ztest_expected_result_entry {
 
 /** @brief The phase the runner is in; a failure means something different in each. */
 enum ztest_phase {
+	/** The suite's setup: a failure fails every case of the suite, a skip skips them. */
 	TEST_PHASE_SETUP,
+	/** A rule's before_each or the suite's before: a failure or skip ends the case. */
 	TEST_PHASE_BEFORE,
+	/** The case itself. */
 	TEST_PHASE_TEST,
+	/** The suite's after or a rule's after_each: nothing may fail, skip or pass here. */
 	TEST_PHASE_AFTER,
+	/** The suite's teardown: the same. */
 	TEST_PHASE_TEARDOWN,
+	/** The runner itself, between cases. */
 	TEST_PHASE_FRAMEWORK,
 };
 
