@@ -78,10 +78,12 @@ def passing():
         ("test_j_user", "PASS"),
     ]
     never = [("test_never", "SKIP")]  # never ran: its predicate said no
+    skipped = [("test_skipped", "SKIP")]  # its setup skipped the suite
     check = [("test_order", "PASS"), ("test_outcomes", "PASS"), ("test_rules", "PASS")]
-    lines = suite("fixture_suite", fixture) + suite("zz_check", check)
-    lines += summary([("fixture_suite", fixture), ("never_suite", never), ("zz_check", check)],
-                     "SUCCESSFUL")
+    lines = suite("fixture_suite", fixture) + suite("skipped_setup", skipped)
+    lines += suite("zz_check", check)
+    lines += summary([("fixture_suite", fixture), ("never_suite", never),
+                      ("skipped_setup", skipped), ("zz_check", check)], "SUCCESSFUL")
     return lines, 0, [], ["BODY RAN"]
 
 

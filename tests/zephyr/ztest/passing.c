@@ -3,8 +3,8 @@
  * A ztest host written as Zephyr's tests are, run by the ztest runner (libllext-ztest's main()):
  * a suite with a fixture whose setup loads an extension, before/after/teardown, skipped and
  * assumed-away cases, a case that passes early, cases whose failure is expected (a zassert
- * inside the extension, a zexpect), a rule, a suite its predicate turns away, and a last suite
- * that checks what the others did, in which order.
+ * inside the extension, a zexpect), a rule, a suite its predicate turns away, a suite whose
+ * setup skips it, and a last suite that checks what the others did, in which order.
  *
  * Every case passes or is skipped: the program exits with 0 and prints PROJECT EXECUTION
  * SUCCESSFUL. check-ztest.py reads its output line by line.
@@ -191,6 +191,24 @@ ZTEST(never_suite, test_never)
 	zassert_unreachable("a suite whose predicate is false does not run");
 }
 
+/* ---- skipped_setup: setup skips, so every case is skipped without running ---- */
+
+static bool skipped_ran;
+
+static void *skipping_setup(void)
+{
+	ztest_test_skip();
+	skipped_ran = true;
+	return NULL;
+}
+
+ZTEST_SUITE(skipped_setup, NULL, skipping_setup, NULL, NULL, NULL);
+
+ZTEST(skipped_setup, test_skipped)
+{
+	skipped_ran = true;
+}
+
 /* ---- a rule around every case ---- */
 
 static void rule_before_each(const struct ztest_unit_test *test, void *data)
@@ -231,6 +249,7 @@ ZTEST(zz_check, test_outcomes)
 	zassert_false(after_ext_assert, "a failed zassert in the extension ends the case");
 	zassert_true(went_on, "a failed zexpect lets the case go on");
 	zassert_false(never_ran);
+	zassert_false(skipped_ran, "a skip in setup ends setup, and no case of the suite runs");
 }
 
 ZTEST_USER(zz_check, test_rules)
