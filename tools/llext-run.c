@@ -711,6 +711,31 @@ static int name_option(struct options *opt, const char *name)
 	return RUN;
 }
 
+/* The options that only switch something on. */
+static void set_flag(struct options *opt, int c)
+{
+	switch (c) {
+	case 'l':
+		opt->list = true;
+		break;
+	case 's':
+		opt->strict = true;
+		break;
+	case 't':
+		opt->timing = true;
+		break;
+	case 'v':
+		opt->verbose = true;
+		break;
+	case 'R': /* --no-crash-report: long only, so not in the short option string */
+		opt->no_crash_report = true;
+		break;
+	default: /* 'Z' */
+		opt->zephyr = true;
+		break;
+	}
+}
+
 static int parse_args(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
@@ -740,28 +765,18 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		case 'c':
 			opt->call = optarg;
 			break;
-		case 'l':
-			opt->list = true;
-			break;
 		case 'N':
 			if (add_library(opt, optarg) != 0) {
 				return EXIT_LOAD;
 			}
 			break;
+		case 'l':
 		case 's':
-			opt->strict = true;
-			break;
 		case 't':
-			opt->timing = true;
-			break;
 		case 'v':
-			opt->verbose = true;
-			break;
-		case 'R': /* --no-crash-report: long only, so not in the short option string */
-			opt->no_crash_report = true;
-			break;
+		case 'R':
 		case 'Z':
-			opt->zephyr = true;
+			set_flag(opt, c);
 			break;
 		case 'h':
 			usage(stdout);
