@@ -6,14 +6,20 @@
  */
 #include <stdint.h>
 
-#include <zephyr/llext/llext.h>
+/* Only this, as Zephyr's inspect extension: it brings Z_GENERIC_SECTION(). */
 #include <zephyr/llext/symbol.h>
-#include <zephyr/toolchain.h>
+
+#ifndef ZEPHYR_INCLUDE_TOOLCHAIN_H_
+#error "<zephyr/llext/symbol.h> must bring <zephyr/toolchain.h>"
+#endif
 
 int number_in_bss;
 int number_in_data = 1;
 const int number_in_rodata = 2;
 Z_GENERIC_SECTION(.my_rodata) const int number_in_my_rodata = 3;
+
+/* LLEXT_RODATA_NO_RELOC comes with the loader API. */
+#include <zephyr/llext/llext.h>
 
 LLEXT_RODATA_NO_RELOC const uint32_t noreloc_data = 0x12345678;
 
