@@ -494,9 +494,16 @@ static bool region_span(const struct llext_load *ld, enum llext_mem r, uint64_t 
 		if (one ? i != one : ld->sect[i].region != (uint32_t)r) {
 			continue;
 		}
-		/* elf.c checked that every section lies within the file. */
+		/*
+		 * elf.c checked that every section with bytes lies within the file. A NOBITS
+		 * section's offset is only a position, reported as the object gives it; its end is
+		 * kept from wrapping around.
+		 */
+		uint64_t end =
+		    h->sh_size > UINT64_MAX - h->sh_offset ? UINT64_MAX : h->sh_offset + h->sh_size;
+
 		lo = h->sh_offset < lo ? h->sh_offset : lo;
-		hi = h->sh_offset + h->sh_size > hi ? h->sh_offset + h->sh_size : hi;
+		hi = end > hi ? end : hi;
 	}
 	if (lo > hi) {
 		return false;
