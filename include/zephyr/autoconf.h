@@ -22,8 +22,8 @@
  *   preprocessor's: any value #if reads as 0 is off, and that includes a bare identifier, so
  *   write 1 for on, as autoconf.h does, never y.
  *
- * Options for what libllext deliberately lacks stay undefined; defining one stops the
- * compilation with an explanation, since code built for that feature would not work here (see
+ * Options for what libllext deliberately lacks stay undefined; defining one to anything but 0
+ * stops the compilation with an explanation, since code built for that feature would not work here (see
  * docs/zephyr-differences.md, "Configuration").
  */
 #ifndef ZEPHYR_INCLUDE_AUTOCONF_H_
