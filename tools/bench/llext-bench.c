@@ -634,7 +634,7 @@ static void debug_section(const struct options *o)
 /* h: code speed, three ways, for every pair whose library a workload knows (workloads.c). */
 static void speed_section(const struct options *o)
 {
-	int rounds = iterations > 100 ? 9 : 1;
+	int rounds = iterations > 100 ? 21 : 1;
 
 	speed_header();
 	for (int k = 0; k + 1 < o->nfiles; k += 2) {

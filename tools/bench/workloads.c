@@ -443,6 +443,23 @@ static const struct workload *workload_of(const char *obj)
 	return NULL;
 }
 
+/*
+ * The median of the rounds' ratios @a[i] / @b[i]: the ways of one round ran one after the other,
+ * so a burst of other work on the machine moves a round's ratio less than its times.
+ */
+static double round_ratio(const uint64_t *a, const uint64_t *b, int rounds)
+{
+	uint64_t *r = calloc((size_t)rounds, sizeof(*r));
+	double m;
+
+	for (int i = 0; i < rounds; i++) {
+		r[i] = (uint64_t)((double)a[i] * 1e6 / (double)(b[i] ? b[i] : 1));
+	}
+	m = median(r, (size_t)rounds) / 1e6;
+	free(r);
+	return m;
+}
+
 void speed_header(void)
 {
 	printf("\n%-40s %11s %11s %11s %8s %8s\n", "code speed (the same work, three ways)",
@@ -454,7 +471,7 @@ bool speed_row(const char *obj, const char *so, int rounds)
 	const struct workload *w = workload_of(obj);
 	struct lib l[3];
 	uint64_t *t[3];
-	double m[3];
+	double m[3], ratio[2];
 	char label[64];
 
 	if (!w) {
@@ -474,6 +491,8 @@ bool speed_row(const char *obj, const char *so, int rounds)
 			t[k][i] = w->round(&l[k]);
 		}
 	}
+	ratio[0] = round_ratio(t[0], t[2], rounds);
+	ratio[1] = round_ratio(t[1], t[0], rounds);
 	for (int k = 0; k < 3; k++) {
 		m[k] = median(t[k], (size_t)rounds) / w->per;
 		close_lib(&l[k]);
@@ -485,6 +504,6 @@ bool speed_row(const char *obj, const char *so, int rounds)
 		snprintf(label, sizeof(label), "%s", w->label);
 	}
 	printf("h. %-37s %8.2f %s %8.2f %s %8.2f %s %8.3f %8.3f\n", label, m[0], w->unit, m[1],
-	       w->unit, m[2], w->unit, m[0] / m[2], m[1] / m[0]);
+	       w->unit, m[2], w->unit, ratio[0], ratio[1]);
 	return true;
 }
