@@ -464,6 +464,8 @@ void speed_header(void)
 {
 	printf("\n%-40s %11s %11s %11s %8s %8s\n", "code speed (the same work, three ways)",
 	       "anonymous", "sealed", "dlopen", "anon/dl", "s/anon");
+	printf("%-40s (medians; ratios: the median of each round's, then of the fastest rounds)\n",
+	       "");
 }
 
 bool speed_row(const char *obj, const char *so, int rounds)
@@ -471,7 +473,7 @@ bool speed_row(const char *obj, const char *so, int rounds)
 	const struct workload *w = workload_of(obj);
 	struct lib l[3];
 	uint64_t *t[3];
-	double m[3], ratio[2];
+	double m[3], ratio[2], fastest[3];
 	char label[64];
 
 	if (!w) {
@@ -494,7 +496,9 @@ bool speed_row(const char *obj, const char *so, int rounds)
 	ratio[0] = round_ratio(t[0], t[2], rounds);
 	ratio[1] = round_ratio(t[1], t[0], rounds);
 	for (int k = 0; k < 3; k++) {
+		/* median() sorts: the rounds' order is gone after this. */
 		m[k] = median(t[k], (size_t)rounds) / w->per;
+		fastest[k] = (double)t[k][0];
 		close_lib(&l[k]);
 		free(t[k]);
 	}
@@ -503,7 +507,8 @@ bool speed_row(const char *obj, const char *so, int rounds)
 	} else {
 		snprintf(label, sizeof(label), "%s", w->label);
 	}
-	printf("h. %-37s %8.2f %s %8.2f %s %8.2f %s %8.3f %8.3f\n", label, m[0], w->unit, m[1],
-	       w->unit, m[2], w->unit, ratio[0], ratio[1]);
+	printf("h. %-37s %8.2f %s %8.2f %s %8.2f %s %8.3f %8.3f   fastest %.3f %.3f\n", label, m[0],
+	       w->unit, m[1], w->unit, m[2], w->unit, ratio[0], ratio[1], fastest[0] / fastest[2],
+	       fastest[1] / fastest[0]);
 	return true;
 }
