@@ -780,23 +780,44 @@ static void sealed_section(const struct options *o)
 	}
 }
 
+/* The private copies' paths and descriptors, kept until the end of main(). */
+static struct {
+	char *path[32];
+	int fd[32], n;
+} copies;
+
+static const char *private_copy(const char *path)
+{
+	if (copies.n == 32) {
+		die(path, "too many shared libraries");
+	}
+	copies.path[copies.n] = copy_of(path, &copies.fd[copies.n]);
+	return copies.path[copies.n++];
+}
+
 /*
  * Every shared library replaced by a private copy: dlopen() of a library the process already has
- * (libelf brings libz) only counts a reference, and the baseline would be free. The copies'
- * descriptors stay open until the process ends.
+ * (libelf brings libz) only counts a reference, and the baseline would be free.
  */
 static void private_copies(struct options *o)
 {
-	int fd;
-
 	for (int k = 1; k < o->nfiles; k += 2) {
-		o->files[k] = copy_of(o->files[k], &fd);
+		o->files[k] = (char *)private_copy(o->files[k]);
 	}
 	for (int k = 1; k < o->ntls; k += 2) {
-		o->tls[k] = copy_of(o->tls[k], &fd);
+		o->tls[k] = private_copy(o->tls[k]);
 	}
 	if (o->debug_so) {
-		o->debug_so = copy_of(o->debug_so, &fd);
+		o->debug_so = private_copy(o->debug_so);
+	}
+}
+
+static void free_copies(void)
+{
+	while (copies.n > 0) {
+		copies.n--;
+		close(copies.fd[copies.n]);
+		free(copies.path[copies.n]);
 	}
 }
 
@@ -860,6 +881,7 @@ int main(int argc, char **argv)
 	speed_section(&o);
 	sealed_section(&o);
 	first_results_print();
+	free_copies();
 	free(rows);
 	return 0;
 }
