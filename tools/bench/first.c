@@ -300,8 +300,11 @@ void first_results_print(void)
 
 	printf("\n%-44s %13s %13s %13s %13s\n", "m. time to first result (load + first use)",
 	       name[0], name[1], name[2], name[3]);
-	printf("   medians of %d rounds, each way in a child forked before anything was loaded\n",
-	       nrounds);
+	printf(
+	    "   medians of %d rounds; each way in a child forked before anything was loaded, timed "
+	    "in the child;\n   dlopen() of a private copy, RTLD_NOW; the floor: the library "
+	    "linked into this program\n",
+	    nrounds);
 	for (int k = 0; k < njobs; k++) {
 		const struct first_row *r = &rows[k];
 
