@@ -15,7 +15,7 @@
  * into this program, whose code is mapped from its file by the kernel and faulted in at first use
  * as a shared library's is, with nothing loaded at all.
  *
- * Method: every round forks a child per way (the four in a rotating order), which does the load
+ * Method: every round forks a child per way (the ways in a rotating order), which does the load
  * and the first use, times them itself and reports the time and its page faults through a pipe.
  * This runs before the benchmark loads or opens anything, so each child starts as a fresh process
  * would: libllext not yet initialised, its caches empty, the library not mapped. The files are in
@@ -39,8 +39,8 @@
 #include "bench.h"
 
 /* The last two: anonymous and sealed text in a child that has loaded (and unloaded) the small
- * extension first, untimed: what libllext's own start in a process (its code faulted in, its
- * table of the host's symbols built) leaves out. */
+ * extension first, untimed, which leaves out libllext's own start in a process (its code
+ * faulted in, its first scratch memory mapped). */
 enum way { ANON, SEALED, DLOPEN, LINKED, ANON_WARM, SEALED_WARM, WAYS };
 
 /* Where a way's functions come from: an extension, a shared object, or this program. */
