@@ -180,6 +180,13 @@ struct llext_load_param {
 	 * Either explicit value overrides the environment for this load.
 	 */
 	enum llext_text_mode text_mode;
+	/**
+	 * Load from a file system mounted noexec. By default the file loader refuses a file there,
+	 * as dlopen() does, with -EPERM: the administrator said that nothing stored there may run.
+	 * Set this when the host knows better (it checked the file by other means, say). Other
+	 * loaders ignore it: where the bytes of a buffer came from is the host's own business.
+	 */
+	bool allow_noexec;
 };
 
 /** @brief Default loader parameters. */

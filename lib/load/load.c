@@ -183,10 +183,12 @@ int llext_load_build(struct llext_loader *ldr, const char *name,
 	ld.name = ld.ie->pub.name;
 
 	/* A loader reports its own failures: it knows what it could not open. Its prepare sees
-	 * no_file_cache only through base/ (llext_load_no_file_cache). */
+	 * no_file_cache and allow_noexec only through base/ (loadopt.c). */
 	llext_load_no_file_cache = param->no_file_cache;
+	llext_load_refuse_noexec = !param->allow_noexec;
 	ret = ldr->prepare ? ldr->prepare(ldr) : 0;
 	llext_load_no_file_cache = false;
+	llext_load_refuse_noexec = false;
 	if (ret) {
 		LOG_DBG("%s: the loader cannot start: %s", ld.name, strerror(-ret));
 	} else {
