@@ -327,6 +327,42 @@ static void test_noexec_reads_and_buffers(void **state)
 	free(bytes);
 }
 
+/* A static archive on a noexec mount gives the extension code: refused as the object itself
+ * would be, unless the load says allow_noexec. */
+static void test_noexec_archive_library(void **state)
+{
+	struct llext_fs_loader fl;
+	struct llext_load_param param = LLEXT_LOAD_PARAM_DEFAULT;
+	const char *libs[2] = {NULL, NULL};
+	char lib[4096];
+	struct llext *ext = NULL;
+	int before = registry_count(), (*chain)(void);
+
+	(void)state;
+	NEED_MOUNTS();
+	snprintf(lib, sizeof(lib), "%s/libarc.a", view_dir);
+	libs[0] = lib;
+	param.libraries = libs;
+	fl = (struct llext_fs_loader)LLEXT_FS_LOADER(fixture_path("arc-user.o"));
+	log_capture_start();
+	assert_int_equal(llext_load(&fl.loader, "nxarc", &ext, &param), -EPERM);
+	log_capture_stop();
+	assert_null(ext);
+	assert_true(log_contains(lib));
+	assert_true(log_contains("mounted noexec"));
+	assert_true(log_contains("allow_noexec"));
+	assert_int_equal(registry_count(), before);
+	assert_null(llext_by_name("nxarc"));
+
+	param.allow_noexec = true;
+	assert_int_equal(llext_load(&fl.loader, "nxarc", &ext, &param), 0);
+	/* arc_a() adds 1 to arc_b(), which adds 10 to arc_c(), which gives arc_hidden(100):
+	 * 100 + 1000; four members of the archive. */
+	chain = ext_sym(ext, "arc_user_chain");
+	assert_int_equal(chain(), 1000 + 100 + 10 + 1);
+	assert_int_equal(llext_unload(&ext), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +370,7 @@ int main(void)
 	    cmocka_unit_test(test_noexec_view_of_cached_file),
 	    cmocka_unit_test(test_exec_mount_loads),
 	    cmocka_unit_test(test_noexec_reads_and_buffers),
+	    cmocka_unit_test(test_noexec_archive_library),
 	};
 	int ret;
 

@@ -58,10 +58,10 @@ bool llext_log_enabled(enum llext_log_level level);
 extern _Thread_local bool llext_load_no_file_cache;
 
 /*
- * True while llext_load() on this thread runs its loader's prepare for a load that will map the
- * object's code and whose parameters do not say allow_noexec: the file loader then refuses a
- * file on a file system mounted noexec. False for anything else that prepares a loader
- * (llext_find_section() only reads).
+ * True while llext_load() on this thread runs a load whose parameters do not say allow_noexec,
+ * from its loader's prepare on: the file loader then refuses a file on a file system mounted
+ * noexec, and so does the load for the static archives it links from. False for anything else
+ * that prepares a loader (llext_find_section() only reads).
  */
 extern _Thread_local bool llext_load_refuse_noexec;
 

@@ -183,12 +183,12 @@ int llext_load_build(struct llext_loader *ldr, const char *name,
 	ld.name = ld.ie->pub.name;
 
 	/* A loader reports its own failures: it knows what it could not open. Its prepare sees
-	 * no_file_cache and allow_noexec only through base/ (loadopt.c). */
+	 * no_file_cache and allow_noexec only through base/ (loadopt.c); allow_noexec holds for
+	 * the whole load, for the archives it opens. */
 	llext_load_no_file_cache = param->no_file_cache;
 	llext_load_refuse_noexec = !param->allow_noexec;
 	ret = ldr->prepare ? ldr->prepare(ldr) : 0;
 	llext_load_no_file_cache = false;
-	llext_load_refuse_noexec = false;
 	if (ret) {
 		LOG_DBG("%s: the loader cannot start: %s", ld.name, strerror(-ret));
 	} else {
@@ -200,6 +200,7 @@ int llext_load_build(struct llext_loader *ldr, const char *name,
 			ldr->finalize(ldr);
 		}
 	}
+	llext_load_refuse_noexec = false;
 	llext_mapcache_give(&table_cache, ld.scratch, ld.scratch_len, 0, 0);
 	free(ld.named);
 	if (ret) {
