@@ -251,6 +251,8 @@ int llext_iterate(int (*fn)(struct llext *ext, void *arg), void *arg);
  * @retval -ENOTSUP A thin archive given through a loader (name it by its path instead), or a
  *         BSD archive
  * @retval -ENOENT A library or archive it needs cannot be opened
+ * @retval -EPERM The file (file loader), or a static archive it links members from, is on a
+ *         file system mounted noexec and @p ldr_parm does not say allow_noexec
  * @retval -errno An error from the loader
  */
 int llext_load(struct llext_loader *loader, const char *name, struct llext **ext,
