@@ -470,6 +470,31 @@ int llext_get_section_header(const struct llext_loader *loader, const struct lle
 int llext_free_inspection_data(struct llext_loader *ldr, struct llext *ext);
 
 /**
+ * @brief The number of sections of an extension's object, the null section included.
+ *
+ * As Zephyr's, it counts the headers llext_section_headers() returns. libllext keeps them only
+ * for an extension loaded with @c keep_section_info, until llext_free_inspection_data().
+ *
+ * @param ext Extension
+ * @retval count the number of section headers
+ * @retval 0 @p ext is NULL, or no section information is kept
+ */
+unsigned int llext_section_count(const struct llext *ext);
+
+/**
+ * @brief The section headers of an extension's object, indexed by section number.
+ *
+ * The headers are the object's, as in the file (sh_offset, sh_size ... as the ELF gives them);
+ * llext_get_section_info() says where each section was loaded. They are kept with the
+ * extension loaded with @c keep_section_info, until llext_free_inspection_data() or the unload.
+ *
+ * @param ext Extension
+ * @retval headers an array of llext_section_count() headers
+ * @retval NULL @p ext is NULL, or no section information is kept
+ */
+const elf_shdr_t *llext_section_headers(const struct llext *ext);
+
+/**
  * @brief Apply one relocation of the host's architecture.
  *
  * P is @p loc, S is @p sym_base_addr and A is the relocation's addend. Relocation types that

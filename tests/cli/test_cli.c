@@ -786,11 +786,92 @@ static void test_names(void **state)
 	assert_true(strncmp(r.out, "a_very_long_ext: ", 17) == 0);
 	result_free(&r);
 
-	/* Two files with one name cannot be loaded together. */
+	/* Two files with one base name: the second gets the next free name, and both load. */
 	copy_file(path_of("cli-lib.o"), dup);
-	llext_run(&r, path_of("cli-lib.o"), dup);
-	assert_int_equal(r.status, 1);
-	assert_reason(r.err, dup, "an extension named 'cli-lib' is already loaded");
+	llext_run(&r, "--list", path_of("cli-lib.o"), dup);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "cli-lib: ");
+	assert_contains(r.out, "cli-lib~2: ");
+	result_free(&r);
+}
+
+/* The extension names of two files whose names agree in their first 15 characters. */
+#define DEPENDENCY "export_dependency_ext.o"
+#define DEPENDENT "export_dependent_ext.o"
+
+static void test_name_collision(void **state)
+{
+	const char *dep = path_of(DEPENDENCY), *user = path_of(DEPENDENT);
+	char line[8192];
+	struct result r;
+
+	(void)state;
+	/* Both really load: the second's main calls the first's function and reads its data. */
+	llext_run(&r, "-v", dep, user, "--", "7");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "dependency: square(7)\ndependent: square(7)=49\n"
+	                           "dependent: calls=1\n");
+	/* -v names each file's extension, and says why the second is not its base name. */
+	snprintf(line, sizeof(line), "llext-run: %s: extension 'export_dependen'\n", dep);
+	assert_contains(r.err, line);
+	snprintf(line, sizeof(line),
+	         "llext-run: %s: extension 'export_depend~2' ('export_dependen' is %s's)\n", user,
+	         dep);
+	assert_contains(r.err, line);
+	result_free(&r);
+
+	/* Without -v nothing is said, and the result is the same. */
+	llext_run(&r, dep, user, "--", "5");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "dependent: square(5)=25\n");
+	assert_string_equal(r.err, "");
+	result_free(&r);
+
+	/* Three: ~2, then ~3; the names stay within 15 characters. */
+	llext_run(&r, "--list", dep, dep, user);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "export_dependen: ");
+	assert_contains(r.out, "export_depend~2: ");
+	assert_contains(r.out, "export_depend~3: ");
+	result_free(&r);
+}
+
+static void test_name_option(void **state)
+{
+	const char *dep = path_of(DEPENDENCY), *user = path_of(DEPENDENT);
+	struct result r;
+
+	(void)state;
+	/* --name names the FILE after it; the other keeps its base name. */
+	llext_run(&r, "-v", "--name", "dep", dep, user, "--", "3");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "dependent: square(3)=9\n");
+	assert_contains(r.err, "extension 'dep'\n");
+	assert_contains(r.err, "extension 'export_dependen'\n");
+	result_free(&r);
+
+	/* A derived name steps aside for a --name given to a later file. */
+	llext_run(&r, "--list", dep, "-n", "export_dependen", user);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "export_depend~2: ");
+	assert_contains(r.out, "export_dependen: ");
+	result_free(&r);
+
+	llext_run(&r, "--name=a_name_far_too_long", dep);
+	assert_usage_error(
+	    &r, "--name 'a_name_far_too_long': an extension name has 1 to 15 characters");
+	result_free(&r);
+	llext_run(&r, "--name", "", dep);
+	assert_usage_error(&r, "an extension name has 1 to 15 characters");
+	result_free(&r);
+	llext_run(&r, dep, "--name", "last");
+	assert_usage_error(&r, "--name last names no FILE");
+	result_free(&r);
+	llext_run(&r, "-n", "a", "-n", "b", dep);
+	assert_usage_error(&r, "--name a and --name b name the same FILE");
+	result_free(&r);
+	llext_run(&r, "-n", "same", dep, "-n", "same", user);
+	assert_usage_error(&r, "--name same is given to");
 	result_free(&r);
 }
 
@@ -1274,6 +1355,8 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_archives),
 	    cmocka_unit_test(test_cxx_objects),
 	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_name_collision),
+	    cmocka_unit_test(test_name_option),
 	    cmocka_unit_test(test_list),
 	    cmocka_unit_test(test_time),
 	    cmocka_unit_test(test_verbose),
