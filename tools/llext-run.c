@@ -45,7 +45,7 @@ enum { EXIT_LOAD = 1, EXIT_USAGE = 2 };
 
 /* What the command line asks for. */
 struct options {
-	bool list, strict, verbose, timing, no_crash_report, zephyr;
+	bool list, strict, verbose, timing, no_crash_report, zephyr, allow_noexec;
 	const char *call;
 	/* --library names as dlopen() takes them, NULL-terminated (room for one per argument). */
 	char **libs;
@@ -164,6 +164,8 @@ static void usage(FILE *out)
 	    "'int main(int argc, char **argv)' with argv[0] = its FILE and the ARGs after '--'.\n"
 	    "The exit status is main's return value.\n"
 	    "\n"
+	    "      --allow-noexec load FILEs from a file system mounted noexec, which is\n"
+	    "                     refused otherwise (as the dynamic linker refuses it)\n"
 	    "  -c, --call=SYMBOL  call 'void SYMBOL(void)' of the last extension instead of\n"
 	    "                     main, and exit with status 0\n"
 	    "  -l, --list         print each extension's memory regions, exports and\n"
@@ -730,6 +732,9 @@ static void set_flag(struct options *opt, int c)
 	case 'R': /* --no-crash-report: long only, so not in the short option string */
 		opt->no_crash_report = true;
 		break;
+	case 'X': /* --allow-noexec: long only */
+		opt->allow_noexec = true;
+		break;
 	default: /* 'Z' */
 		opt->zephyr = true;
 		break;
@@ -739,12 +744,19 @@ static void set_flag(struct options *opt, int c)
 static int parse_args(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
-	    {"call", required_argument, NULL, 'c'},      {"list", no_argument, NULL, 'l'},
-	    {"strict", no_argument, NULL, 's'},          {"time", no_argument, NULL, 't'},
-	    {"verbose", no_argument, NULL, 'v'},         {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},         {"library", required_argument, NULL, 'N'},
-	    {"name", required_argument, NULL, 'n'},      {"zephyr", no_argument, NULL, 'Z'},
-	    {"no-crash-report", no_argument, NULL, 'R'}, {NULL, 0, NULL, 0},
+	    {"call", required_argument, NULL, 'c'},
+	    {"list", no_argument, NULL, 'l'},
+	    {"strict", no_argument, NULL, 's'},
+	    {"time", no_argument, NULL, 't'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"library", required_argument, NULL, 'N'},
+	    {"name", required_argument, NULL, 'n'},
+	    {"zephyr", no_argument, NULL, 'Z'},
+	    {"no-crash-report", no_argument, NULL, 'R'},
+	    {"allow-noexec", no_argument, NULL, 'X'},
+	    {NULL, 0, NULL, 0},
 	};
 	int nopt = split_args(argc, argv, opt), c;
 
@@ -775,6 +787,7 @@ static int parse_args(int argc, char **argv, struct options *opt)
 		case 't':
 		case 'v':
 		case 'R':
+		case 'X':
 		case 'Z':
 			set_flag(opt, c);
 			break;
@@ -897,6 +910,7 @@ static int run(const struct options *opt)
 		goto out;
 	}
 	param.exports_only = opt->strict;
+	param.allow_noexec = opt->allow_noexec;
 	param.libraries = (const char *const *)opt->libs;
 	lc.verbose = opt->verbose;
 	llext_set_log(opt->verbose ? LLEXT_LOG_DBG : LLEXT_LOG_ERR, log_sink, &lc);

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <sched.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1248,6 +1250,89 @@ static void test_zephyr_log_cxx(void **state)
 	result_free(&r);
 }
 
+/* ---- file systems mounted noexec ---- */
+
+/*
+ * Moves this program into a mount namespace of its own (a user namespace too when it is not
+ * root), where nothing propagates out, and mounts a tmpfs noexec on @dir; the llext-run it starts
+ * afterwards sees that mount. NULL, or why it cannot.
+ */
+static const char *mount_noexec(const char *dir)
+{
+	static char why[256];
+	uid_t uid = geteuid();
+	char map[64];
+	FILE *f;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		snprintf(why, sizeof(why), "mkdir %s: %s", dir, strerror(errno));
+		return why;
+	}
+	if (unshare(uid == 0 ? CLONE_NEWNS : CLONE_NEWUSER | CLONE_NEWNS) != 0) {
+		snprintf(why, sizeof(why), "no mount namespace of our own (%s)", strerror(errno));
+		return why;
+	}
+	if (uid != 0) {
+		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+		f = fopen("/proc/self/uid_map", "w");
+		if (!f || fputs(map, f) < 0 || fclose(f) != 0) {
+			return "cannot map our user id in a user namespace";
+		}
+	}
+	/* The kernel ignores source and type here; "none" keeps valgrind from looking at NULL. */
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("tmpfs", dir, "tmpfs", MS_NOEXEC, "size=16m") != 0) {
+		snprintf(why, sizeof(why), "cannot mount a tmpfs noexec: %s", strerror(errno));
+		return why;
+	}
+	return NULL;
+}
+
+/* Last of the cases: the mount namespace stays for the rest of the program. */
+static void test_noexec_mount(void **state)
+{
+	const char *dir = scratch("noexec-mount"), *why;
+	char path[4096];
+	struct result r;
+
+	(void)state;
+	llext_run(&r, "--help");
+	assert_contains(r.out, "--allow-noexec");
+	result_free(&r);
+
+	why = mount_noexec(dir);
+	if (why) {
+		/* Not cmocka's skip(): its TAP line, "not ok N # SKIP", is a failure to meson. */
+		print_message("# not run: %s; nothing was checked\n", why);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/plugin.o", dir);
+	copy_file(path_of("cli-args.o"), path);
+
+	/* Refused before anything runs, not even a constructor. */
+	llext_run(&r, "--call", "args_called", path);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.out, "");
+	assert_reason(r.err, path, "its file system is mounted noexec");
+	assert_contains(r.err, "--allow-noexec");
+	assert_not_loaded(r.err, path, "plugin");
+	result_free(&r);
+	llext_run(&r, path, "--", "x");
+	assert_int_equal(r.status, 1);
+	assert_lacks(r.out, "argc=");
+	assert_reason(r.err, path, "its file system is mounted noexec");
+	result_free(&r);
+
+	llext_run(&r, "--allow-noexec", "--call", "args_called", path);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "ctor\ncalled 1\ndtor\n");
+	assert_string_equal(r.err, "");
+	result_free(&r);
+	umount2(dir, MNT_DETACH);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1282,6 +1367,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_zephyr_init_fini),
 	    cmocka_unit_test(test_zephyr_checks),
 	    cmocka_unit_test(test_zephyr_log_cxx),
+	    cmocka_unit_test(test_noexec_mount),
 	};
 
 	inputs = argv + 1;
