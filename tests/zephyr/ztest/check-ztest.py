@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Run a ztest host (passing.c or failing.c) and check its report as Zephyr tooling reads it.
+"""Run a ztest host (passing.c, failing.c or llext_suite.c) and check its report as Zephyr tooling reads it.
 
-Usage: check-ztest.py passing|failing|bail PROGRAM
+Usage: check-ztest.py passing|failing|bail|llext|llext-broken PROGRAM
 
 The report lines of standard output (START, PASS/FAIL/SKIP, Running TESTSUITE, TESTSUITE ...,
 the summary, the separators and PROJECT EXECUTION ...) must be exactly the ones expected, in
@@ -119,9 +119,39 @@ def bail():
     return lines, 2, ["after may not fail"], ["BODY RAN", "START - test_second"]
 
 
+def llext_cases(broken):
+    """llext_suite.c's suite llext: each extension's case through each loader, in name order."""
+    names = [f"test_{n}_{how}" for n in ("hello_world", "syscall", "syscall_weak",
+                                         "syscall_missing", "inspect", "rodata_no_reloc",
+                                         "export_dependency") for how in ("file", "buffer")]
+    names.append("test_export_dependency_missing")
+    failed = {"test_syscall_file", "test_syscall_buffer"} if broken else set()
+    cases = [(n, "FAIL" if n in failed else "PASS") for n in sorted(names)]
+    # Skipped by ztest_test_skip(): in-place loading, which libllext lacks.
+    return sorted(cases + [("test_writable_storage", "SKIP")])
+
+
+def llext_run(broken):
+    llext = llext_cases(broken)
+    user = [("test_user_hello", "SKIP")]  # its predicate says no: no CONFIG_USERSPACE
+    after = [("test_nothing_left", "PASS")]
+    lines = suite("llext", llext) + suite("zz_after", after)
+    verdict = "FAILED" if broken else "SUCCESSFUL"
+    lines += summary([("llext", llext), ("llext_user", user), ("zz_after", after)], verdict)
+    # A failed case says which check failed.
+    said = ["check_syscalls: run() not equal to"] if broken else []
+    return lines, 1 if broken else 0, said, []
+
+
 def main():
     mode, prog = sys.argv[1], sys.argv[2]
-    want, status, said, absent = {"passing": passing, "failing": failing, "bail": bail}[mode]()
+    want, status, said, absent = {
+        "passing": passing,
+        "failing": failing,
+        "bail": bail,
+        "llext": lambda: llext_run(False),
+        "llext-broken": lambda: llext_run(True),
+    }[mode]()
     cmd = shlex.split(os.environ.get("MESON_EXE_WRAPPER", "")) + [prog]
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     sys.stderr.write(f"[stdout]\n{run.stdout}[stderr]\n{run.stderr}[exit {run.returncode}]\n")
