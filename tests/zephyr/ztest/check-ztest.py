@@ -124,7 +124,7 @@ def llext_cases(broken):
     names = [f"test_{n}_{how}" for n in ("hello_world", "syscall", "syscall_weak",
                                          "syscall_missing", "inspect", "rodata_no_reloc",
                                          "export_dependency") for how in ("file", "buffer")]
-    names.append("test_export_dependency_missing")
+    names += ["test_export_dependency_missing", "test_syscall_exports", "test_printk_exported"]
     failed = {"test_syscall_file", "test_syscall_buffer"} if broken else set()
     cases = [(n, "FAIL" if n in failed else "PASS") for n in sorted(names)]
     # Skipped by ztest_test_skip(): in-place loading, which libllext lacks.
