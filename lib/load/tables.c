@@ -469,13 +469,15 @@ int llext_tables_build(struct llext_load *ld)
 /*
  * The file range the sections in region @r span, as Zephyr's region headers give it: from the
  * first byte of the first section to the last byte of the last one. The tables (symbols, their
- * names, section names) are one section each. False when no section is in @r.
+ * names, section names) are one section each. A NOBITS section has no bytes in the file: it only
+ * gives the region its offset when the region has nothing else (the bss), and its size is then
+ * the region's size in memory (region_header()). False when no section is in @r.
  */
 static bool region_span(const struct llext_load *ld, enum llext_mem r, uint64_t *off,
                         uint64_t *size)
 {
 	const struct llext_elf *e = &ld->elf;
-	uint64_t lo = UINT64_MAX, hi = 0;
+	uint64_t lo = UINT64_MAX, hi = 0, nobits_lo = UINT64_MAX;
 	size_t one = 0;
 
 	if (r == LLEXT_MEM_SYMTAB) {
@@ -494,16 +496,16 @@ static bool region_span(const struct llext_load *ld, enum llext_mem r, uint64_t 
 		if (one ? i != one : ld->sect[i].region != (uint32_t)r) {
 			continue;
 		}
-		/*
-		 * elf.c checked that every section with bytes lies within the file. A NOBITS
-		 * section's offset is only a position, reported as the object gives it; its end is
-		 * kept from wrapping around.
-		 */
-		uint64_t end =
-		    h->sh_size > UINT64_MAX - h->sh_offset ? UINT64_MAX : h->sh_offset + h->sh_size;
-
+		if (h->sh_type == SHT_NOBITS) {
+			nobits_lo = h->sh_offset < nobits_lo ? h->sh_offset : nobits_lo;
+			continue;
+		}
+		/* elf.c checked that every section with bytes lies within the file. */
 		lo = h->sh_offset < lo ? h->sh_offset : lo;
-		hi = end > hi ? end : hi;
+		hi = h->sh_offset + h->sh_size > hi ? h->sh_offset + h->sh_size : hi;
+	}
+	if (lo > hi && nobits_lo != UINT64_MAX) {
+		lo = hi = nobits_lo;
 	}
 	if (lo > hi) {
 		return false;
@@ -533,7 +535,7 @@ static void region_header(const struct llext_load *ld, enum llext_mem r, Elf64_S
 	h->sh_addr = (uintptr_t)ld->ie->pub.mem[r];
 	if (region_span(ld, r, &off, &size)) {
 		h->sh_offset = off;
-		h->sh_size = size;
+		h->sh_size = r == LLEXT_MEM_BSS ? ld->ie->pub.mem_size[r] : size;
 	} else {
 		h->sh_size = ld->ie->pub.mem_size[r]; /* a table built on the heap */
 	}

@@ -17,6 +17,8 @@ int number_in_bss;
 int number_in_data = 1;
 const int number_in_rodata = 2;
 Z_GENERIC_SECTION(.my_rodata) const int number_in_my_rodata = 3;
+/* A second bss section, as -fdata-sections makes them: the bss region's header covers both. */
+Z_GENERIC_SECTION(.bss.more) int more_in_bss[64];
 
 /* LLEXT_RODATA_NO_RELOC comes with the loader API. */
 #include <zephyr/llext/llext.h>
@@ -29,7 +31,8 @@ const void *const relocated_ptr = &number_in_data;
 
 int function_in_text(void)
 {
-	return number_in_bss + number_in_data + number_in_rodata + number_in_my_rodata;
+	return number_in_bss + number_in_data + number_in_rodata + number_in_my_rodata +
+	       more_in_bss[0];
 }
 
 /* What the extension itself reads: the value and the pointer, through its own relocations. */
