@@ -17,8 +17,9 @@
  * Which compiler version built it is in .comment ("GCC: (Debian 12.2.0-14) 12.2.0", "Debian
  * clang version 14.0.6"), and where that compiler keeps its runtime follows from it. LLEXT_GCOV
  * and LLEXT_PROFILE_RT name the archive instead, and so does a library the load names (the
- * `libraries` parameter, LLEXT_NEEDS()) whose file name starts with libgcov or
- * libclang_rt.profile.
+ * `libraries` parameter, LLEXT_NEEDS()) that is an archive whose file name starts with libgcov
+ * or libclang_rt.profile. The variables are read with secure_getenv(): a runtime is code linked
+ * into the extension, and a privileged program takes none from its caller's environment.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -72,15 +73,17 @@ static void scan_needs(const struct llext_elf *e, bool *gcov, bool *prof)
 
 /*
  * The version after @tag in the object's .comment ("12.2.0" in "GCC: (Debian 12.2.0-14) 12.2.0",
- * "14.0.6" in "Debian clang version 14.0.6"), copied to @out; false if there is none. The section
- * is read whole, bounded, and ended with a NUL of ours: its strings need not be.
+ * "14.0.6" in "Debian clang version 14.0.6"), copied to @out: 0, -ENOENT if there is none, or the
+ * error of reading the section. The section is read whole, bounded, and ended with a NUL of ours:
+ * its strings need not be.
  */
-static bool comment_version(const struct llext_elf *e, const char *what, const char *tag, char *out,
-                            size_t size)
+static int comment_version(const struct llext_elf *e, const char *what, const char *tag, char *out,
+                           size_t size)
 {
 	bool found = false;
 	size_t len;
 	char *c;
+	int ret;
 
 	for (size_t i = 1; i < e->shnum && !found; i++) {
 		const Elf64_Shdr *sh = e->shdr[i];
@@ -90,9 +93,14 @@ static bool comment_version(const struct llext_elf *e, const char *what, const c
 			continue;
 		}
 		c = llext_malloc(sh->sh_size + 1);
-		if (!c || llext_elf_read_section(e, i, c, what) != 0) {
+		if (!c) {
+			LOG_ERR("%s: out of memory reading .comment", what);
+			return -ENOMEM;
+		}
+		ret = llext_elf_read_section(e, i, c, what);
+		if (ret) {
 			free(c);
-			return false;
+			return ret;
 		}
 		c[sh->sh_size] = '\0';
 		for (size_t off = 0; off < sh->sh_size && !found; off += strlen(c + off) + 1) {
@@ -113,7 +121,19 @@ static bool comment_version(const struct llext_elf *e, const char *what, const c
 		}
 		free(c);
 	}
-	return found;
+	return found ? 0 : -ENOENT;
+}
+
+/* @path copied to @out (PATH_MAX bytes), or -ENAMETOOLONG: never a shorter, other path. */
+static int copy_path(char *out, const char *path, const char *what)
+{
+	if (strlen(path) >= PATH_MAX) {
+		LOG_ERR("%s: the coverage runtime's path is longer than PATH_MAX: %.64s...", what,
+		        path);
+		return -ENAMETOOLONG;
+	}
+	memcpy(out, path, strlen(path) + 1);
+	return 0;
 }
 
 static bool exists(const char *path)
@@ -152,14 +172,18 @@ static bool gcov_under(const char *root, const char *arch, const char *ver, char
 
 static int find_gcov(const struct llext_elf *e, const char *what, char *out)
 {
-	const char *env = getenv("LLEXT_GCOV"), *arch = arch_name(e->machine);
+	const char *env = secure_getenv("LLEXT_GCOV"), *arch = arch_name(e->machine);
 	char ver[32];
+	int ret;
 
 	if (env && *env) {
-		snprintf(out, PATH_MAX, "%s", env);
-		return 0;
+		return copy_path(out, env, what);
 	}
-	if (!comment_version(e, what, "GCC: ", ver, sizeof(ver))) {
+	ret = comment_version(e, what, "GCC: ", ver, sizeof(ver));
+	if (ret != -ENOENT && ret != 0) {
+		return ret;
+	}
+	if (ret) {
 		LOG_ERR(
 		    "%s: compiled with --coverage (it calls __gcov_*) but its .comment names no "
 		    "GCC version, so the gcov runtime cannot be found; set LLEXT_GCOV to the "
@@ -173,7 +197,8 @@ static int find_gcov(const struct llext_elf *e, const char *what, char *out)
 		}
 	}
 	LOG_ERR("%s: compiled with --coverage by GCC %s, whose gcov runtime for %s (libgcov.a) is "
-	        "not under /usr/lib/gcc or /usr/lib/gcc-cross; install that compiler, or set "
+	        "not under /usr/lib/gcc, /usr/lib/gcc-cross, /usr/lib64/gcc or /usr/local/lib/gcc; "
+	        "install that compiler, or set "
 	        "LLEXT_GCOV to its libgcov.a (gcc -print-file-name=libgcov.a)",
 	        what, ver, arch);
 	return -ENOENT;
@@ -211,14 +236,18 @@ static bool prof_at(const char *arch, const char *ver, char *out)
 
 static int find_prof(const struct llext_elf *e, const char *what, char *out)
 {
-	const char *env = getenv("LLEXT_PROFILE_RT"), *arch = arch_name(e->machine);
+	const char *env = secure_getenv("LLEXT_PROFILE_RT"), *arch = arch_name(e->machine);
 	char ver[32];
+	int ret;
 
 	if (env && *env) {
-		snprintf(out, PATH_MAX, "%s", env);
-		return 0;
+		return copy_path(out, env, what);
 	}
-	if (!comment_version(e, what, "clang version ", ver, sizeof(ver))) {
+	ret = comment_version(e, what, "clang version ", ver, sizeof(ver));
+	if (ret != -ENOENT && ret != 0) {
+		return ret;
+	}
+	if (ret) {
 		LOG_ERR(
 		    "%s: compiled for Clang's profiling (it has __llvm_prf_* sections or calls "
 		    "llvm_gcda_*) but its .comment names no Clang version, so the profile runtime "
@@ -238,24 +267,32 @@ static int find_prof(const struct llext_elf *e, const char *what, char *out)
 	return -ENOENT;
 }
 
-/* A library named in @libs or by LLEXT_NEEDS() whose file name starts with @stem, copied to @out:
- * the user's choice of runtime. */
-static bool named(const struct llext_elf *e, const char *const *libs, const char *stem, char *out)
+/* Whether @path names an archive whose file name starts with @stem. */
+static bool is_runtime(const char *path, const char *stem)
 {
-	const char *found = NULL, *b;
+	const char *b = strrchr(path, '/');
+	size_t n = strlen(path);
+
+	return starts(b ? b + 1 : path, stem) && n > 2 && strcmp(path + n - 2, ".a") == 0;
+}
+
+/* An archive named in @libs or by LLEXT_NEEDS() whose file name starts with @stem: the user's
+ * choice of runtime, copied to @out. 1 if there is one, 0 if not, or -ENAMETOOLONG. */
+static int named(const struct llext_elf *e, const char *const *libs, const char *stem, char *out,
+                 const char *what)
+{
+	const char *found = NULL;
 
 	for (size_t i = 0; libs && libs[i] && !found; i++) {
-		b = strrchr(libs[i], '/');
-		found = starts(b ? b + 1 : libs[i], stem) ? libs[i] : NULL;
+		found = is_runtime(libs[i], stem) ? libs[i] : NULL;
 	}
 	for (size_t off = 0; off < e->needs_size && !found; off += strlen(e->needs + off) + 1) {
-		b = strrchr(e->needs + off, '/');
-		found = starts(b ? b + 1 : e->needs + off, stem) ? e->needs + off : NULL;
+		found = is_runtime(e->needs + off, stem) ? e->needs + off : NULL;
 	}
-	if (found) {
-		snprintf(out, PATH_MAX, "%s", found);
+	if (!found) {
+		return 0;
 	}
-	return found;
+	return copy_path(out, found, what) ?: 1;
 }
 
 int llext_prof_rt_need(const struct llext_elf *e, const char *what, const char *const *libs,
@@ -265,8 +302,16 @@ int llext_prof_rt_need(const struct llext_elf *e, const char *what, const char *
 	int ret = 0;
 
 	scan_needs(e, &gcov, &prof);
-	gcov = gcov && !named(e, libs, "libgcov", rt->gcov);
-	prof = prof && !named(e, libs, "libclang_rt.profile", rt->prof);
+	ret = gcov ? named(e, libs, "libgcov", rt->gcov, what) : 0;
+	if (ret < 0) {
+		return ret;
+	}
+	gcov = gcov && !ret;
+	ret = prof ? named(e, libs, "libclang_rt.profile", rt->prof, what) : 0;
+	if (ret < 0) {
+		return ret;
+	}
+	prof = prof && !ret;
 	if (gcov && !rt->gcov[0]) {
 		ret = find_gcov(e, what, rt->gcov);
 		if (ret) {

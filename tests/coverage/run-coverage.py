@@ -411,6 +411,10 @@ class Cases:
         a runtime named as a library (-N) is used as it is."""
         gone = os.path.join(self.tmp, 'gone', os.path.basename(runtime))
         self.refused([self.a.llext_run, plain, '--', '1'], dict(env, **{var: gone}), [gone])
+        # A name longer than a path can be is refused, not cut to another path.
+        long = os.path.join(self.tmp, 'x' * 5000, os.path.basename(runtime))
+        self.refused([self.a.llext_run, plain, '--', '1'], dict(env, **{var: long}),
+                     ['longer than PATH_MAX'])
         self.refused([self.a.llext_run, obj, '--', '1'], env, [var])
         run([self.a.llext_run, obj, '--', '2'], dict(env, **{var: runtime}))
         run([self.a.llext_run, '-N', runtime, obj, '--', '3'], env)
