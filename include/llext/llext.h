@@ -182,10 +182,10 @@ struct llext_load_param {
 	enum llext_text_mode text_mode;
 	/**
 	 * Load from a file system mounted noexec. By default the file loader refuses a file there,
-	 * as dlopen() does, with -EPERM, and so does any load for a static archive there that it
-	 * would link members from (@c libraries, LLEXT_NEEDS()): the administrator said that
-	 * nothing stored there may run. Set this when the host knows better (it checked the file by
-	 * other means, say). Where the bytes of a buffer came from is the host's own business: the
+	 * as dlopen() does, with -EPERM, and so does any load that names a static archive there
+	 * (@c libraries, LLEXT_NEEDS(), whether members are taken from it or not): the
+	 * administrator said that nothing stored there may run. Set this when the host knows
+	 * better (it checked the file by other means, say). Where the bytes of a buffer came from is the host's own business: the
 	 * buffer loader, and other loaders, do not ask.
 	 */
 	bool allow_noexec;

@@ -303,25 +303,38 @@ int llext_ar_parse(struct llext_ar *ar, const uint8_t *image, size_t size, const
 	return ret;
 }
 
-/* Whether the open file @fd may not give code to the load: on a file system mounted noexec, in a
- * load that does not say allow_noexec (as the file loader decides for the object itself). */
-static bool refused_noexec(int fd)
+/*
+ * Whether the open file @fd may not give code to the load: 1 on a file system mounted noexec, in
+ * a load that does not say allow_noexec (as the file loader decides for the object itself), 0
+ * if it may, or the error that kept fstatvfs() from telling.
+ */
+static int refused_noexec(int fd)
 {
 	struct statvfs vfs;
 
-	return llext_load_refuse_noexec && fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC);
+	if (!llext_load_refuse_noexec) {
+		return 0;
+	}
+	if (fstatvfs(fd, &vfs) != 0) {
+		return -errno;
+	}
+	return (vfs.f_flag & ST_NOEXEC) ? 1 : 0;
 }
 
 /* Maps @path read-only: *@p, *@len. */
 static int map_file(const char *path, const char *what, void **p, size_t *len)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = 0, noexec = 0;
 
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		ret = -errno;
 		LOG_ERR("%s: cannot open '%s': %s", what, path, strerror(errno));
-	} else if (refused_noexec(fd)) {
+	} else if ((noexec = refused_noexec(fd)) < 0) {
+		LOG_ERR("%s: cannot tell whether the file system of '%s' is mounted noexec: %s", what,
+		        path, strerror(-noexec));
+		ret = noexec;
+	} else if (noexec) {
 		LOG_ERR(
 		    "%s: '%s' is on a file system mounted noexec, so nothing in it may run; not "
 		    "loaded (remount it without noexec, or allow it for this load with the load "
