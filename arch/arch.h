@@ -46,6 +46,10 @@ enum {
 	LLEXT_RF_TLS_LD = 1 << 7,
 	/* TLS descriptor: G is S's descriptor {resolver, argument} (GTLSDESC). */
 	LLEXT_RF_TLS_DESC = 1 << 8,
+	/* Initial-exec through the GOT (also LLEXT_RF_TLS_FIXED): G is S's entry holding its
+	 * offset from the thread pointer (GTPREL, x86-64's GOTTPOFF), which only a variable
+	 * outside the extension, in the C library's static TLS, has. */
+	LLEXT_RF_TLS_IE = 1 << 9,
 };
 
 /*

@@ -255,7 +255,8 @@ static enum llext_reloc_err put_dtprel_lo12(uint8_t *loc, const struct insn_clas
 }
 
 /*
- * Thread-local storage, dynamic models only (the generic code refuses TLSIE and TLSLE). S is the
+ * Thread-local storage, dynamic models, and initial-exec through the GOT (TLSIE, whose GTPREL
+ * entry the generic code fills for a variable outside in static TLS; it refuses TLSLE). S is the
  * symbol's offset in the extension's TLS block, so DTPREL(S+A) = S + A; G is the GOT item the
  * type names: GTLSIDX(S,A) for TLSGD, GLDM(S) for TLSLD, GTLSDESC(S+A) for TLSDESC. The generic
  * code makes one GTLSIDX and one GTLSDESC per symbol, holding S: A must be 0 for those (as for
@@ -273,7 +274,7 @@ static enum llext_reloc_err aarch64_apply_tls(const struct llext_reloc *r)
 	if ((fl & LLEXT_RF_TLS_LD) && !G) {
 		return LLEXT_RELOC_NOGOT;
 	}
-	if ((fl & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_DESC)) && !got_entry(r, &G)) {
+	if ((fl & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_DESC | LLEXT_RF_TLS_IE)) && !got_entry(r, &G)) {
 		return LLEXT_RELOC_NOGOT;
 	}
 	switch (type) {
@@ -298,9 +299,14 @@ static enum llext_reloc_err aarch64_apply_tls(const struct llext_reloc *r)
 	case R_AARCH64_TLSDESC_ADD_LO12:
 		return put_lo12(r->loc, &cls_add, G, 0);
 	case R_AARCH64_TLSDESC_LD64_LO12:
+	case R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC:
 		return put_lo12(r->loc, &cls_ldst, G, 3);
+	case R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21:
+		/* ADRP: Page(G(GTPREL(S+A))) - Page(P), check -2^32 <= X < 2^32. */
+		return put_adrp(r->loc, G, P, 0);
 	case R_AARCH64_TLSLD_LD_PREL19:
 	case R_AARCH64_TLSDESC_LD_PREL19:
+	case R_AARCH64_TLSIE_LD_GOTTPREL_PREL19:
 		/* LDR literal: G - P, check -2^20 <= X < 2^20. */
 		return put_pcrel_words(r->loc, &cls_ldr_lit, (int64_t)(G - P), 21, 5);
 	case R_AARCH64_TLSDESC_LDR:

@@ -19,8 +19,10 @@
 #define A64_LT(b) (((int64_t)1 << (b)) - 1)
 #define A64_LT4(b) (((int64_t)1 << (b)) - 4)
 
-/* Initial-exec and local-exec: refused (see LLEXT_RF_TLS_FIXED). */
+/* Initial-exec and local-exec: refused (see LLEXT_RF_TLS_FIXED), but initial-exec through the
+ * GOT against a variable outside in static TLS (LLEXT_RF_TLS_IE). */
 #define TLS_FIXED (LLEXT_RF_TLS | LLEXT_RF_TLS_FIXED)
+#define TLS_IE (TLS_FIXED | LLEXT_RF_TLS_IE)
 
 /* clang-format off */
 #define LLEXT_AARCH64_RELOCS(X)                                                                                             \
@@ -100,9 +102,9 @@
 	X(R_AARCH64_TLSLD_LDST64_DTPREL_LO12_NC,  4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
 	X(R_AARCH64_TLSIE_MOVW_GOTTPREL_G1,       4, TLS_FIXED,                       ANY,   0, 0)                          \
 	X(R_AARCH64_TLSIE_MOVW_GOTTPREL_G0_NC,    4, TLS_FIXED,                       ANY,   0, 0)                          \
-	X(R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21,    4, TLS_FIXED,                       ANY,   0, 0)                          \
-	X(R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC,  4, TLS_FIXED,                       ANY,   0, 0)                          \
-	X(R_AARCH64_TLSIE_LD_GOTTPREL_PREL19,     4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21,    4, TLS_IE,                          ANY,   0, 0)                          \
+	X(R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC,  4, TLS_IE,                          ANY,   0, 0)                          \
+	X(R_AARCH64_TLSIE_LD_GOTTPREL_PREL19,     4, TLS_IE,                          ANY,   0, 0)                          \
 	X(R_AARCH64_TLSLE_MOVW_TPREL_G2,          4, TLS_FIXED,                       ANY,   0, 0)                          \
 	X(R_AARCH64_TLSLE_MOVW_TPREL_G1,          4, TLS_FIXED,                       ANY,   0, 0)                          \
 	X(R_AARCH64_TLSLE_MOVW_TPREL_G1_NC,       4, TLS_FIXED,                       ANY,   0, 0)                          \

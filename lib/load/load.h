@@ -200,6 +200,8 @@ enum llext_symkind {
 	LLEXT_SYM_ALIAS,     /* defined in a dropped COMDAT group: the kept definition */
 	LLEXT_SYM_TLS,       /* in a SHF_TLS section: addr is its offset in the TLS block */
 	LLEXT_SYM_SECT_EDGE, /* __start_NAME, __stop_NAME: addr is an offset in section alias */
+	LLEXT_SYM_TLS_OUT,   /* thread-local, defined outside: addr is its offset in the block of
+	                      * module tls_out[alias] */
 };
 
 struct llext_symval {
@@ -259,6 +261,10 @@ struct llext_load {
 	size_t nvague; /* symbols marked vague */
 	bool need_got;
 	uint32_t tls_ld_got; /* GOT index + 1 of the local dynamic pair {module, 0}, 0 if none */
+	/* The modules of the thread-local variables defined outside (LLEXT_SYM_TLS_OUT): the
+	 * extensions' or those standing for the C library's (runtime/tls.c); freed by the driver */
+	struct llext_tls_module **tls_out;
+	size_t ntls_out;
 	char why[256];       /* a refusal's reason, when it names something */
 	uint64_t got_off, stub_off; /* offsets in the reservation */
 	uint64_t map_align;

@@ -108,7 +108,44 @@ bool llext_tls_sym(const struct llext_load *ld, const struct llext_symval *v)
 	if (v->kind == LLEXT_SYM_ALIAS) {
 		v = &ld->sym[v->alias];
 	}
-	return v->kind == LLEXT_SYM_TLS;
+	return v->kind == LLEXT_SYM_TLS || v->kind == LLEXT_SYM_TLS_OUT;
+}
+
+/*
+ * A variable defined outside: general dynamic and descriptors name its module, which our
+ * __tls_get_addr() and resolvers handle; initial-exec needs its block in static TLS, at one
+ * offset from the thread pointer in every thread; local-exec and the local dynamic offsets
+ * (DTPOFF) assume the variable is in the extension's own block.
+ */
+static const char *refuse_outside(struct llext_load *ld, const struct llext_reloc_desc *d,
+                                  size_t symi)
+{
+	const char *name = llext_elf_sym_name(&ld->elf, symi);
+	int64_t tpoff;
+
+	if (d->flags & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_DESC)) {
+		return NULL;
+	}
+	if ((d->flags & LLEXT_RF_TLS_IE) &&
+	    llext_tls_static_offset(ld->tls_out[ld->sym[symi].alias], &tpoff)) {
+		return NULL;
+	}
+	if (d->flags & LLEXT_RF_TLS_IE) {
+		snprintf(
+		    ld->why, sizeof(ld->why),
+		    "'%s' uses initial-exec thread-local storage, but is defined in %s, whose "
+		    "variables are not at a fixed offset from the thread pointer (not in static "
+		    "TLS); build the extension with -fPIC or -ftls-model=global-dynamic",
+		    name,
+		    ld->tls_out[ld->sym[symi].alias] ? "an extension or a library opened later"
+						     : "another module");
+		return ld->why;
+	}
+	snprintf(ld->why, sizeof(ld->why),
+	         "'%s' is defined outside the extension, and this relocation (%s) reaches only "
+	         "the extension's own thread-local variables; build with -fPIC",
+	         name, (d->flags & LLEXT_RF_TLS_FIXED) ? "local-exec" : "a module offset");
+	return ld->why;
 }
 
 /*
@@ -146,13 +183,8 @@ const char *llext_tls_refuse(struct llext_load *ld, const struct llext_reloc_des
 	const struct llext_symval *v = &ld->sym[symi];
 	bool tls = llext_tls_sym(ld, v);
 
-	if (v->kind == LLEXT_SYM_NONE && symi != 0) {
-		/* Only undefined STT_TLS symbols are left unresolved. */
-		snprintf(ld->why, sizeof(ld->why),
-		         "the thread-local variable '%s' is not defined in the extension; an "
-		         "extension can use only its own thread-local variables",
-		         llext_elf_sym_name(&ld->elf, symi));
-		return ld->why;
+	if (v->kind == LLEXT_SYM_TLS_OUT && (d->flags & LLEXT_RF_TLS)) {
+		return refuse_outside(ld, d, symi);
 	}
 	if (d->flags & LLEXT_RF_TLS_FIXED) {
 		snprintf(ld->why, sizeof(ld->why),
@@ -162,7 +194,8 @@ const char *llext_tls_refuse(struct llext_load *ld, const struct llext_reloc_des
 		         var_name(ld, symi, r->r_addend));
 		return ld->why;
 	}
-	if ((d->flags & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_LD | LLEXT_RF_TLS_DESC)) && !ld->ie->tls) {
+	if ((d->flags & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_LD | LLEXT_RF_TLS_DESC)) && !ld->ie->tls &&
+	    v->kind != LLEXT_SYM_TLS_OUT) {
 		/* _TLS_MODULE_BASE_ in an object without a TLS section: no module to name. */
 		return "a thread-local relocation in an object without thread-local sections";
 	}
@@ -187,6 +220,35 @@ void llext_tls_count(struct llext_load *ld, const struct llext_reloc_desc *d,
 	} else if ((d->flags & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_DESC)) && !v->tls_got) {
 		v->tls_got = (uint32_t)ld->ngot + 1;
 		ld->ngot += 3;
+	} else if ((d->flags & LLEXT_RF_TLS_IE) && !v->got) {
+		/* The symbol's ordinary entry, which no other relocation of a thread-local
+		 * variable uses: it holds the offset from the thread pointer. */
+		v->got = (uint32_t)++ld->ngot;
+	}
+}
+
+/* The module the GOT items of @v name: the extension's, or the one its variable is in. */
+static uint64_t module_of(const struct llext_load *ld, const struct llext_symval *v)
+{
+	if (v->kind == LLEXT_SYM_TLS_OUT) {
+		return (uintptr_t)ld->tls_out[v->alias];
+	}
+	return (uintptr_t)ld->ie->tls;
+}
+
+/* The entries initial-exec code reads: the variable's offset from the thread pointer. */
+static void write_tpoff(struct llext_load *ld)
+{
+	uint8_t *got = ld->ie->map + ld->got_off;
+
+	for (size_t i = 1; i < ld->elf.nsyms; i++) {
+		const struct llext_symval *v = &ld->sym[i];
+		int64_t tpoff;
+
+		if (v->kind == LLEXT_SYM_TLS_OUT && v->got &&
+		    llext_tls_static_offset(ld->tls_out[v->alias], &tpoff)) {
+			llext_put_le(got + (v->got - 1) * 8, (uint64_t)tpoff + v->addr, 8);
+		}
 	}
 }
 
@@ -198,11 +260,14 @@ void llext_tls_write_got(struct llext_load *ld)
 	uint64_t mod = (uintptr_t)ie->tls, resolver;
 	size_t k = 0;
 
-	if (!ie->tls) {
+	if (ld->ntls_out) {
+		write_tpoff(ld);
+	}
+	if (!ie->tls && !ld->ntls_out) {
 		return;
 	}
-	init = llext_tls_module_place(ie);
-	for (size_t i = 1; i < ld->elf.shnum; i++) {
+	init = ie->tls ? llext_tls_module_place(ie) : NULL;
+	for (size_t i = 1; init && i < ld->elf.shnum; i++) {
 		const Elf64_Shdr *sh = ld->elf.shdr[i];
 
 		if (is_tls_sect(ld, i) && sh->sh_type == SHT_PROGBITS && sh->sh_size) {
@@ -216,7 +281,7 @@ void llext_tls_write_got(struct llext_load *ld)
 
 		if (v->tls_got) {
 			llext_put_le(got + (v->tls_got - 1) * 8, resolver, 8);
-			llext_put_le(got + v->tls_got * 8, mod, 8);
+			llext_put_le(got + v->tls_got * 8, module_of(ld, v), 8);
 			llext_put_le(got + (v->tls_got + 1) * 8, v->addr, 8);
 		}
 	}
@@ -233,6 +298,9 @@ uint64_t llext_tls_got_item(const struct llext_load *ld, const struct llext_relo
 
 	if ((d->flags & LLEXT_RF_TLS_LD) && ld->tls_ld_got) {
 		return got + (uint64_t)(ld->tls_ld_got - 1) * 8;
+	}
+	if (d->flags & LLEXT_RF_TLS_IE) {
+		return v->G;
 	}
 	if (!v->tls_got) {
 		return 0;

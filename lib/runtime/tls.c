@@ -34,6 +34,7 @@
 #include "base/base.h"
 #include "runtime/ext.h"
 #include "runtime/tls.h"
+#include "runtime/tls_host.h"
 
 struct llext_tls_module {
 	uint64_t key;   /* LLEXT_TLS_MOD_KEY */
@@ -44,9 +45,30 @@ struct llext_tls_module {
 	void *dso;      /* the extension's __dso_handle, once placed, under tls_lock */
 	size_t pending; /* thread_local destructors not run yet, under tls_lock */
 	void (*finish)(struct llext_internal *ie); /* set when the unload waits for them */
+	/* Its global variables, for other extensions to link against (llext_tls_export_add()). */
+	struct tls_export *exp;
+	size_t nexp;
+	/*
+	 * A module outside (llext_tls_outside()): the C library's module ID, never 0, and where
+	 * its block is in static TLS, the block's offset from the thread pointer. Its index is
+	 * OUTSIDE_INDEX, beyond every thread's table, so that the fast paths leave it to
+	 * slow_block(); it is on no list but its extension's (ie->tls_out).
+	 */
+	size_t modid;
+	bool is_static;
+	int64_t tpoff;
+	struct llext_tls_module *next_out;
 	size_t ninit;
 	struct llext_tls_init init[];
 };
+
+/* An exported variable: its name (a copy) and offset in the block. */
+struct tls_export {
+	char *name;
+	uint64_t off;
+};
+
+#define OUTSIDE_INDEX UINT32_MAX
 
 /* The head of a block; the variables follow, at mod->hdr. */
 struct tls_block {
@@ -100,6 +122,8 @@ static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
 extern char llext_tlsdesc_resolve[];
 extern int __cxa_thread_atexit_impl(void (*fn)(void *), void *obj, void *dso);
 extern void *__dso_handle;
+/* The C library's, for the variables of its modules: takes {module ID, offset}. */
+extern void *__tls_get_addr(void *ti);
 
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -195,6 +219,12 @@ void llext_tls_module_free(struct llext_internal *ie)
 {
 	struct llext_tls_module *m = ie->tls;
 
+	while (ie->tls_out) {
+		struct llext_tls_module *o = ie->tls_out;
+
+		ie->tls_out = o->next_out;
+		free(o);
+	}
 	if (!m) {
 		return;
 	}
@@ -204,8 +234,94 @@ void llext_tls_module_free(struct llext_internal *ie)
 		free_block(m, m->blocks);
 	}
 	pthread_mutex_unlock(&tls_lock);
+	for (size_t i = 0; i < m->nexp; i++) {
+		free(m->exp[i].name);
+	}
+	free(m->exp);
 	free(m);
 	ie->tls = NULL;
+}
+
+int llext_tls_export_add(struct llext_internal *ie, const char *name, uint64_t off)
+{
+	struct llext_tls_module *m = ie->tls;
+	struct tls_export *e;
+	char *copy = strdup(name);
+
+	if (!copy) {
+		return -ENOMEM;
+	}
+	pthread_mutex_lock(&tls_lock);
+	e = llext_realloc(m->exp, (m->nexp + 1) * sizeof(*e));
+	if (e) {
+		m->exp = e;
+		m->exp[m->nexp++] = (struct tls_export){copy, off};
+	}
+	pthread_mutex_unlock(&tls_lock);
+	if (!e) {
+		free(copy);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+struct llext_internal *llext_tls_export_find(const char *name, struct llext_tls_module **mod,
+                                             uint64_t *off)
+{
+	struct llext_tls_module *best = NULL;
+
+	/* Linear, as a load looks up only the thread-local variables it uses; the extension
+	 * loaded first (the smallest key) wins, as for the other exports. */
+	pthread_mutex_lock(&tls_lock);
+	for (size_t i = 0; i < nmods; i++) {
+		struct llext_tls_module *m = mods[i];
+
+		for (size_t k = 0; m && k < m->nexp && (!best || m->key < best->key); k++) {
+			if (strcmp(m->exp[k].name, name) == 0) {
+				best = m;
+				*off = m->exp[k].off;
+			}
+		}
+	}
+	pthread_mutex_unlock(&tls_lock);
+	*mod = best;
+	return best ? best->ie : NULL;
+}
+
+int llext_tls_outside(struct llext_internal *ie, const void *addr, struct llext_tls_module **mod,
+                      uint64_t *off)
+{
+	struct llext_tls_where w;
+	struct llext_tls_module *m;
+	int ret = llext_tls_host_where(addr, &w);
+
+	if (ret) {
+		return ret;
+	}
+	for (m = ie->tls_out; m && m->modid != w.modid; m = m->next_out) {
+	}
+	if (!m) {
+		m = llext_calloc(1, sizeof(*m));
+		if (!m) {
+			return -ENOMEM;
+		}
+		m->index = OUTSIDE_INDEX;
+		m->modid = w.modid;
+		m->is_static = w.is_static;
+		m->tpoff = w.tpoff;
+		m->ie = ie;
+		m->next_out = ie->tls_out;
+		ie->tls_out = m;
+	}
+	*mod = m;
+	*off = w.off;
+	return 0;
+}
+
+bool llext_tls_static_offset(const struct llext_tls_module *m, int64_t *tpoff)
+{
+	*tpoff = m->tpoff;
+	return m->modid && m->is_static;
 }
 
 /* A thread's exit: frees its blocks of the modules still alive; a freed module freed the rest. */
@@ -283,16 +399,37 @@ static uint8_t *new_block(struct llext_tls_module *m)
 }
 
 /*
+ * This thread's block of a module outside: in static TLS at a fixed offset from the thread
+ * pointer; otherwise the C library's, which allocates it on this thread's first access (a
+ * thread started before the load included).
+ */
+static uint8_t *outside_block(const struct llext_tls_module *m)
+{
+	struct {
+		uint64_t modid, off;
+	} ti = {m->modid, 0};
+
+	if (m->is_static) {
+		return (uint8_t *)__builtin_thread_pointer() + m->tpoff;
+	}
+	return __tls_get_addr(&ti);
+}
+
+/*
  * The first access of this thread to @m (or the first since its index was reused): make the
  * block. There is no way to report a failure to the code that asked, which is why the C library
  * aborts here too.
  */
 static uint8_t *slow_block(struct llext_tls_module *m)
 {
-	struct llext_tls_table *t = table_for(m->index);
+	struct llext_tls_table *t;
 	uint8_t *data = NULL;
 	bool alive;
 
+	if (m->modid) {
+		return outside_block(m);
+	}
+	t = table_for(m->index);
 	pthread_mutex_lock(&tls_lock);
 	alive = m->index < nmods && mods[m->index] == m;
 	if (alive && t) {

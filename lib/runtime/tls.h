@@ -26,6 +26,22 @@ int llext_tls_module_new(struct llext_internal *ie, size_t size, size_t align, s
 struct llext_tls_init *llext_tls_module_place(struct llext_internal *ie);
 /* Frees ie->tls and every thread's block of it; the extension's code must not run again. */
 void llext_tls_module_free(struct llext_internal *ie);
+/* Makes the variable @name at @off of the extension's block findable by other extensions. */
+int llext_tls_export_add(struct llext_internal *ie, const char *name, uint64_t off);
+/* The loaded extension exporting the thread-local variable @name, with its module and the
+ * variable's offset; NULL if none does. Under the registry lock. */
+struct llext_internal *llext_tls_export_find(const char *name, struct llext_tls_module **mod,
+                                             uint64_t *off);
+/*
+ * @addr is the calling thread's copy of a variable of a module the C library loaded: sets *@mod
+ * to a module of the extension's that stands for that module (created on first use, freed with
+ * ie->tls) and *@off to the variable's offset in its block. -ENOENT if no module holds @addr.
+ */
+int llext_tls_outside(struct llext_internal *ie, const void *addr, struct llext_tls_module **mod,
+                      uint64_t *off);
+/* True if @m is a module outside whose block is in static TLS, at *@tpoff from the thread
+ * pointer in every thread. */
+bool llext_tls_static_offset(const struct llext_tls_module *m, int64_t *tpoff);
 /* The address of the host's TLS descriptor resolver (runtime/tlsdesc_<arch>.S). */
 uint64_t llext_tls_resolver(void);
 
