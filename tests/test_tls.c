@@ -6,6 +6,7 @@
  * before and after the load; the models that must be refused. Run under ThreadSanitizer too
  * (tools/run-tests.sh), and under ASan and valgrind, which check that every block is freed once.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -274,6 +275,74 @@ static void test_extern_refused(void **state)
 	assert_int_equal(registry_count(), 0);
 }
 
+/* ---- Thread-local variables of the host's libraries ---- */
+
+struct host_case {
+	const char *fixture, *lib, *sym;
+	bool ie_refused; /* initial-exec against a variable in dynamic TLS */
+};
+
+struct host_fns {
+	int *(*addr)(void);
+	void (*set)(int);
+	int (*get)(void);
+	int *var; /* dlsym()'s address, in the main thread */
+	void *lib;
+	const char *sym;
+};
+
+static void *host_thread(void *arg)
+{
+	struct host_fns *h = arg;
+	int *mine = dlsym(h->lib, h->sym);
+
+	/* This thread's copy: not the main thread's, and not what the main thread wrote. */
+	if (h->addr() != mine || mine == h->var || h->get() == 77) {
+		return (void *)1;
+	}
+	h->set(88);
+	return *mine == 88 ? NULL : (void *)2;
+}
+
+static void test_host_var(void **state)
+{
+	const struct host_case *c = *state;
+	struct llext *ext;
+	struct host_fns h = {.sym = c->sym};
+	pthread_t th;
+	void *res;
+	int saved;
+
+	h.lib = dlopen(c->lib, RTLD_NOW | RTLD_GLOBAL);
+	assert_non_null(h.lib);
+	h.var = dlsym(h.lib, c->sym);
+	assert_non_null(h.var);
+	log_capture_start();
+	int ret = load_fixture(c->fixture, "tls-host", &ext, NULL);
+	log_capture_stop();
+	if (c->ie_refused) {
+		assert_int_equal(ret, -ENOEXEC);
+		assert_true(log_contains("not in static TLS"));
+		dlclose(h.lib);
+		return;
+	}
+	assert_int_equal(ret, 0);
+	h.addr = ext_sym(ext, "tls_host_addr");
+	h.set = ext_sym(ext, "tls_host_set");
+	h.get = ext_sym(ext, "tls_host_get");
+	assert_ptr_equal(h.addr(), h.var);
+	saved = *h.var;
+	h.set(77);
+	assert_int_equal(*h.var, 77);
+	assert_int_equal(pthread_create(&th, NULL, host_thread, &h), 0);
+	assert_int_equal(pthread_join(th, &res), 0);
+	assert_null(res);
+	assert_int_equal(h.get(), 77);
+	h.set(saved);
+	assert_int_equal(llext_unload(&ext), 0);
+	dlclose(h.lib);
+}
+
 /* ---- C++ thread_local ---- */
 
 struct cxx_thread {
@@ -343,11 +412,18 @@ static void test_cxx_thread_local(void **state)
 	pthread_barrier_destroy(&unloaded);
 }
 
+static const struct host_case host_cases[] = {
+    {"tls-host-gd.o", "libstdc++.so.6", "_ZSt15__once_callable", false},
+    {"tls-host-ie.o", "libstdc++.so.6", "_ZSt15__once_callable", true},
+    {"tls-host-libc-gd.o", "libc.so.6", "errno", false},
+    {"tls-host-libc-ie.o", "libc.so.6", "errno", false},
+};
+
 int main(void)
 {
 	static const char *const cxx[] = {"tls-cxx-gcc.o", "tls-cxx-clang.o"};
 	size_t nv = ARRAY_SIZE(variants), nr = ARRAY_SIZE(refused), n = 0;
-	struct CMUnitTest *t = calloc(nv + nr + 8, sizeof(*t));
+	struct CMUnitTest *t = calloc(nv + nr + 12, sizeof(*t));
 	char(*names)[64] = calloc(nv + nr + 2, sizeof(*names));
 	int ret;
 
@@ -373,6 +449,10 @@ int main(void)
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_unload_while_held);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_threads_before_load);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_extern_refused);
+	for (size_t i = 0; i < ARRAY_SIZE(host_cases); i++, n++) {
+		t[n] = (struct CMUnitTest){host_cases[i].fixture, test_host_var, NULL, NULL,
+		                           (void *)&host_cases[i]};
+	}
 	ret = run_dynamic_tests("tls", t, n);
 	free(names);
 	free(t);
