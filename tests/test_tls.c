@@ -320,6 +320,9 @@ static void test_host_var(void **state)
 	log_capture_start();
 	int ret = load_fixture(c->fixture, "tls-host", &ext, NULL);
 	log_capture_stop();
+	if (ret != (c->ie_refused ? -ENOEXEC : 0)) {
+		print_message("log: %s", log_text());
+	}
 	if (c->ie_refused) {
 		assert_int_equal(ret, -ENOEXEC);
 		assert_true(log_contains("not in static TLS"));
