@@ -550,16 +550,14 @@ int llext_tls_thread_atexit(void (*fn)(void *), void *obj, void *dso)
 	return 0;
 }
 
-bool llext_tls_unload(struct llext_internal *ie, void (*finish)(struct llext_internal *ie))
+void llext_tls_run_own(struct llext_internal *ie)
 {
 	struct llext_tls_module *m = ie->tls;
 	struct tls_dtor **pp = &thread_dtors, *d;
-	bool wait;
 
 	if (!m) {
-		return false;
+		return;
 	}
-	/* This thread's: run now, newest first, while the code is there. */
 	while ((d = *pp) != NULL) {
 		if (d->mod != m) {
 			pp = &d->next;
@@ -569,7 +567,21 @@ bool llext_tls_unload(struct llext_internal *ie, void (*finish)(struct llext_int
 		d->fn(d->obj);
 		dtor_done(m);
 		free(d);
+		/* A destructor may have registered or run others: start again from the newest. */
+		pp = &thread_dtors;
 	}
+}
+
+bool llext_tls_unload(struct llext_internal *ie, void (*finish)(struct llext_internal *ie))
+{
+	struct llext_tls_module *m = ie->tls;
+	bool wait;
+
+	if (!m) {
+		return false;
+	}
+	/* This thread's: run now, newest first, while the code is there. */
+	llext_tls_run_own(ie);
 	pthread_mutex_lock(&tls_lock);
 	wait = m->pending > 0;
 	if (wait) {

@@ -45,6 +45,9 @@ bool llext_tls_static_offset(const struct llext_tls_module *m, int64_t *tpoff);
 /* The address of the host's TLS descriptor resolver (runtime/tlsdesc_<arch>.S). */
 uint64_t llext_tls_resolver(void);
 
+/* Runs the calling thread's pending thread_local destructors of the extension, newest first. */
+void llext_tls_run_own(struct llext_internal *ie);
+
 /*
  * At the last unload: runs the calling thread's pending thread_local destructors of the
  * extension, then returns false if no other thread has any, or true after arranging for
