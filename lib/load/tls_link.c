@@ -123,7 +123,9 @@ static const char *refuse_outside(struct llext_load *ld, const struct llext_relo
 	const char *name = llext_elf_sym_name(&ld->elf, symi);
 	int64_t tpoff;
 
-	if (d->flags & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_DESC)) {
+	/* The markers of a descriptor sequence (TLSDESC_CALL, AArch64's TLSDESC_LDR and _ADD)
+	 * patch nothing: the descriptor its other relocations name does the work. */
+	if ((d->flags & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_DESC)) || d->size == 0) {
 		return NULL;
 	}
 	if ((d->flags & LLEXT_RF_TLS_IE) &&
@@ -133,17 +135,17 @@ static const char *refuse_outside(struct llext_load *ld, const struct llext_relo
 	if (d->flags & LLEXT_RF_TLS_IE) {
 		snprintf(
 		    ld->why, sizeof(ld->why),
-		    "'%s' uses initial-exec thread-local storage, but is defined in %s, whose "
-		    "variables are not at a fixed offset from the thread pointer (not in static "
-		    "TLS); build the extension with -fPIC or -ftls-model=global-dynamic",
-		    name,
-		    ld->tls_out[ld->sym[symi].alias] ? "an extension or a library opened later"
-						     : "another module");
+		    "'%s' uses initial-exec thread-local storage, but is defined in an extension "
+		    "or a library opened later, whose variables are not at a fixed offset from "
+		    "the thread pointer (not in static TLS); build the extension with -fPIC or "
+		    "-ftls-model=global-dynamic",
+		    name);
 		return ld->why;
 	}
 	snprintf(ld->why, sizeof(ld->why),
 	         "'%s' is defined outside the extension, and this relocation (%s) reaches only "
-	         "the extension's own thread-local variables; build with -fPIC",
+	         "the extension's own thread-local variables; build the extension with -fPIC or "
+	         "-ftls-model=global-dynamic",
 	         name, (d->flags & LLEXT_RF_TLS_FIXED) ? "local-exec" : "a module offset");
 	return ld->why;
 }
