@@ -11,6 +11,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "runtime/libgcc.h"
 #include "runtime/symbol.h"
 #include "runtime/tls.h"
+#include "runtime/tls_static.h"
 
 /* Bumped once per load, so that each extension depended on is recorded once. */
 static uint64_t load_generation;
@@ -565,6 +567,38 @@ static int64_t tls_out_index(struct llext_load *ld, struct llext_tls_module *mod
 }
 
 /*
+ * Initial-exec code against a variable outside needs the variable's module in static TLS: ask
+ * the C library for it, as its dynamic linker does for a library opened with dlopen() that uses
+ * initial-exec, before anything looks the variable up (dlsym() gives the calling thread a block
+ * in dynamic TLS, after which the module can never be in static TLS). NULL if it is not needed
+ * or the C library could not; the scan then refuses the relocations.
+ */
+static struct llext_tls_asked *ask_static(struct llext_load *ld, size_t i, const char *name)
+{
+	const char *paths[16];
+	size_t n = 0;
+	struct llext_tls_asked *h;
+	int64_t tpoff;
+	char why[200];
+
+	if (!llext_tls_wants_static(ld, i)) {
+		return NULL;
+	}
+	for (size_t k = 0; k < ld->ie->nlibs && n < ARRAY_SIZE(paths); k++) {
+		struct link_map *lm = NULL;
+
+		if (dlinfo(ld->ie->libs[k], RTLD_DI_LINKMAP, &lm) == 0 && lm && *lm->l_name) {
+			paths[n++] = lm->l_name;
+		}
+	}
+	h = llext_tls_static_ask(name, paths, n, &tpoff, why, sizeof(why));
+	if (!h) {
+		LOG_DBG("%s: the C library gives '%s' no static TLS: %s", ld->name, name, why);
+	}
+	return h;
+}
+
+/*
  * A thread-local variable defined outside the extension, as a dynamic linker finds it: in
  * another extension, else in the process (unless the load says otherwise) or the libraries the
  * extension needs. The C library's dlsym() gives the calling thread's copy, from which tls.c
@@ -580,11 +614,13 @@ static int resolve_tls_outside(struct llext_load *ld, size_t i, const char *name
 	int64_t k;
 	int ret;
 
+	struct llext_tls_asked *asked = owner ? NULL : ask_static(ld, i, name);
+
 	if (owner) {
 		ret = add_dep(ld->ie, owner);
 	} else if ((!ld->param->exports_only && (p = llext_dlsym(RTLD_DEFAULT, name))) ||
 	           library_lookup(ld->ie, name, &p)) {
-		ret = llext_tls_outside(ld->ie, p, &mod, &v->addr);
+		ret = llext_tls_outside(ld->ie, p, asked, &mod, &v->addr);
 		if (ret == -ENOENT) {
 			LOG_ERR("%s: '%s' is thread-local in the extension but not in the module "
 			        "defining it",
@@ -592,6 +628,7 @@ static int resolve_tls_outside(struct llext_load *ld, size_t i, const char *name
 			return -ENOEXEC;
 		}
 	} else {
+		llext_tls_static_close(asked);
 		LOG_ERR("%s: undefined thread-local variable '%s'; define it in the program, a "
 		        "library the extension needs, or an extension loaded before",
 		        ld->name, name);
