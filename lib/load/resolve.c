@@ -594,6 +594,7 @@ static struct llext_tls_asked *ask_static(struct llext_load *ld, size_t i, const
 	h = llext_tls_static_ask(name, paths, n, &tpoff, why, sizeof(why));
 	if (!h) {
 		LOG_DBG("%s: the C library gives '%s' no static TLS: %s", ld->name, name, why);
+		snprintf(ld->tls_static_why, sizeof(ld->tls_static_why), "%s", why);
 	}
 	return h;
 }

@@ -237,9 +237,10 @@ static const char *refuse_outside(struct llext_load *ld, const struct llext_relo
 		    ld->why, sizeof(ld->why),
 		    "'%s' uses initial-exec thread-local storage, but is defined in an extension "
 		    "or a library opened later, whose variables are not at a fixed offset from "
-		    "the thread pointer (not in static TLS); build the extension with -fPIC or "
-		    "-ftls-model=global-dynamic",
-		    name);
+		    "the thread pointer (not in static TLS%s%s); build the extension with -fPIC "
+		    "or -ftls-model=global-dynamic",
+		    name, *ld->tls_static_why ? ", and the C library gives none: " : "",
+		    ld->tls_static_why);
 		return ld->why;
 	}
 	snprintf(ld->why, sizeof(ld->why),
