@@ -255,9 +255,11 @@ static enum llext_reloc_err put_dtprel_lo12(uint8_t *loc, const struct insn_clas
 }
 
 /*
- * Thread-local storage, dynamic models, and initial-exec through the GOT (TLSIE, whose GTPREL
- * entry the generic code fills for a variable outside in static TLS; it refuses TLSLE). S is the
- * symbol's offset in the extension's TLS block, so DTPREL(S+A) = S + A; G is the GOT item the
+ * Thread-local storage, dynamic models, initial-exec through the GOT (TLSIE, whose GTPREL entry
+ * the generic code fills for a variable in static TLS) and local-exec (TLSLE, whose S the generic
+ * code makes TPREL(S), the offset from the thread pointer, for a block in static TLS; the
+ * low-12 forms are in the table below). Otherwise S is the symbol's offset in the extension's
+ * TLS block, so DTPREL(S+A) = S + A; G is the GOT item the
  * type names: GTLSIDX(S,A) for TLSGD, GLDM(S) for TLSLD, GTLSDESC(S+A) for TLSDESC. The generic
  * code makes one GTLSIDX and one GTLSDESC per symbol, holding S: A must be 0 for those (as for
  * the GOT, see got_entry()). The large-model MOVW forms (G - GOT) are not emitted by GCC or Clang

@@ -19,8 +19,8 @@
 #define A64_LT(b) (((int64_t)1 << (b)) - 1)
 #define A64_LT4(b) (((int64_t)1 << (b)) - 4)
 
-/* Initial-exec and local-exec: refused (see LLEXT_RF_TLS_FIXED), but initial-exec through the
- * GOT against a variable outside in static TLS (LLEXT_RF_TLS_IE). */
+/* Initial-exec and local-exec: only against a variable in static TLS (see LLEXT_RF_TLS_FIXED);
+ * initial-exec through the GOT (LLEXT_RF_TLS_IE). */
 #define TLS_FIXED (LLEXT_RF_TLS | LLEXT_RF_TLS_FIXED)
 #define TLS_IE (TLS_FIXED | LLEXT_RF_TLS_IE)
 
@@ -72,7 +72,7 @@
 	X(R_AARCH64_ADR_GOT_PAGE,                 4, LLEXT_RF_GOT,                    ANY,   0, 0)                          \
 	X(R_AARCH64_LD64_GOT_LO12_NC,             4, LLEXT_RF_GOT,                    ANY,   0, 0)                          \
 	X(R_AARCH64_LD64_GOTPAGE_LO15,            4, LLEXT_RF_GOT | LLEXT_RF_GOTBASE, ANY,   0, 0)                          \
-	/* Thread-local storage: the dynamic models; initial- and local-exec (TLSIE, TLSLE) refused. */                     \
+	/* Thread-local storage: the dynamic models; initial- and local-exec (TLSIE, TLSLE) in static TLS. */                     \
 	X(R_AARCH64_TLSGD_ADR_PREL21,             4, LLEXT_RF_TLS | LLEXT_RF_TLS_GD,  ANY,   0, 0)                          \
 	X(R_AARCH64_TLSGD_ADR_PAGE21,             4, LLEXT_RF_TLS | LLEXT_RF_TLS_GD,  ANY,   0, 0)                          \
 	X(R_AARCH64_TLSGD_ADD_LO12_NC,            4, LLEXT_RF_TLS | LLEXT_RF_TLS_GD,  ANY,   0, 0)                          \

@@ -15,8 +15,8 @@
 #define X86_64_S32_MIN (-(int64_t)0x80000000)
 #define X86_64_S32_MAX ((int64_t)0x7fffffff)
 
-/* Initial-exec and local-exec: refused (see LLEXT_RF_TLS_FIXED), but initial-exec through the
- * GOT against a variable outside in static TLS (LLEXT_RF_TLS_IE). */
+/* Initial-exec and local-exec: only against a variable in static TLS (see LLEXT_RF_TLS_FIXED);
+ * initial-exec through the GOT (LLEXT_RF_TLS_IE). */
 #define TLS_FIXED (LLEXT_RF_TLS | LLEXT_RF_TLS_FIXED)
 #define TLS_IE (TLS_FIXED | LLEXT_RF_TLS_IE)
 
