@@ -72,7 +72,7 @@
 	X(R_AARCH64_ADR_GOT_PAGE,                 4, LLEXT_RF_GOT,                    ANY,   0, 0)                          \
 	X(R_AARCH64_LD64_GOT_LO12_NC,             4, LLEXT_RF_GOT,                    ANY,   0, 0)                          \
 	X(R_AARCH64_LD64_GOTPAGE_LO15,            4, LLEXT_RF_GOT | LLEXT_RF_GOTBASE, ANY,   0, 0)                          \
-	/* Thread-local storage: the dynamic models; initial- and local-exec (TLSIE, TLSLE) in static TLS. */                     \
+	/* Thread-local storage: the dynamic models; initial- and local-exec (TLSIE, TLSLE) in static TLS. */               \
 	X(R_AARCH64_TLSGD_ADR_PREL21,             4, LLEXT_RF_TLS | LLEXT_RF_TLS_GD,  ANY,   0, 0)                          \
 	X(R_AARCH64_TLSGD_ADR_PAGE21,             4, LLEXT_RF_TLS | LLEXT_RF_TLS_GD,  ANY,   0, 0)                          \
 	X(R_AARCH64_TLSGD_ADD_LO12_NC,            4, LLEXT_RF_TLS | LLEXT_RF_TLS_GD,  ANY,   0, 0)                          \
