@@ -81,6 +81,9 @@ static bool own_fixed(struct llext_load *ld)
 		}
 		if (e->shdr[sec]->sh_info < e->shnum && is_tls_sect(ld, e->shdr[sec]->sh_info) &&
 		    e->rela[sec].n) {
+			snprintf(ld->tls_static_why, sizeof(ld->tls_static_why),
+			         "an initial value in %s needs a relocation",
+			         llext_elf_sect_name(e, e->shdr[sec]->sh_info));
 			return false;
 		}
 		for (size_t k = 0; k < e->rela[sec].n && !fixed; k++) {
@@ -298,9 +301,8 @@ const char *llext_tls_refuse(struct llext_load *ld, const struct llext_reloc_des
 	if (d->flags & LLEXT_RF_TLS_FIXED) {
 		snprintf(ld->why, sizeof(ld->why),
 		         "'%s' uses initial-exec or local-exec thread-local storage, which needs a "
-		         "fixed offset from the thread pointer, and the C library gives the "
-		         "extension's block no static TLS%s%s; build with -fPIC or "
-		         "-ftls-model=global-dynamic",
+		         "fixed offset from the thread pointer, and the extension's block gets no "
+		         "static TLS%s%s; build with -fPIC or -ftls-model=global-dynamic",
 		         var_name(ld, symi, r->r_addend), *ld->tls_static_why ? ": " : "",
 		         ld->tls_static_why);
 		return ld->why;
