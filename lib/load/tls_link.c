@@ -341,12 +341,12 @@ void llext_tls_count(struct llext_load *ld, const struct llext_reloc_desc *d,
 }
 
 /* The module the GOT items of @v name: the extension's, or the one its variable is in. */
-static uint64_t module_of(const struct llext_load *ld, const struct llext_symval *v)
+static struct llext_tls_module *module_of(const struct llext_load *ld, const struct llext_symval *v)
 {
 	if (v->kind == LLEXT_SYM_TLS_OUT) {
-		return (uintptr_t)ld->tls_out[v->alias];
+		return ld->tls_out[v->alias];
 	}
-	return (uintptr_t)ld->ie->tls;
+	return ld->ie->tls;
 }
 
 /* The entries initial-exec code reads: the variable's offset from the thread pointer. */
@@ -373,7 +373,7 @@ void llext_tls_write_got(struct llext_load *ld)
 	struct llext_internal *ie = ld->ie;
 	uint8_t *got = ie->map + ld->got_off;
 	struct llext_tls_init *init;
-	uint64_t mod = (uintptr_t)ie->tls, resolver;
+	uint64_t mod = (uintptr_t)ie->tls;
 	size_t k = 0;
 
 	write_tpoff(ld);
@@ -389,13 +389,13 @@ void llext_tls_write_got(struct llext_load *ld)
 			    ld->sect[i].tls_off, ie->map + ld->sect[i].offset, sh->sh_size};
 		}
 	}
-	resolver = llext_tls_resolver();
 	for (size_t i = 1; i < ld->elf.nsyms; i++) {
 		const struct llext_symval *v = &ld->sym[i];
+		const struct llext_tls_module *m = v->tls_got ? module_of(ld, v) : NULL;
 
-		if (v->tls_got) {
-			llext_put_le(got + (v->tls_got - 1) * 8, resolver, 8);
-			llext_put_le(got + v->tls_got * 8, module_of(ld, v), 8);
+		if (m) {
+			llext_put_le(got + (v->tls_got - 1) * 8, llext_tls_resolver(m), 8);
+			llext_put_le(got + v->tls_got * 8, (uintptr_t)m, 8);
 			llext_put_le(got + (v->tls_got + 1) * 8, v->addr, 8);
 		}
 	}

@@ -41,6 +41,7 @@
 struct llext_tls_module {
 	uint64_t key;   /* LLEXT_TLS_MOD_KEY */
 	uint32_t index; /* LLEXT_TLS_MOD_INDEX */
+	int64_t tpoff;  /* LLEXT_TLS_MOD_TPOFF, if is_static (below) */
 	size_t size, align, hdr;
 	struct tls_block *blocks; /* every thread's block, under tls_lock */
 	struct llext_internal *ie;
@@ -60,7 +61,6 @@ struct llext_tls_module {
 	 */
 	size_t modid;
 	bool is_static;
-	int64_t tpoff;
 	struct llext_tls_asked
 	    *asked; /* what asked for static TLS (tls_static.c), closed with it */
 	struct llext_tls_module *next_out;
@@ -100,6 +100,7 @@ struct tls_dtor {
 
 _Static_assert(offsetof(struct llext_tls_module, key) == LLEXT_TLS_MOD_KEY, "resolver layout");
 _Static_assert(offsetof(struct llext_tls_module, index) == LLEXT_TLS_MOD_INDEX, "resolver layout");
+_Static_assert(offsetof(struct llext_tls_module, tpoff) == LLEXT_TLS_MOD_TPOFF, "resolver layout");
 _Static_assert(offsetof(struct llext_tls_table, n) == LLEXT_TLS_TAB_N, "resolver layout");
 _Static_assert(offsetof(struct llext_tls_table, slot) == LLEXT_TLS_TAB_SLOTS, "resolver layout");
 _Static_assert(sizeof(struct tls_slot) == 1 << LLEXT_TLS_SLOT_SHIFT, "resolver layout");
@@ -125,7 +126,7 @@ static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
 
 /* The resolver (runtime/tlsdesc_<arch>.S), and the C library's registration of thread_local
  * destructors, which runs them at thread exit and at exit() for the main thread. */
-extern char llext_tlsdesc_resolve[];
+extern char llext_tlsdesc_resolve[], llext_tlsdesc_static[];
 extern int __cxa_thread_atexit_impl(void (*fn)(void *), void *obj, void *dso);
 extern void *__dso_handle;
 /* The C library's, for the variables of its modules: takes {module ID, offset}. */
@@ -157,8 +158,12 @@ static void probe_cpu(void)
 }
 #endif
 
-uint64_t llext_tls_resolver(void)
+uint64_t llext_tls_resolver(const struct llext_tls_module *m)
 {
+	/* A block in static TLS is at one offset in every thread: no lookup, no slow path. */
+	if (m->modid && m->is_static) {
+		return (uintptr_t)llext_tlsdesc_static;
+	}
 	return (uintptr_t)llext_tlsdesc_resolve;
 }
 

@@ -50,8 +50,10 @@ void llext_tls_module_static(struct llext_internal *ie, struct llext_tls_asked *
 /* True if @m is a module (outside, or the extension's own) whose block is in static TLS, at
  * *@tpoff from the thread pointer in every thread. */
 bool llext_tls_static_offset(const struct llext_tls_module *m, int64_t *tpoff);
-/* The address of the host's TLS descriptor resolver (runtime/tlsdesc_<arch>.S). */
-uint64_t llext_tls_resolver(void);
+/* The address of the host's TLS descriptor resolver for the variables of @m
+ * (runtime/tlsdesc_<arch>.S): one that finds the thread's block, or for a block in static TLS,
+ * one that adds the block's offset from the thread pointer. */
+uint64_t llext_tls_resolver(const struct llext_tls_module *m);
 
 /* Runs the calling thread's pending thread_local destructors of the extension, newest first. */
 void llext_tls_run_own(struct llext_internal *ie);
