@@ -35,7 +35,6 @@
 #include <unistd.h>
 
 #include "base/base.h"
-#include "runtime/symbol.h"
 #include "runtime/tls_static.h"
 
 #if defined(__x86_64__)
