@@ -315,13 +315,15 @@ static void test_cxx_members(void **state)
 	uint8_t *lib = read_file(fixture_path("cxx-lib-gcc.o"), &llen);
 	uint8_t *use = read_file(fixture_path("cxx-use-gcc.o"), &ulen);
 	uint8_t *ar = malloc(8 + 2 * 61 + llen + ulen);
-	char path[] = "/tmp/llext-cxx-XXXXXX.a", out[16];
-	int fd = mkstemps(path, 2);
+	char path[4096], out[16];
+	int fd;
 	struct llext *ext;
 	int (*join)(const char *, char *, int);
 
 	(void)state;
 	assert_non_null(ar);
+	scratch_path(path, sizeof(path), "llext-cxx-XXXXXX.a");
+	fd = mkstemps(path, 2);
 	assert_true(fd >= 0);
 	memcpy(ar, "!<arch>\n", 8);
 	at = put_member(ar, at, "cxx-lib.o/", lib, llen);

@@ -51,7 +51,7 @@
 #define REWRITES 300
 #define LOADERS 2
 
-static char path[] = "/tmp/llext-filechange-XXXXXX";
+static char path[4096];
 static void *versions[2];
 static size_t version_len[2];
 static atomic_bool writer_done;
@@ -165,7 +165,7 @@ static void setup_versions(void)
 {
 	int fd;
 
-	strcpy(path, "/tmp/llext-filechange-XXXXXX");
+	scratch_path(path, sizeof(path), "llext-filechange-XXXXXX");
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);

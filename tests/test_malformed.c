@@ -490,14 +490,16 @@ static void test_header_bytes_corrupted(void **state)
 
 static void test_file_loader_errors(void **state)
 {
-	char tmpl[] = "/tmp/llext-empty-XXXXXX";
-	int fd = mkstemp(tmpl);
+	char tmpl[4096];
+	int fd;
 	struct llext_fs_loader missing = LLEXT_FS_LOADER("/nonexistent/llext/file.o");
 	struct llext_fs_loader dir = LLEXT_FS_LOADER("/");
 	struct llext_fs_loader empty = LLEXT_FS_LOADER(tmpl);
 	struct llext *ext;
 
 	(void)state;
+	scratch_path(tmpl, sizeof(tmpl), "llext-empty-XXXXXX");
+	fd = mkstemp(tmpl);
 	assert_true(fd >= 0);
 	close(fd);
 	log_capture_start();
@@ -703,13 +705,14 @@ static int load_arc_user(const struct arb *a, const char *path)
 /* A thin archive whose member's file is missing, and one whose member changed size. */
 static void test_thin_member_missing(void **state)
 {
-	char dir[] = "/tmp/llext-thin-XXXXXX", path[64], member[64];
+	char dir[4096], path[4200], member[4200];
 	struct arb *a = calloc(1, sizeof(*a));
 	uint8_t idx[64];
 	FILE *f;
 
 	(void)state;
 	assert_non_null(a);
+	scratch_path(dir, sizeof(dir), "llext-thin-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/libthin.a", dir);
 	snprintf(member, sizeof(member), "%s/gone.o", dir);

@@ -39,6 +39,27 @@ static void test_same_name_returns_existing(void **state)
 	assert_null(llext_by_name("same"));
 }
 
+/*
+ * Zephyr's rule, kept for programs that rely on it: a second file loaded under a name already
+ * taken is not loaded; the first file's extension comes back. (llext-run gives each file a name
+ * of its own instead: tests/cli, test_name_collision.)
+ */
+static void test_same_name_other_file(void **state)
+{
+	struct llext *a, *b;
+
+	(void)state;
+	assert_int_equal(load_fixture(BASIC, "taken", &a, NULL), 0);
+	assert_int_equal(load_fixture("provider-gcc-default.o", "taken", &b, NULL), 1);
+	assert_ptr_equal(a, b);
+	assert_int_equal(a->use_count, 2);
+	/* The second file's code was never loaded: only the first's exports are there. */
+	assert_non_null(llext_find_sym(&b->exp_tab, "basic_ops"));
+	assert_null(llext_find_sym(&b->exp_tab, "provider_value"));
+	assert_int_equal(llext_unload(&b), 1);
+	assert_int_equal(llext_unload(&a), 0);
+}
+
 static void test_by_name(void **state)
 {
 	struct llext *a, *b;
@@ -330,6 +351,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_same_name_returns_existing),
+	    cmocka_unit_test(test_same_name_other_file),
 	    cmocka_unit_test(test_by_name),
 	    cmocka_unit_test(test_long_names_are_cut),
 	    cmocka_unit_test(test_iterate),

@@ -1,6 +1,9 @@
 #!/bin/sh
 # Builds the libFuzzer targets with clang, ASan and UBSan, and runs each for a bounded time,
 # seeded with the test fixtures. A crash stops the run and leaves the input in build/fuzz/.
+# The targets that load extensions spend half their time with sealed text forced
+# (LLEXT_SEALED_TEXT=1), the other half as a process chooses by default: each target still gets
+# SECONDS_PER_TARGET in all.
 #
 # Usage: tools/fuzz.sh [SECONDS_PER_TARGET] [JOBS]   (defaults: 60 seconds, 1 job)
 set -eu
@@ -45,15 +48,32 @@ par=""
 if [ "$jobs" -gt 1 ]; then
 	par="-jobs=$jobs -workers=$jobs"
 fi
-for t in load tables dwarf-line archive; do
-	echo "== fuzz-$t for ${secs}s"
+# One run of fuzz-$1 for $2 seconds; $3 names the run's mode in its log and crash files, and
+# what follows are env(1)'s arguments for it.
+fuzz_one() {
+	t=$1 s=$2 mode=$3
+	shift 3
+	echo "== fuzz-$t$mode for ${s}s"
 	# shellcheck disable=SC2086 # $par is a list of options
-	(cd "$dir" && "tests/fuzz/fuzz-$t" -max_total_time="$secs" -max_len=131072 -timeout=10 \
-		$par -print_final_stats=1 -artifact_prefix="crash-$t-" "corpus/$t") 2>&1 |
-		tee "$dir/fuzz-$t.log" |
+	(cd "$dir" && env "$@" "tests/fuzz/fuzz-$t" -max_total_time="$s" -max_len=131072 \
+		-timeout=10 $par -print_final_stats=1 -artifact_prefix="crash-$t$mode-" "corpus/$t") 2>&1 |
+		tee "$dir/fuzz-$t$mode.log" |
 		grep -E '^(#[0-9]+.*DONE|stat::|==[0-9]+==ERROR|SUMMARY)' || true
-	if ls "$dir"/crash-"$t"-* >/dev/null 2>&1; then
-		echo "fuzz-$t found a crash: $(ls "$dir"/crash-"$t"-*)" >&2
+	if ls "$dir/crash-$t$mode-"* >/dev/null 2>&1; then
+		echo "fuzz-$t$mode found a crash: $(ls "$dir/crash-$t$mode-"*)" >&2
 		exit 1
+	fi
+}
+
+for t in load tables dwarf-line archive; do
+	if [ "$t" = dwarf-line ]; then
+		# Parses line tables only: no text to place.
+		fuzz_one "$t" "$secs" "" -u LLEXT_SEALED_TEXT
+		continue
+	fi
+	half=$((secs / 2))
+	fuzz_one "$t" "$((secs - half))" "" -u LLEXT_SEALED_TEXT
+	if [ "$half" -gt 0 ]; then
+		fuzz_one "$t" "$half" "-sealed" LLEXT_SEALED_TEXT=1
 	fi
 done

@@ -45,20 +45,27 @@ enum { EXIT_LOAD = 1, EXIT_USAGE = 2 };
 
 /* What the command line asks for. */
 struct options {
-	bool list, strict, verbose, timing, no_crash_report, zephyr;
+	bool list, strict, verbose, timing, no_crash_report, zephyr, allow_noexec;
 	const char *call;
 	/* --library names as dlopen() takes them, NULL-terminated (room for one per argument). */
 	char **libs;
 	int nlibs;
-	/* The FILE.o operands, and main's ARGs (after "--"). */
-	char **files, **args;
+	/*
+	 * The FILE.o operands, the --name given to each (NULL for none), and main's ARGs (after
+	 * "--"). files and names have room for one per argument.
+	 */
+	char **files, **names, **args;
 	int nfiles, nargs;
+	/* A --name waiting for the FILE it names. */
+	const char *pending_name;
 };
 
 /* One file on the command line and what became of it. */
 struct slot {
 	const char *path;
+	/* Its extension's name: given with --name, or derived (assign_names()). */
 	char name[LLEXT_MAX_NAME_LEN + 1];
+	bool named;
 	struct llext_fs_loader ldr;
 	struct llext *ext;
 	uint64_t load_ns, bringup_ns;
@@ -157,10 +164,14 @@ static void usage(FILE *out)
 	    "'int main(int argc, char **argv)' with argv[0] = its FILE and the ARGs after '--'.\n"
 	    "The exit status is main's return value.\n"
 	    "\n"
+	    "      --allow-noexec load FILEs from a file system mounted noexec, which is\n"
+	    "                     refused otherwise (as the dynamic linker refuses it)\n"
 	    "  -c, --call=SYMBOL  call 'void SYMBOL(void)' of the last extension instead of\n"
 	    "                     main, and exit with status 0\n"
 	    "  -l, --list         print each extension's memory regions, exports and\n"
 	    "                     relocation counts, and run nothing (not even constructors)\n"
+	    "  -n, --name=NAME    name the extension of the FILE that follows NAME (at most\n"
+	    "                     %d characters), instead of the name derived from FILE\n"
 	    "  -N, --library=NAME open libNAME.so for every extension, as the linker's -lNAME\n"
 	    "                     names it, or libNAME.a when there is no shared one (its\n"
 	    "                     members are linked into each extension that needs them);\n"
@@ -179,12 +190,14 @@ static void usage(FILE *out)
 	    "\n"
 	    "A FILE may be a static archive (.a): all of its members are loaded as one\n"
 	    "extension, as 'ld -r --whole-archive' would join them.\n"
-	    "An extension's name is its file's base name without '.o', cut to %d characters.\n"
+	    "An extension's name is its file's base name without '.o', cut to %d characters;\n"
+	    "when that name is taken, by a --name or an earlier file, the end is replaced by\n"
+	    "~2, ~3 ... to make it unique (-v says which name each file got).\n"
 	    "\n"
 	    "Exit status: main's return value; 0 after --call or --list; 1 if a file cannot be\n"
 	    "loaded, the function to run is not exported, or (with --zephyr) a ztest check\n"
 	    "failed; 77 if a zassume failed; 2 for a usage error.\n",
-	    PROG, LLEXT_MAX_NAME_LEN);
+	    PROG, LLEXT_MAX_NAME_LEN, LLEXT_MAX_NAME_LEN);
 }
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
@@ -203,7 +216,7 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
  * The extension name for a path, by the rule --help and llext-run(1) state: the base name
  * without ".o", cut to LLEXT_MAX_NAME_LEN. The library takes any name; this rule is ours.
  */
-static void name_of(char out[LLEXT_MAX_NAME_LEN + 1], const char *path)
+static void base_name_of(char out[LLEXT_MAX_NAME_LEN + 1], const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
@@ -215,18 +228,93 @@ static void name_of(char out[LLEXT_MAX_NAME_LEN + 1], const char *path)
 	snprintf(out, LLEXT_MAX_NAME_LEN + 1, "%.*s", (int)len, base);
 }
 
+/* The slot among @n other than @self whose name is @name, or NULL. */
+static const struct slot *taken_by(const struct slot *slots, size_t n, const char *name,
+                                   const struct slot *self)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (&slots[i] != self && slots[i].name[0] && strcmp(slots[i].name, name) == 0) {
+			return &slots[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A name for @s that none of the @n slots has: its base name, or while that is taken, the base
+ * name with its end replaced by "~2", "~3" ... to stay within LLEXT_MAX_NAME_LEN. Zephyr's
+ * llext_load() hands back the extension already loaded under a name, so two files must never
+ * share one. Returns the slot that had the base name, or NULL if it was free.
+ */
+static const struct slot *derive_name(struct slot *s, const struct slot *slots, size_t n)
+{
+	char base[LLEXT_MAX_NAME_LEN + 1], suffix[16];
+	const struct slot *first;
+
+	base_name_of(base, s->path);
+	first = taken_by(slots, n, base, s);
+	memcpy(s->name, base, sizeof(base));
+	/* At most n - 1 names are taken, so one of ~2 ... ~(n + 1) is free. */
+	for (size_t k = 2; taken_by(slots, n, s->name, s); k++) {
+		int len = snprintf(suffix, sizeof(suffix), "~%zu", k);
+		int keep = (int)strlen(base);
+
+		if (keep > LLEXT_MAX_NAME_LEN - len) {
+			keep = LLEXT_MAX_NAME_LEN - len;
+		}
+		memcpy(s->name, base, (size_t)keep);
+		memcpy(s->name + keep, suffix, (size_t)len + 1);
+	}
+	return first;
+}
+
+/*
+ * Name every file's extension before any is loaded: the --name ones first (check_args() made
+ * sure no two agree), then each other file in order, unique among all (derive_name()). With -v,
+ * say which name each file got.
+ */
+static int assign_names(struct slot *slots, const struct options *opt)
+{
+	size_t n = (size_t)opt->nfiles;
+
+	for (size_t i = 0; i < n; i++) {
+		slots[i].path = opt->files[i];
+		slots[i].named = opt->names[i] != NULL;
+		snprintf(slots[i].name, sizeof(slots[i].name), "%s",
+		         slots[i].named ? opt->names[i] : "");
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct slot *had = NULL;
+		char base[LLEXT_MAX_NAME_LEN + 1];
+
+		if (!slots[i].named) {
+			base_name_of(base, slots[i].path);
+			if (!base[0]) {
+				fprintf(stderr,
+				        "%s: %s: cannot make an extension name from the file name; "
+				        "%s\n",
+				        PROG, slots[i].path, "give one with --name");
+				return -EINVAL;
+			}
+			had = derive_name(&slots[i], slots, n);
+		}
+		if (opt->verbose && had) {
+			fprintf(stderr, "%s: %s: extension '%s' ('%s' is %s's)\n", PROG,
+			        slots[i].path, slots[i].name, base, had->path);
+		} else if (opt->verbose) {
+			fprintf(stderr, "%s: %s: extension '%s'\n", PROG, slots[i].path,
+			        slots[i].name);
+		}
+	}
+	return 0;
+}
+
 static int load_one(struct slot *s, struct slot *all, size_t nloaded,
                     struct llext_load_param *param, struct log_capture *lc)
 {
 	uint64_t t0;
 	int fd, ret;
 
-	name_of(s->name, s->path);
-	if (!s->name[0]) {
-		fprintf(stderr, "%s: %s: cannot make an extension name from the file name\n", PROG,
-		        s->path);
-		return -EINVAL;
-	}
 	/* Say "No such file" plainly, rather than through the loader's two messages about it. */
 	fd = open(s->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -252,7 +340,10 @@ static int load_one(struct slot *s, struct slot *all, size_t nloaded,
 		return ret;
 	}
 	if (ret > 0) {
-		/* llext_load() handed back an extension of the same name: drop that reference. */
+		/*
+		 * llext_load() handed back an extension of the same name, loaded before llext-run
+		 * named its own (assign_names() keeps those apart): drop that reference.
+		 */
 		const char *other = "an earlier file";
 
 		for (size_t i = 0; i < nloaded; i++) {
@@ -261,9 +352,9 @@ static int load_one(struct slot *s, struct slot *all, size_t nloaded,
 			}
 		}
 		fprintf(stderr,
-		        "%s: %s: an extension named '%s' is already loaded from %s (names are "
-		        "file base names cut to %d characters); rename one of the files\n",
-		        PROG, s->path, s->name, other, LLEXT_MAX_NAME_LEN);
+		        "%s: %s: an extension named '%s' is already loaded from %s; give this file "
+		        "another name with --name\n",
+		        PROG, s->path, s->name, other);
 		llext_unload(&s->ext);
 		s->ext = NULL;
 		return -EEXIST;
@@ -406,8 +497,10 @@ static void print_times(const struct slot *slots, size_t n)
 static int load_all(struct slot *slots, const struct options *opt, struct llext_load_param *param,
                     struct log_capture *lc)
 {
+	if (assign_names(slots, opt) != 0) {
+		return EXIT_LOAD;
+	}
 	for (int i = 0; i < opt->nfiles; i++) {
-		slots[i].path = opt->files[i];
 		if (load_one(&slots[i], slots, (size_t)i, param, lc) != 0) {
 			return EXIT_LOAD;
 		}
@@ -605,6 +698,49 @@ static int split_args(int argc, char **argv, struct options *opt)
 	return argc;
 }
 
+/* --name=NAME: checked here, kept for the FILE that comes next. */
+static int name_option(struct options *opt, const char *name)
+{
+	if (opt->pending_name) {
+		return usage_error("--name %s and --name %s name the same FILE; give one",
+		                   opt->pending_name, name);
+	}
+	if (!name[0] || strlen(name) > LLEXT_MAX_NAME_LEN) {
+		return usage_error("--name '%s': an extension name has 1 to %d characters", name,
+		                   LLEXT_MAX_NAME_LEN);
+	}
+	opt->pending_name = name;
+	return RUN;
+}
+
+/* The options that only switch something on. */
+static void set_flag(struct options *opt, int c)
+{
+	switch (c) {
+	case 'l':
+		opt->list = true;
+		break;
+	case 's':
+		opt->strict = true;
+		break;
+	case 't':
+		opt->timing = true;
+		break;
+	case 'v':
+		opt->verbose = true;
+		break;
+	case 'R': /* --no-crash-report: long only, so not in the short option string */
+		opt->no_crash_report = true;
+		break;
+	case 'X': /* --allow-noexec: long only */
+		opt->allow_noexec = true;
+		break;
+	default: /* 'Z' */
+		opt->zephyr = true;
+		break;
+	}
+}
+
 static int parse_args(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
@@ -616,40 +752,44 @@ static int parse_args(int argc, char **argv, struct options *opt)
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
 	    {"library", required_argument, NULL, 'N'},
+	    {"name", required_argument, NULL, 'n'},
 	    {"zephyr", no_argument, NULL, 'Z'},
 	    {"no-crash-report", no_argument, NULL, 'R'},
+	    {"allow-noexec", no_argument, NULL, 'X'},
 	    {NULL, 0, NULL, 0},
 	};
 	int nopt = split_args(argc, argv, opt), c;
 
 	opterr = 0;
-	while ((c = getopt_long(nopt, argv, ":c:lN:stvZhV", longopts, NULL)) != -1) {
+	/* "-": operands come back in order, as option 1, so a --name can name the next FILE. */
+	while ((c = getopt_long(nopt, argv, "-:c:ln:N:stvZhV", longopts, NULL)) != -1) {
 		switch (c) {
+		case 1:
+			opt->files[opt->nfiles] = optarg;
+			opt->names[opt->nfiles++] = (char *)opt->pending_name;
+			opt->pending_name = NULL;
+			break;
+		case 'n':
+			if (name_option(opt, optarg) != RUN) {
+				return EXIT_USAGE;
+			}
+			break;
 		case 'c':
 			opt->call = optarg;
-			break;
-		case 'l':
-			opt->list = true;
 			break;
 		case 'N':
 			if (add_library(opt, optarg) != 0) {
 				return EXIT_LOAD;
 			}
 			break;
+		case 'l':
 		case 's':
-			opt->strict = true;
-			break;
 		case 't':
-			opt->timing = true;
-			break;
 		case 'v':
-			opt->verbose = true;
-			break;
-		case 'R': /* --no-crash-report: long only, so not in the short option string */
-			opt->no_crash_report = true;
-			break;
+		case 'R':
+		case 'X':
 		case 'Z':
-			opt->zephyr = true;
+			set_flag(opt, c);
 			break;
 		case 'h':
 			usage(stdout);
@@ -661,9 +801,10 @@ static int parse_args(int argc, char **argv, struct options *opt)
 			return option_error(c, argv);
 		}
 	}
-	/* getopt_long() moved the operands after the options, before nopt. */
-	opt->files = argv + optind;
-	opt->nfiles = nopt - optind;
+	if (opt->pending_name) {
+		return usage_error("--name %s names no FILE: give it just before the FILE it names",
+		                   opt->pending_name);
+	}
 	return RUN;
 }
 
@@ -681,6 +822,16 @@ static int check_args(const struct options *opt)
 	}
 	if (opt->nargs > 0 && opt->list) {
 		return usage_error("%s", "ARGs after '--' go to main; --list runs nothing");
+	}
+	for (int i = 0; i < opt->nfiles; i++) {
+		for (int j = 0; opt->names[i] && j < i; j++) {
+			if (opt->names[j] && strcmp(opt->names[i], opt->names[j]) == 0) {
+				return usage_error(
+				    "--name %s is given to %s and to %s; two extensions "
+				    "cannot share a name",
+				    opt->names[i], opt->files[j], opt->files[i]);
+			}
+		}
 	}
 	return RUN;
 }
@@ -759,6 +910,7 @@ static int run(const struct options *opt)
 		goto out;
 	}
 	param.exports_only = opt->strict;
+	param.allow_noexec = opt->allow_noexec;
 	param.libraries = (const char *const *)opt->libs;
 	lc.verbose = opt->verbose;
 	llext_set_log(opt->verbose ? LLEXT_LOG_DBG : LLEXT_LOG_ERR, log_sink, &lc);
@@ -799,7 +951,9 @@ int main(int argc, char **argv)
 	int status = EXIT_LOAD;
 
 	opt.libs = calloc((size_t)argc + 1, sizeof(*opt.libs));
-	if (opt.libs) {
+	opt.files = calloc((size_t)argc + 1, sizeof(*opt.files));
+	opt.names = calloc((size_t)argc + 1, sizeof(*opt.names));
+	if (opt.libs && opt.files && opt.names) {
 		status = parse_args(argc, argv, &opt);
 	}
 	if (status == RUN) {
@@ -812,5 +966,7 @@ int main(int argc, char **argv)
 		free(opt.libs[i]);
 	}
 	free(opt.libs);
+	free(opt.files);
+	free(opt.names);
 	return status;
 }

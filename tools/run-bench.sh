@@ -12,14 +12,9 @@ dir=build/bench
 [ -f "$dir/build.ninja" ] || meson setup "$dir" --buildtype=release
 ninja -C "$dir"
 
-# Copies of Debian's shared libraries: dlopen() of a library the process already has (libelf
-# brings libz and liblzma, for one) only counts a reference, so the baseline would be free.
-libdir=/usr/lib/$(gcc -print-multiarch)
-so="$dir/solibs"
-mkdir -p "$so"
-for l in libsqlite3.so.0 libz.so.1 libbz2.so.1.0 libexpat.so.1 liblzma.so.5 libzstd.so.1; do
-	cp "$libdir/$l" "$so/$l"
-done
+# Debian's shared libraries as they are: llext-bench opens each through a private copy, since
+# dlopen() of a library the process already has (libelf brings libz) only counts a reference.
+so=/usr/lib/$(gcc -print-multiarch)
 real="$dir/tests/real"
 tls=""
 for t in tls tls-desc; do
@@ -27,7 +22,7 @@ for t in tls tls-desc; do
 done
 # shellcheck disable=SC2086 # $tls is a list of arguments
 "$dir/tools/bench/llext-bench" "$@" --plot "$dir/bench.dat" $tls \
-	--debug-obj "$dir/tools/bench/debug-g.o" \
+	--debug-obj "$dir/tools/bench/debug-g.o" "$dir/tools/bench/debug-g.so" \
 	"$dir/tools/bench/small.o" "$dir/tools/bench/small.so" \
 	"$real/sqlite3.o" "$so/libsqlite3.so.0" \
 	"$real/zlib.o" "$so/libz.so.1" \

@@ -53,8 +53,13 @@ static void print_failure(const struct llext_zephyr_failure *f)
 
 	/* What the extension printed so far comes first. */
 	fflush(stdout);
-	fprintf(stderr, "\n    %s failed at %s:%d: %s: %s\n", what[f->kind], f->file, f->line,
-		f->func, f->cond);
+	if (!f->file[0]) {
+		/* ztest_test_fail() and ztest_test_skip(): no check, no place to name. */
+		fprintf(stderr, "\n    %s\n", f->cond);
+	} else {
+		fprintf(stderr, "\n    %s failed at %s:%d: %s: %s\n", what[f->kind], f->file,
+			f->line, f->func, f->cond);
+	}
 	if (f->msg[0]) {
 		fprintf(stderr, "    %s\n", f->msg);
 	}

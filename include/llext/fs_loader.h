@@ -27,6 +27,12 @@ extern "C" {
  * read (its size, modification and change times): a file that another process rewrites or
  * truncates meanwhile is read again, and after a few tries the load fails with @c -ESTALE.
  *
+ * A load refuses a file on a file system mounted @c noexec, as dlopen() does: @c prepare fails
+ * with @c -EPERM and logs which option forbids it, before anything is read, mapped or
+ * registered. The load parameter @c allow_noexec lets that load go on. Whether a file may run is
+ * asked afresh at every load, of the open file, or of its path when the cache (below) serves it
+ * without opening it. llext_find_section(), which runs nothing, reads such a file.
+ *
  * The bytes stay in memory after @c finalize. The next @c prepare of the same file, unchanged
  * since (same device, inode, size, modification and change times), uses them without reading
  * the file, and through the same path without opening it unless its code is read from it

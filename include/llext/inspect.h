@@ -26,8 +26,13 @@ extern "C" {
  * @brief Get the header, address and size of a region of an extension.
  *
  * Any of @p hdr, @p addr and @p size may be NULL. The header describes the region as one
- * section: type, flags, run-time address (@c sh_addr), size and alignment. Without
- * @c keep_section_info, @p *hdr is set to NULL.
+ * section, as Zephyr's does: type, flags, run-time address (@c sh_addr), alignment, and the
+ * range of the object file its sections span (@c sh_offset, @c sh_size: from the first byte of
+ * its first section to the last byte of its last one; the symbol, string and section name
+ * tables are one section each). A region built on the heap from no section (the export table,
+ * the constructor lists) has @c sh_offset 0 and its size in memory. @p *size is the region's
+ * size in memory, which can be larger than its span: stubs, the GOT and alignment padding.
+ * Without @c keep_section_info, @p *hdr is set to NULL.
  *
  * @param ldr Extension loader (unused)
  * @param ext Extension

@@ -180,6 +180,15 @@ struct llext_load_param {
 	 * Either explicit value overrides the environment for this load.
 	 */
 	enum llext_text_mode text_mode;
+	/**
+	 * Load from a file system mounted noexec. By default the file loader refuses a file there,
+	 * as dlopen() does, with -EPERM, and so does any load for a static archive there that it
+	 * would link members from (@c libraries, LLEXT_NEEDS()): the administrator said that
+	 * nothing stored there may run. Set this when the host knows better (it checked the file by
+	 * other means, say). Where the bytes of a buffer came from is the host's own business: the
+	 * buffer loader, and other loaders, do not ask.
+	 */
+	bool allow_noexec;
 };
 
 /** @brief Default loader parameters. */
@@ -242,6 +251,8 @@ int llext_iterate(int (*fn)(struct llext *ext, void *arg), void *arg);
  * @retval -ENOTSUP A thin archive given through a loader (name it by its path instead), or a
  *         BSD archive
  * @retval -ENOENT A library or archive it needs cannot be opened
+ * @retval -EPERM The file (file loader), or a static archive it links members from, is on a
+ *         file system mounted noexec and @p ldr_parm does not say allow_noexec
  * @retval -errno An error from the loader
  */
 int llext_load(struct llext_loader *loader, const char *name, struct llext **ext,
@@ -457,6 +468,31 @@ int llext_get_section_header(const struct llext_loader *loader, const struct lle
  * @retval -EINVAL @p ext is NULL
  */
 int llext_free_inspection_data(struct llext_loader *ldr, struct llext *ext);
+
+/**
+ * @brief The number of sections of an extension's object, the null section included.
+ *
+ * As Zephyr's, it counts the headers llext_section_headers() returns. libllext keeps them only
+ * for an extension loaded with @c keep_section_info, until llext_free_inspection_data().
+ *
+ * @param ext Extension
+ * @retval count the number of section headers
+ * @retval 0 @p ext is NULL, or no section information is kept
+ */
+unsigned int llext_section_count(const struct llext *ext);
+
+/**
+ * @brief The section headers of an extension's object, indexed by section number.
+ *
+ * The headers are the object's, as in the file (sh_offset, sh_size ... as the ELF gives them);
+ * llext_get_section_info() says where each section was loaded. They are kept with the
+ * extension loaded with @c keep_section_info, until llext_free_inspection_data() or the unload.
+ *
+ * @param ext Extension
+ * @retval headers an array of llext_section_count() headers
+ * @retval NULL @p ext is NULL, or no section information is kept
+ */
+const elf_shdr_t *llext_section_headers(const struct llext *ext);
 
 /**
  * @brief Apply one relocation of the host's architecture.

@@ -10,6 +10,8 @@
 #ifndef ZEPHYR_INCLUDE_DEVICE_H_
 #define ZEPHYR_INCLUDE_DEVICE_H_
 
+#include <zephyr/autoconf.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 

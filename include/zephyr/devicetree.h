@@ -12,6 +12,8 @@
 #ifndef ZEPHYR_INCLUDE_DEVICETREE_H_
 #define ZEPHYR_INCLUDE_DEVICETREE_H_
 
+#include <zephyr/autoconf.h>
+
 /** @brief The identifier of no node. */
 #define DT_INVALID_NODE _
 /** @brief The chosen node @p prop: none. */

@@ -29,6 +29,8 @@
 #ifndef ZEPHYR_INCLUDE_KERNEL_H_
 #define ZEPHYR_INCLUDE_KERNEL_H_
 
+#include <zephyr/autoconf.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>

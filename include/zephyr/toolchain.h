@@ -19,6 +19,8 @@
 #ifndef ZEPHYR_INCLUDE_TOOLCHAIN_H_
 #define ZEPHYR_INCLUDE_TOOLCHAIN_H_
 
+#include <zephyr/autoconf.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -99,16 +101,29 @@
 #define __noinit
 
 /**
- * @brief Marks a system call declaration.
+ * @brief Marks a system call declaration: `__syscall int my_call(int a);`.
  *
- * Zephyr generates a stub that enters the kernel from user mode. Extensions on Linux run in
- * the caller's thread with no user mode, so a system call is a plain function: the host
- * defines it under its own name and exports it with EXPORT_SYMBOL(). Zephyr's generated
- * header (<zephyr/syscalls/NAME.h>) does not exist here.
+ * As in Zephyr, the declaration is static inline, and the header that holds it ends with
+ * `#include <zephyr/syscalls/NAME.h>`, which defines the function: a wrapper that calls the
+ * implementation, `z_impl_my_call()`. Zephyr's build generates those headers; here
+ * llext-zephyr-syscalls does (docs/zephyr-extensions.md, "System calls"). There is no user
+ * mode, so the wrapper is the direct call Zephyr makes from kernel mode. Under ZTEST_UNITTEST,
+ * Zephyr's unit-test build, __syscall is empty and the call is an ordinary function.
  */
+#ifdef ZTEST_UNITTEST
 #define __syscall
-/** @brief As __syscall, for calls Zephyr always inlines. */
 #define __syscall_always_inline
+#else
+#define __syscall static inline
+/** @brief As __syscall, for calls whose wrapper must always be inlined. */
+#define __syscall_always_inline static inline __attribute__((__always_inline__))
+#endif
+
+/** @brief Keeps the compiler from moving memory accesses across this point. */
+#define compiler_barrier()                                                                         \
+	do {                                                                                       \
+		__asm__ __volatile__("" ::: "memory");                                             \
+	} while (false)
 
 /** @brief Mark an argument as deliberately unused. */
 #define ARG_UNUSED(x) (void)(x)

@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /**
  * @file
- * @brief The part of Zephyr's ztest that extension code uses: assertions, PRINT() and the calls
- * that fail or skip the running test.
+ * @brief Zephyr's ztest: assertions, PRINT(), the calls that fail, skip or pass the running test,
+ * and test suites (ZTEST(), ZTEST_SUITE() ..., in <zephyr/ztest_test.h>).
  *
- * Test suites (ZTEST(), ZTEST_SUITE()) are not provided: on Linux the host program is the test
- * runner (CMocka, say) and calls the extension's test functions; see docs/zephyr-extensions.md.
+ * Extensions use the assertions and the calls. A host program that defines suites links the
+ * ztest runner (`pkg-config --cflags --libs llext-ztest`), whose main() runs them; see
+ * docs/zephyr-extensions.md. A host may also be its own runner (CMocka, say) and call the
+ * extensions' functions itself.
  */
 #ifndef ZEPHYR_INCLUDE_ZTEST_H_
 #define ZEPHYR_INCLUDE_ZTEST_H_
 
 #include <zephyr/kernel.h>
+#include <zephyr/sys/util.h>
 #include <zephyr/ztest_assert.h>
+#include <zephyr/ztest_test.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -70,6 +70,16 @@ LLEXT_EXPORT int llext_free_inspection_data(struct llext_loader *ldr, struct lle
 	return 0;
 }
 
+LLEXT_EXPORT unsigned int llext_section_count(const struct llext *ext)
+{
+	return ext && kept(ext) ? (unsigned int)kept(ext)->n : 0;
+}
+
+LLEXT_EXPORT const elf_shdr_t *llext_section_headers(const struct llext *ext)
+{
+	return ext && kept(ext) ? kept(ext)->shdr : NULL;
+}
+
 LLEXT_EXPORT int llext_get_region_info(const struct llext_loader *ldr, const struct llext *ext,
                                        enum llext_mem region, const elf_shdr_t **hdr,
                                        const void **addr, size_t *size)

@@ -57,6 +57,14 @@ bool llext_log_enabled(enum llext_log_level level);
  */
 extern _Thread_local bool llext_load_no_file_cache;
 
+/*
+ * True while llext_load() on this thread runs a load whose parameters do not say allow_noexec,
+ * from its loader's prepare on: the file loader then refuses a file on a file system mounted
+ * noexec, and so does the load for the static archives it links from. False for anything else
+ * that prepares a loader (llext_find_section() only reads).
+ */
+extern _Thread_local bool llext_load_refuse_noexec;
+
 #define LOG_ERR(...) llext_log(LLEXT_LOG_ERR, __VA_ARGS__)
 #define LOG_WRN(...) llext_log(LLEXT_LOG_WRN, __VA_ARGS__)
 #define LOG_INF(...) llext_log(LLEXT_LOG_INF, __VA_ARGS__)

@@ -6,3 +6,4 @@
 #include "base/base.h"
 
 _Thread_local bool llext_load_no_file_cache;
+_Thread_local bool llext_load_refuse_noexec;

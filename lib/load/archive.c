@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "base/base.h"
@@ -302,6 +303,15 @@ int llext_ar_parse(struct llext_ar *ar, const uint8_t *image, size_t size, const
 	return ret;
 }
 
+/* Whether the open file @fd may not give code to the load: on a file system mounted noexec, in a
+ * load that does not say allow_noexec (as the file loader decides for the object itself). */
+static bool refused_noexec(int fd)
+{
+	struct statvfs vfs;
+
+	return llext_load_refuse_noexec && fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC);
+}
+
 /* Maps @path read-only: *@p, *@len. */
 static int map_file(const char *path, const char *what, void **p, size_t *len)
 {
@@ -311,6 +321,13 @@ static int map_file(const char *path, const char *what, void **p, size_t *len)
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		ret = -errno;
 		LOG_ERR("%s: cannot open '%s': %s", what, path, strerror(errno));
+	} else if (refused_noexec(fd)) {
+		LOG_ERR(
+		    "%s: '%s' is on a file system mounted noexec, so nothing in it may run; not "
+		    "loaded (remount it without noexec, or allow it for this load with the load "
+		    "parameter allow_noexec, llext-run --allow-noexec)",
+		    what, path);
+		ret = -EPERM;
 	} else if (!S_ISREG(st.st_mode) || st.st_size == 0) {
 		LOG_ERR("%s: '%s' is %s", what, path,
 		        S_ISREG(st.st_mode) ? "empty" : "not a regular file");

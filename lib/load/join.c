@@ -35,6 +35,9 @@ struct llext_joined {
 	const uint8_t *p;
 	size_t size, pos;
 	uint8_t *owned; /* the joined image, when this is the joined object */
+	/* Per symbol of the joined object: 1 for a coverage runtime's import (see add_global()). */
+	uint8_t *rt_import;
+	size_t nsyms;
 };
 
 static struct llext_joined *to_mem(struct llext_loader *l)
@@ -173,6 +176,7 @@ struct input {
 	struct ehrec *rec;
 	size_t nrec;
 	uint64_t eh_base;
+	bool runtime; /* a member of a coverage runtime: its definitions are hidden */
 };
 
 struct archive {
@@ -190,6 +194,7 @@ struct join {
 	size_t narc;
 	struct nameset defs, refs; /* global names defined, and referenced strongly, so far */
 	void *whole_copy;          /* a whole archive read from its loader into our memory */
+	struct llext_prof_rt *rt;  /* the coverage runtimes the inputs need (prof_rt.c) */
 };
 
 static const char *sym_name(const struct llext_elf *e, size_t i)
@@ -340,6 +345,8 @@ static int take(struct join *j, struct archive *a, size_t i, struct input *in)
 		return ret;
 	}
 	LOG_DBG("%s: %s pulled in", j->ld->name, in->what);
+	in->runtime =
+	    a->name && (strcmp(a->name, j->rt->gcov) == 0 || strcmp(a->name, j->rt->prof) == 0);
 	return add_input(j, in);
 }
 
@@ -447,6 +454,7 @@ struct gsym {
 	Elf64_Sym s;
 	uint32_t shndx;     /* the joined section index, or a special one */
 	size_t in;          /* the input it comes from */
+	bool rt_import;     /* a coverage runtime's reference to a name no input defines */
 	uint32_t oshndx;    /* its section there */
 	const char *comdat; /* the signature of the COMDAT group it is defined in, or NULL */
 };
@@ -457,7 +465,8 @@ struct out {
 	size_t eh;          /* the one allocated .eh_frame, or 0 */
 	struct gsym *g;
 	size_t ng, nlocal;
-	struct nameset gname; /* name -> index in g */
+	struct nameset gname;  /* name -> index in g */
+	struct nameset rtname; /* the same for the coverage runtimes' imports */
 	size_t symtab, strtab, shstrtab, xndx;
 	uint64_t str_size, shstr_size, needs_size;
 };
@@ -688,6 +697,20 @@ static int add_global(struct join *j, struct out *o, size_t k, size_t i, uint32_
 		LOG_ERR("%s: global symbol %zu has no name", in->what, i);
 		return -EINVAL;
 	}
+	/*
+	 * A coverage runtime's state is the extension's own, as if linked with --exclude-libs:
+	 * its weak data (Clang's __llvm_profile_raw_version, __llvm_profile_filename) must not
+	 * stand back for another extension's copy, nor its functions serve another extension.
+	 */
+	if (in->runtime && s->st_shndx != SHN_UNDEF) {
+		n.s.st_other = (unsigned char)((n.s.st_other & ~3u) | STV_HIDDEN);
+	}
+	/*
+	 * And what it imports from the C library is its own symbol, apart from the extension's
+	 * reference to the same name: the load's overrides (test doubles of malloc()) are for the
+	 * extension's code, never for the runtime that writes its counters.
+	 */
+	n.rt_import = in->runtime && s->st_shndx == SHN_UNDEF && !nameset_find(&j->defs, n.name);
 	ret = sym_section(in, i, &n.shndx);
 	if (ret) {
 		return ret;
@@ -696,7 +719,8 @@ static int add_global(struct join *j, struct out *o, size_t k, size_t i, uint32_
 		n.comdat = in->comdat[shndx];
 		n.oshndx = (uint32_t)shndx;
 	}
-	if (nameset_add(&o->gname, n.name, (uint32_t)o->ng, &slot) != 0) {
+	if (nameset_add(n.rt_import ? &o->rtname : &o->gname, n.name, (uint32_t)o->ng, &slot) !=
+	    0) {
 		return -ENOMEM;
 	}
 	*idx = *slot;
@@ -1371,6 +1395,8 @@ static void write_tables(struct writer *w, const struct join *j, const struct ou
 }
 
 /* Writes the joined object into ld->joined, and opens it as ld->elf. */
+static int note_rt_imports(struct llext_joined *jd, const struct out *o);
+
 static int write_joined(struct join *j, struct out *o)
 {
 	struct llext_joined *jd;
@@ -1403,7 +1429,7 @@ static int write_joined(struct join *j, struct out *o)
 	}
 	write_symbols(&w, j, o);
 	write_tables(&w, j, o);
-	return 0;
+	return note_rt_imports(jd, o);
 }
 
 static void out_free(struct out *o)
@@ -1411,14 +1437,43 @@ static void out_free(struct out *o)
 	free(o->sec);
 	free(o->g);
 	nameset_free(&o->gname);
+	nameset_free(&o->rtname);
 }
 
 void llext_join_free(struct llext_joined *jd)
 {
 	if (jd) {
 		free(jd->owned);
+		free(jd->rt_import);
 		free(jd);
 	}
+}
+
+bool llext_join_rt_import(const struct llext_joined *jd, size_t sym)
+{
+	return jd && jd->rt_import && sym < jd->nsyms && jd->rt_import[sym];
+}
+
+/* Which symbols of the joined object are the coverage runtimes' imports. */
+static int note_rt_imports(struct llext_joined *jd, const struct out *o)
+{
+	bool any = false;
+
+	for (size_t g = 0; g < o->ng; g++) {
+		any = any || o->g[g].rt_import;
+	}
+	if (!any) {
+		return 0;
+	}
+	jd->nsyms = 1 + o->nlocal + o->ng;
+	jd->rt_import = llext_calloc(jd->nsyms, 1);
+	if (!jd->rt_import) {
+		return -ENOMEM;
+	}
+	for (size_t g = 0; g < o->ng; g++) {
+		jd->rt_import[1 + o->nlocal + g] = o->g[g].rt_import;
+	}
+	return 0;
 }
 
 /* ---- the driver's entry ---- */
@@ -1533,6 +1588,33 @@ static bool names_archive(const struct llext_load *ld)
 	return false;
 }
 
+/*
+ * The coverage runtimes, after every library the load names, as a compiler driver puts them
+ * after the user's libraries: a copy the user named is the one taken. Clang's is wanted as its
+ * driver tells the linker to (-u __llvm_profile_runtime): nothing references it.
+ */
+static int note_runtimes(struct join *j, int kind)
+{
+	uint32_t *slot;
+	int ret = 0;
+
+	/* The members of a whole archive are looked at here; the object was before the join. */
+	for (size_t i = 0; kind && i < j->nin && !ret; i++) {
+		ret = llext_prof_rt_need(&j->in[i]->e, j->in[i]->what, j->ld->param->libraries,
+		                         j->rt);
+	}
+	if (!ret && j->rt->gcov[0]) {
+		ret = note_needed(j, j->rt->gcov);
+	}
+	if (!ret && j->rt->prof[0]) {
+		ret = note_needed(j, j->rt->prof);
+		if (!ret && nameset_add(&j->refs, "__llvm_profile_runtime", 0, &slot) != 0) {
+			ret = -ENOMEM;
+		}
+	}
+	return ret;
+}
+
 /* The inputs: the object (moved out of ld->elf) or the whole archive, then what they pull. */
 static int gather(struct join *j, struct llext_loader *ldr, int kind, struct archive *whole)
 {
@@ -1557,12 +1639,13 @@ static int gather(struct join *j, struct llext_loader *ldr, int kind, struct arc
 			ret = note_needed(j, more[i]);
 		}
 	}
-	return ret ? ret : pull_all(j);
+	return ret ?: note_runtimes(j, kind) ?: pull_all(j);
 }
 
-static int join_inputs(struct llext_load *ld, struct llext_loader *ldr, int kind)
+static int join_inputs(struct llext_load *ld, struct llext_loader *ldr, int kind,
+                       struct llext_prof_rt *rt)
 {
-	struct join j = {.ld = ld};
+	struct join j = {.ld = ld, .rt = rt};
 	struct archive whole = {0};
 	struct out o = {0};
 	int ret = gather(&j, ldr, kind, &whole);
@@ -1611,16 +1694,25 @@ static int sniff(struct llext_loader *ldr, const char *what, int *kind)
 
 int llext_join_open(struct llext_load *ld, struct llext_loader *ldr)
 {
+	struct llext_prof_rt *rt;
 	int kind = 0, ret = sniff(ldr, ld->name, &kind);
 
 	if (ret) {
 		return ret;
 	}
+	rt = llext_calloc(1, sizeof(*rt));
+	if (!rt) {
+		return -ENOMEM;
+	}
 	if (!kind) {
 		ret = llext_elf_open(&ld->elf, ldr, ld->name);
-		if (ret || !names_archive(ld)) {
+		ret = ret ?: llext_prof_rt_need(&ld->elf, ld->name, ld->param->libraries, rt);
+		if (ret || (!names_archive(ld) && !rt->gcov[0] && !rt->prof[0])) {
+			free(rt);
 			return ret;
 		}
 	}
-	return join_inputs(ld, ldr, kind);
+	ret = join_inputs(ld, ldr, kind, rt);
+	free(rt);
+	return ret;
 }

@@ -183,8 +183,10 @@ int llext_load_build(struct llext_loader *ldr, const char *name,
 	ld.name = ld.ie->pub.name;
 
 	/* A loader reports its own failures: it knows what it could not open. Its prepare sees
-	 * no_file_cache only through base/ (llext_load_no_file_cache). */
+	 * no_file_cache and allow_noexec only through base/ (loadopt.c); allow_noexec holds for
+	 * the whole load, for the archives it opens. */
 	llext_load_no_file_cache = param->no_file_cache;
+	llext_load_refuse_noexec = !param->allow_noexec;
 	ret = ldr->prepare ? ldr->prepare(ldr) : 0;
 	llext_load_no_file_cache = false;
 	if (ret) {
@@ -198,6 +200,7 @@ int llext_load_build(struct llext_loader *ldr, const char *name,
 			ldr->finalize(ldr);
 		}
 	}
+	llext_load_refuse_noexec = false;
 	llext_mapcache_give(&table_cache, ld.scratch, ld.scratch_len, 0, 0);
 	free(ld.named);
 	free(ld.tls_out);

@@ -27,6 +27,7 @@
 #ifndef LLEXT_LOAD_LOAD_H
 #define LLEXT_LOAD_LOAD_H
 
+#include <limits.h>
 #include <stdint.h>
 
 #include <libelf.h>
@@ -189,6 +190,23 @@ int llext_ar_open_file(struct llext_ar *ar, const char *path);
 int llext_ar_member_data(struct llext_ar *ar, size_t i);
 void llext_ar_close(struct llext_ar *ar);
 
+/* ---- prof_rt.c: the coverage runtime an instrumented object needs ---- */
+
+/* The archives to link an extension with: empty strings when it needs none. */
+struct llext_prof_rt {
+	char gcov[PATH_MAX]; /* GCC's libgcov.a */
+	char prof[PATH_MAX]; /* Clang's libclang_rt.profile: __llvm_profile_runtime wanted */
+};
+
+/*
+ * Fills what @rt does not have yet with the runtime archive of the compiler that built @e, if @e
+ * was compiled for coverage (GCC --coverage, Clang -fprofile-instr-generate): a library of
+ * @libs or of its LLEXT_NEEDS() named like that runtime, else the one its compiler installed.
+ * 0, or -ENOENT (logged, naming the variable to set) when that runtime cannot be found.
+ */
+int llext_prof_rt_need(const struct llext_elf *e, const char *what, const char *const *libs,
+                       struct llext_prof_rt *rt);
+
 /* ---- join.c: archives pulled in, objects joined (an in-memory `ld -r`) ---- */
 
 /*
@@ -201,6 +219,9 @@ struct llext_load;
 struct llext_joined;
 int llext_join_open(struct llext_load *ld, struct llext_loader *ldr);
 void llext_join_free(struct llext_joined *jd);
+/* Whether symbol @sym of the joined object @jd (NULL when nothing was joined) is what a coverage
+ * runtime imports: resolved past the load's overrides. */
+bool llext_join_rt_import(const struct llext_joined *jd, size_t sym);
 
 /* ---- what the stages leave for each other ---- */
 

@@ -657,6 +657,9 @@ static bool want_sealed(const struct llext_load *ld, bool *chosen)
 		return env == 1;
 	}
 	*chosen = true;
+	/* Only where the process forbids the other: sealed text loads slower at every size of
+	 * object, to a first result too, and its code runs no faster (docs/performance.md, "Sealed
+	 * text"). */
 	return llext_sealed_hardened();
 }
 

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * Symbol resolution: every symbol of the object gets a kind, and those defined outside the
- * extension an address. An undefined symbol is looked up, in order, in the load's overrides, in
- * what the extension binds to itself (the static part of the C library), the host's EXPORT_SYMBOL()
- * tables, the other extensions' exports, the process's global symbols (unless the load says
- * otherwise), the libraries the extension needs, and the compiler's runtime. A vague definition
- * of data (see unify_vague()) is looked up the same way, and a copy found there is used instead
- * of the extension's own.
+ * extension an address. An undefined symbol is looked up, in order, in the load's overrides
+ * (which a coverage runtime's imports skip: join.c), in what the extension binds to itself (the
+ * static part of the C library), the host's EXPORT_SYMBOL() tables, the other extensions' exports,
+ * the process's global symbols (unless the load says otherwise), the libraries the extension needs,
+ * and the compiler's runtime. A vague definition of data (see unify_vague()) is looked up the same
+ * way, and a copy found there is used instead of the extension's own.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -62,8 +62,8 @@ static bool library_lookup(const struct llext_internal *ie, const char *name, vo
  * Where @name is defined outside the extension, in resolution order; *@owner is the extension
  * that exports it, NULL when it is not one. False if nothing defines it.
  */
-static bool find(struct llext_load *ld, const char *name, uint64_t *addr,
-                 struct llext_internal **owner)
+static bool find_from(struct llext_load *ld, const char *name, bool overrides, uint64_t *addr,
+                      struct llext_internal **owner)
 {
 	uint32_t h = llext_hash(name);
 	const struct llext_symbol *b;
@@ -71,7 +71,8 @@ static bool find(struct llext_load *ld, const char *name, uint64_t *addr,
 	void *q;
 
 	*owner = NULL;
-	b = ld->param->overrides ? llext_symtable_lookup(ld->param->overrides, name, h) : NULL;
+	b = overrides && ld->param->overrides ? llext_symtable_lookup(ld->param->overrides, name, h)
+	                                      : NULL;
 	if (!b && ld->bound) {
 		b = llext_symtable_lookup(ld->bound, name, h);
 	}
@@ -89,12 +90,20 @@ static bool find(struct llext_load *ld, const char *name, uint64_t *addr,
 	return false;
 }
 
-/* Find an undefined symbol; -ENODATA if nothing defines it. */
-static int lookup(struct llext_load *ld, const char *name, uint64_t *addr)
+/* find_from(), the overrides included: for vague definitions. */
+static bool find(struct llext_load *ld, const char *name, uint64_t *addr,
+                 struct llext_internal **owner)
+{
+	return find_from(ld, name, true, addr, owner);
+}
+
+/* Find undefined symbol @i, named @name; -ENODATA if nothing defines it. A coverage runtime's
+ * import skips the overrides (join.c). */
+static int lookup(struct llext_load *ld, size_t i, const char *name, uint64_t *addr)
 {
 	struct llext_internal *owner;
 
-	if (!find(ld, name, addr, &owner)) {
+	if (!find_from(ld, name, !llext_join_rt_import(ld->joined, i), addr, &owner)) {
 		return -ENODATA;
 	}
 	return owner ? add_dep(ld->ie, owner) : 0;
@@ -647,6 +656,23 @@ static int resolve_tls_outside(struct llext_load *ld, size_t i, const char *name
 	return 0;
 }
 
+/*
+ * __ehdr_start: a linker's name, in each module, for the ELF header it is loaded with, through
+ * which code finds the module's program headers (Clang's profile runtime looks there for a
+ * build ID to write). An extension is loaded from sections, not segments: its header has none.
+ */
+static const Elf64_Ehdr no_segments = {
+    .e_ident = {ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64, ELFDATA2LSB, EV_CURRENT},
+    .e_type = ET_REL,
+#if defined(__aarch64__)
+    .e_machine = EM_AARCH64,
+#else
+    .e_machine = EM_X86_64,
+#endif
+    .e_version = EV_CURRENT,
+    .e_ehsize = sizeof(Elf64_Ehdr),
+};
+
 /* An undefined symbol: 0, -ENODATA when it is missing, or another error. */
 static int resolve_undefined(struct llext_load *ld, size_t i)
 {
@@ -682,11 +708,16 @@ static int resolve_undefined(struct llext_load *ld, size_t i)
 		ld->ie->dso_handle = true;
 		return 0;
 	}
+	if (strcmp(name, "__ehdr_start") == 0) {
+		v->kind = LLEXT_SYM_EXTERNAL;
+		v->addr = (uintptr_t)&no_segments;
+		return 0;
+	}
 	ret = resolve_bound(ld, i, name);
 	if (ret <= 0) {
 		return ret;
 	}
-	ret = lookup(ld, name, &v->addr);
+	ret = lookup(ld, i, name, &v->addr);
 	if (ret == 0) {
 		v->kind = LLEXT_SYM_EXTERNAL;
 	} else if (ret == -ENODATA && bind == STB_WEAK) {

@@ -497,7 +497,60 @@ int llext_tables_build(struct llext_load *ld)
 
 /* ---- section information (keep_section_info) ---- */
 
-/* One region as a section header: what it holds, where, how big. */
+/*
+ * The file range the sections in region @r span, as Zephyr's region headers give it: from the
+ * first byte of the first section to the last byte of the last one. The tables (symbols, their
+ * names, section names) are one section each. A NOBITS section has no bytes in the file: it only
+ * gives the region its offset when the region has nothing else (the bss), and its size is then
+ * the region's size in memory (region_header()). False when no section is in @r.
+ */
+static bool region_span(const struct llext_load *ld, enum llext_mem r, uint64_t *off,
+                        uint64_t *size)
+{
+	const struct llext_elf *e = &ld->elf;
+	uint64_t lo = UINT64_MAX, hi = 0, nobits_lo = UINT64_MAX;
+	size_t one = 0;
+
+	if (r == LLEXT_MEM_SYMTAB) {
+		one = e->symtab;
+	} else if (r == LLEXT_MEM_STRTAB && e->symtab) {
+		one = e->shdr[e->symtab]->sh_link;
+	} else if (r == LLEXT_MEM_SHSTRTAB && (!e->elf || elf_getshdrstrndx(e->elf, &one) != 0)) {
+		return false;
+	}
+	if (one >= e->shnum) {
+		return false;
+	}
+	for (size_t i = 1; i < e->shnum; i++) {
+		const Elf64_Shdr *h = e->shdr[i];
+
+		if (one ? i != one : ld->sect[i].region != (uint32_t)r) {
+			continue;
+		}
+		if (h->sh_type == SHT_NOBITS) {
+			nobits_lo = h->sh_offset < nobits_lo ? h->sh_offset : nobits_lo;
+			continue;
+		}
+		/* elf.c checked that every section with bytes lies within the file. */
+		lo = h->sh_offset < lo ? h->sh_offset : lo;
+		hi = h->sh_offset + h->sh_size > hi ? h->sh_offset + h->sh_size : hi;
+	}
+	if (lo > hi && nobits_lo != UINT64_MAX) {
+		lo = hi = nobits_lo;
+	}
+	if (lo > hi) {
+		return false;
+	}
+	*off = lo;
+	*size = hi - lo;
+	return true;
+}
+
+/*
+ * One region as a section header: what it holds, its run-time address and alignment, and the
+ * file range its sections span (sh_offset, sh_size). Its size in memory, which adds stubs, the
+ * GOT and padding, is the extension's mem_size[].
+ */
 static void region_header(const struct llext_load *ld, enum llext_mem r, Elf64_Shdr *h)
 {
 	static const uint64_t flags[LLEXT_MEM_PARTITIONS] = {
@@ -506,11 +559,17 @@ static void region_header(const struct llext_load *ld, enum llext_mem r, Elf64_S
 	    [LLEXT_MEM_RODATA] = SHF_ALLOC,
 	    [LLEXT_MEM_BSS] = SHF_ALLOC | SHF_WRITE,
 	};
+	uint64_t off, size;
 
 	memset(h, 0, sizeof(*h));
 	h->sh_type = r == LLEXT_MEM_BSS ? SHT_NOBITS : SHT_PROGBITS;
 	h->sh_addr = (uintptr_t)ld->ie->pub.mem[r];
-	h->sh_size = ld->ie->pub.mem_size[r];
+	if (region_span(ld, r, &off, &size)) {
+		h->sh_offset = off;
+		h->sh_size = r == LLEXT_MEM_BSS ? ld->ie->pub.mem_size[r] : size;
+	} else {
+		h->sh_size = ld->ie->pub.mem_size[r]; /* a table built on the heap */
+	}
 	if (r < LLEXT_MEM_PARTITIONS) {
 		h->sh_flags = flags[r];
 		h->sh_addralign = ld->region[r].align;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -116,6 +117,43 @@ static int take_snapshot(struct llext_fs_loader *f, int fd, bool cached)
 	return err;
 }
 
+/* Whether the file system of the open file @fd, or of the path when @fd < 0, is mounted noexec:
+ * 1, 0, or -errno. */
+static int on_noexec(const struct llext_fs_loader *f, int fd)
+{
+	struct statvfs vfs;
+
+	if ((fd >= 0 ? fstatvfs(fd, &vfs) : statvfs(f->name, &vfs)) != 0) {
+		return -errno;
+	}
+	return (vfs.f_flag & ST_NOEXEC) != 0;
+}
+
+/* The refusal of a file on a file system mounted noexec, with the errno that dlopen()'s mmap()
+ * of such a file meets. */
+static int refuse_noexec(const struct llext_fs_loader *f)
+{
+	LOG_ERR("%s: its file system is mounted noexec, so nothing in it may run; not loaded "
+	        "(remount it without noexec, or allow it for this load with the load parameter "
+	        "allow_noexec, llext-run --allow-noexec)",
+	        f->name);
+	return -EPERM;
+}
+
+/* A load refuses the open file @fd on a file system mounted noexec unless its parameters say
+ * allow_noexec: 0, or -errno, logged. */
+static int check_noexec(const struct llext_fs_loader *f, int fd)
+{
+	int noexec = llext_load_refuse_noexec ? on_noexec(f, fd) : 0;
+
+	if (noexec < 0) {
+		LOG_ERR("%s: cannot tell whether its file system is mounted noexec: %s", f->name,
+		        strerror(-noexec));
+		return noexec;
+	}
+	return noexec ? refuse_noexec(f) : 0;
+}
+
 static struct llext_fs_loader *to_fs(struct llext_loader *ldr)
 {
 	return (struct llext_fs_loader *)ldr;
@@ -134,7 +172,13 @@ LLEXT_EXPORT int llext_fs_prepare(struct llext_loader *ldr)
 		return -EINVAL;
 	}
 	if (cached) {
-		err = llext_file_cache_reuse(f, &fd);
+		/* Before the cache hands out anything, through the path: it may not open the file.
+		 * A path that cannot be looked at is left for open() to report. */
+		err = llext_load_refuse_noexec ? on_noexec(f, -1) : 0;
+		if (err > 0) {
+			return refuse_noexec(f);
+		}
+		err = err ? -ESTALE : llext_file_cache_reuse(f, &fd);
 	}
 	if (err) {
 		fd = open(f->name, O_RDONLY | O_CLOEXEC);
@@ -143,7 +187,10 @@ LLEXT_EXPORT int llext_fs_prepare(struct llext_loader *ldr)
 			LOG_ERR("%s: %s", f->name, strerror(err));
 			return -err;
 		}
-		err = take_snapshot(f, fd, cached);
+		err = check_noexec(f, fd);
+		if (!err) {
+			err = take_snapshot(f, fd, cached);
+		}
 	}
 	/* A cached snapshot with holes reads them from the file later. */
 	if (fd >= 0 && (err || !cached || !llext_file_cache_keep_fd(f, fd))) {

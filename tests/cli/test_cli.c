@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <sched.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -784,11 +786,92 @@ static void test_names(void **state)
 	assert_true(strncmp(r.out, "a_very_long_ext: ", 17) == 0);
 	result_free(&r);
 
-	/* Two files with one name cannot be loaded together. */
+	/* Two files with one base name: the second gets the next free name, and both load. */
 	copy_file(path_of("cli-lib.o"), dup);
-	llext_run(&r, path_of("cli-lib.o"), dup);
-	assert_int_equal(r.status, 1);
-	assert_reason(r.err, dup, "an extension named 'cli-lib' is already loaded");
+	llext_run(&r, "--list", path_of("cli-lib.o"), dup);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "cli-lib: ");
+	assert_contains(r.out, "cli-lib~2: ");
+	result_free(&r);
+}
+
+/* The extension names of two files whose names agree in their first 15 characters. */
+#define DEPENDENCY "export_dependency_ext.o"
+#define DEPENDENT "export_dependent_ext.o"
+
+static void test_name_collision(void **state)
+{
+	const char *dep = path_of(DEPENDENCY), *user = path_of(DEPENDENT);
+	char line[8192];
+	struct result r;
+
+	(void)state;
+	/* Both really load: the second's main calls the first's function and reads its data. */
+	llext_run(&r, "-v", dep, user, "--", "7");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "dependency: square(7)\ndependent: square(7)=49\n"
+	                           "dependent: calls=1\n");
+	/* -v names each file's extension, and says why the second is not its base name. */
+	snprintf(line, sizeof(line), "llext-run: %s: extension 'export_dependen'\n", dep);
+	assert_contains(r.err, line);
+	snprintf(line, sizeof(line),
+	         "llext-run: %s: extension 'export_depend~2' ('export_dependen' is %s's)\n", user,
+	         dep);
+	assert_contains(r.err, line);
+	result_free(&r);
+
+	/* Without -v nothing is said, and the result is the same. */
+	llext_run(&r, dep, user, "--", "5");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "dependent: square(5)=25\n");
+	assert_string_equal(r.err, "");
+	result_free(&r);
+
+	/* Three: ~2, then ~3; the names stay within 15 characters. */
+	llext_run(&r, "--list", dep, dep, user);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "export_dependen: ");
+	assert_contains(r.out, "export_depend~2: ");
+	assert_contains(r.out, "export_depend~3: ");
+	result_free(&r);
+}
+
+static void test_name_option(void **state)
+{
+	const char *dep = path_of(DEPENDENCY), *user = path_of(DEPENDENT);
+	struct result r;
+
+	(void)state;
+	/* --name names the FILE after it; the other keeps its base name. */
+	llext_run(&r, "-v", "--name", "dep", dep, user, "--", "3");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "dependent: square(3)=9\n");
+	assert_contains(r.err, "extension 'dep'\n");
+	assert_contains(r.err, "extension 'export_dependen'\n");
+	result_free(&r);
+
+	/* A derived name steps aside for a --name given to a later file. */
+	llext_run(&r, "--list", dep, "-n", "export_dependen", user);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "export_depend~2: ");
+	assert_contains(r.out, "export_dependen: ");
+	result_free(&r);
+
+	llext_run(&r, "--name=a_name_far_too_long", dep);
+	assert_usage_error(
+	    &r, "--name 'a_name_far_too_long': an extension name has 1 to 15 characters");
+	result_free(&r);
+	llext_run(&r, "--name", "", dep);
+	assert_usage_error(&r, "an extension name has 1 to 15 characters");
+	result_free(&r);
+	llext_run(&r, dep, "--name", "last");
+	assert_usage_error(&r, "--name last names no FILE");
+	result_free(&r);
+	llext_run(&r, "-n", "a", "-n", "b", dep);
+	assert_usage_error(&r, "--name a and --name b name the same FILE");
+	result_free(&r);
+	llext_run(&r, "-n", "same", dep, "-n", "same", user);
+	assert_usage_error(&r, "--name same is given to");
 	result_free(&r);
 }
 
@@ -1167,6 +1250,89 @@ static void test_zephyr_log_cxx(void **state)
 	result_free(&r);
 }
 
+/* ---- file systems mounted noexec ---- */
+
+/*
+ * Moves this program into a mount namespace of its own (a user namespace too when it is not
+ * root), where nothing propagates out, and mounts a tmpfs noexec on @dir; the llext-run it starts
+ * afterwards sees that mount. NULL, or why it cannot.
+ */
+static const char *mount_noexec(const char *dir)
+{
+	static char why[256];
+	uid_t uid = geteuid();
+	char map[64];
+	FILE *f;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		snprintf(why, sizeof(why), "mkdir %s: %s", dir, strerror(errno));
+		return why;
+	}
+	if (unshare(uid == 0 ? CLONE_NEWNS : CLONE_NEWUSER | CLONE_NEWNS) != 0) {
+		snprintf(why, sizeof(why), "no mount namespace of our own (%s)", strerror(errno));
+		return why;
+	}
+	if (uid != 0) {
+		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+		f = fopen("/proc/self/uid_map", "w");
+		if (!f || fputs(map, f) < 0 || fclose(f) != 0) {
+			return "cannot map our user id in a user namespace";
+		}
+	}
+	/* The kernel ignores source and type here; "none" keeps valgrind from looking at NULL. */
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    mount("tmpfs", dir, "tmpfs", MS_NOEXEC, "size=16m") != 0) {
+		snprintf(why, sizeof(why), "cannot mount a tmpfs noexec: %s", strerror(errno));
+		return why;
+	}
+	return NULL;
+}
+
+/* Last of the cases: the mount namespace stays for the rest of the program. */
+static void test_noexec_mount(void **state)
+{
+	const char *dir = scratch("noexec-mount"), *why;
+	char path[4096];
+	struct result r;
+
+	(void)state;
+	llext_run(&r, "--help");
+	assert_contains(r.out, "--allow-noexec");
+	result_free(&r);
+
+	why = mount_noexec(dir);
+	if (why) {
+		/* Not cmocka's skip(): its TAP line, "not ok N # SKIP", is a failure to meson. */
+		print_message("# not run: %s; nothing was checked\n", why);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/plugin.o", dir);
+	copy_file(path_of("cli-args.o"), path);
+
+	/* Refused before anything runs, not even a constructor. */
+	llext_run(&r, "--call", "args_called", path);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.out, "");
+	assert_reason(r.err, path, "its file system is mounted noexec");
+	assert_contains(r.err, "--allow-noexec");
+	assert_not_loaded(r.err, path, "plugin");
+	result_free(&r);
+	llext_run(&r, path, "--", "x");
+	assert_int_equal(r.status, 1);
+	assert_lacks(r.out, "argc=");
+	assert_reason(r.err, path, "its file system is mounted noexec");
+	result_free(&r);
+
+	llext_run(&r, "--allow-noexec", "--call", "args_called", path);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "ctor\ncalled 1\ndtor\n");
+	assert_string_equal(r.err, "");
+	result_free(&r);
+	umount2(dir, MNT_DETACH);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1189,6 +1355,8 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_archives),
 	    cmocka_unit_test(test_cxx_objects),
 	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_name_collision),
+	    cmocka_unit_test(test_name_option),
 	    cmocka_unit_test(test_list),
 	    cmocka_unit_test(test_time),
 	    cmocka_unit_test(test_verbose),
@@ -1199,6 +1367,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_zephyr_init_fini),
 	    cmocka_unit_test(test_zephyr_checks),
 	    cmocka_unit_test(test_zephyr_log_cxx),
+	    cmocka_unit_test(test_noexec_mount),
 	};
 
 	inputs = argv + 1;

@@ -20,6 +20,11 @@ const char *fixture_path(const char *file)
 	return path;
 }
 
+void scratch_path(char *buf, size_t n, const char *name)
+{
+	snprintf(buf, n, "%s/%s", FIXTURE_DIR, name);
+}
+
 void *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");

@@ -23,6 +23,9 @@ void host_records_clear(void);
 
 /* Full path of a fixture object in the build tree ("basic-gcc-default.o"). */
 const char *fixture_path(const char *file);
+/* @name (a mkstemp() template) in the build tree, beside the fixtures, in @buf: the tests load
+ * the files they write, and /tmp may be mounted noexec, where the file loader refuses them. */
+void scratch_path(char *buf, size_t n, const char *name);
 /* Whole file in a malloc'd buffer; fails the test if it cannot be read. */
 void *read_file(const char *path, size_t *len);
 

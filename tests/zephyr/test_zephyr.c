@@ -36,7 +36,7 @@ K_SEM_DEFINE(zhost_done, 0, 1);
 K_MUTEX_DEFINE(zhost_lock);
 int zhost_counter;
 
-int zhost_twice(int x)
+int z_impl_zhost_twice(int x)
 {
 	return 2 * x;
 }
@@ -45,7 +45,7 @@ EXPORT_SYMBOL(zhost_go);
 EXPORT_SYMBOL(zhost_done);
 EXPORT_SYMBOL(zhost_lock);
 EXPORT_SYMBOL(zhost_counter);
-EXPORT_SYMBOL(zhost_twice);
+EXPORT_SYSCALL(zhost_twice);
 
 /* ---- printk, log and failure capture ---- */
 

@@ -4,8 +4,10 @@
  * that whatever the machine does affects both alike. Prints medians and ratios; asserts nothing
  * (docs/performance.md holds the figures and how to read them).
  *
- * Usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o] [--tls TLS.o TLS.so]...
+ * Usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o G.so] [--tls TLS.o TLS.so]...
  *                    SMALL.o SMALL.so LARGE.o LARGE.so [OBJ.o LIB.so]...
+ * Every shared library is opened through a private copy of its file, made at the start: dlopen()
+ * of a library the process already has only counts a reference.
  *   a. load + find + call + unload of SMALL.o, against dlopen + dlsym + call + dlclose of SMALL.so,
  *      with the floor (floor.c: map, copy, protect, unmap, nothing else) measured after it
  *   b. the same for LARGE (sqlite3: calls sqlite3_libversion_number)
@@ -18,14 +20,16 @@
  *   f. one more load with 1, 100, 1000 and 10000 extensions already loaded
  *   g. registration with debuggers (on by default) against no_debug_register: the load cycle
  *      and the heap bytes kept, for SMALL, LARGE and G.o (an object built with -g)
- *   h. how fast the code runs (workloads.c), extension against shared object, when a pair's
- *      object is zlib: a zlib round trip and a sqlite3 workload on LARGE
+ *   h. how fast the code runs (workloads.c): every library's work with anonymous text, with
+ *      sealed text and in the shared library, the three interleaved
  *   j. with --tls: one thread-local access per call (tools/bench/tls.c), in the extension and in
  *      the library, and the first access in a new thread, which makes the thread's block
  *   k. the file loader's cache on (the default) against no_file_cache, the loads of rows b and
  *      b2 interleaved: what reusing a file's bytes and reading code straight into place saves
- *   l. sealed text (sealed.c) against anonymous text and dlopen, every object's load cycle; and
- *      row h's code speed with sealed text
+ *   l. sealed text (sealed.c) against anonymous text and dlopen, every object's load cycle
+ *   m. time to first result (first.c): load plus one real first use of sqlite3 (LARGE) and of
+ *      zstd (when a pair's object is zstd), each in a child forked before anything is loaded,
+ *      with anonymous text, sealed text, dlopen(), and the library linked into the program
  * Rows a, b and i also print the time a load spends beyond its floor, against what the target
  * leaves for it there (target x dlopen - floor).
  * With --plot, the load cost of every OBJ.o/LIB.so pair (and SMALL, LARGE) against object size
@@ -81,13 +85,13 @@ double median(uint64_t *v, size_t n)
 }
 
 /*
- * Messages go to file descriptor 2 rather than through stderr: a PIE that names `stderr` gets
- * its own copy of it (a copy relocation), far from libc's other data, and an extension that
- * reaches both with 32-bit PC-relative loads (Debian's bzip2 and zstd do) could not be placed.
+ * The benchmark is compiled with -fPIC, as a host should be (docs/user-guide.md, "Building the
+ * host program"): naming stderr or stdout makes no copy relocation, so Debian's bzip2 and zstd,
+ * which reach the C library's stdio objects with 32-bit PC-relative loads, can be placed.
  */
 void die(const char *what, const char *detail)
 {
-	dprintf(2, "llext-bench: %s: %s\n", what, detail);
+	fprintf(stderr, "llext-bench: %s: %s\n", what, detail);
 	exit(1);
 }
 
@@ -571,7 +575,7 @@ static void debug_cost(const char *label, const char *obj, const char *sym, int 
 
 /* What the command line asks for. */
 struct options {
-	const char *plot, *debug_obj, *tls[8];
+	const char *plot, *debug_obj, *debug_so, *tls[8];
 	int ntls;
 	char **files; /* SMALL.o SMALL.so LARGE.o LARGE.so [OBJ.o LIB.so]... */
 	int nfiles;
@@ -588,22 +592,24 @@ static int parse_args(int argc, char **argv, struct options *o)
 			many = 100;
 		} else if (strcmp(argv[i], "--plot") == 0 && i + 1 < argc) {
 			o->plot = argv[++i];
-		} else if (strcmp(argv[i], "--debug-obj") == 0 && i + 1 < argc) {
+		} else if (strcmp(argv[i], "--debug-obj") == 0 && i + 2 < argc) {
 			o->debug_obj = argv[++i];
+			o->debug_so = argv[++i];
 		} else if (strcmp(argv[i], "--tls") == 0 && i + 2 < argc && o->ntls < 8) {
 			o->tls[o->ntls++] = argv[++i];
 			o->tls[o->ntls++] = argv[++i];
 		} else {
-			dprintf(2, "usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o] "
-			           "[--tls TLS.o TLS.so]... SMALL.o SMALL.so LARGE.o LARGE.so "
-			           "[OBJ.o LIB.so]...\n");
+			fprintf(stderr,
+			        "usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o G.so] "
+			        "[--tls TLS.o TLS.so]... SMALL.o SMALL.so LARGE.o LARGE.so "
+			        "[OBJ.o LIB.so]...\n");
 			return -1;
 		}
 	}
 	o->files = argv + i;
 	o->nfiles = argc - i;
 	if (o->nfiles < 4 || o->nfiles % 2) {
-		dprintf(2, "llext-bench: needs SMALL.o SMALL.so LARGE.o LARGE.so\n");
+		fprintf(stderr, "llext-bench: needs SMALL.o SMALL.so LARGE.o LARGE.so\n");
 		return -1;
 	}
 	return 0;
@@ -625,16 +631,22 @@ static void debug_section(const struct options *o)
 	}
 }
 
-/* h: code speed, when one of the further pairs is zlib. */
+/* h: code speed, three ways, for every pair whose library a workload knows (workloads.c). */
 static void speed_section(const struct options *o)
 {
-	for (int k = 4; k + 1 < o->nfiles; k += 2) {
-		if (strstr(o->files[k], "zlib")) {
-			printf("\n%-44s %13s %13s %8s\n", "code speed (extension / shared object)",
-			       "libllext", "dlopen", "ratio");
-			workloads(o->files[k], o->files[k + 1], o->files[2], o->files[3],
-			          iterations > 100 ? 9 : 1);
+	int rounds = iterations > 100 ? 21 : 1;
+
+	speed_header();
+	for (int k = 0; k + 1 < o->nfiles; k += 2) {
+		if (!speed_row(o->files[k], o->files[k + 1], rounds)) {
+			printf("h. %-41s no workload for this library\n", o->files[k]);
 		}
+	}
+	for (int k = 0; k < o->ntls; k += 2) {
+		speed_row(o->tls[k], o->tls[k + 1], rounds);
+	}
+	if (o->debug_obj) {
+		printf("h. %-41s nothing in it is called\n", "llext-run built with -g");
 	}
 }
 
@@ -643,7 +655,7 @@ static void speed_section(const struct options *o)
  * through the descriptor kept open (/proc/self/fd/N), so that nothing is left behind however the
  * benchmark ends. The caller closes *@fd.
  */
-static char *copy_of(const char *path, int *fd)
+char *copy_of(const char *path, int *fd)
 {
 	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	size_t len = 0;
@@ -741,7 +753,12 @@ static void cache_section(const struct options *o)
 	free(copy);
 }
 
-/* l: sealed text, for every object; then its code speed. */
+static const char *base_name(const char *path)
+{
+	return strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+}
+
+/* l: sealed text, for every object the benchmark loads. */
 static void sealed_section(const struct options *o)
 {
 	printf("\n%-44s %13s %13s %13s %8s %8s\n", "sealed text (load+find+unload)", "anonymous",
@@ -750,17 +767,76 @@ static void sealed_section(const struct options *o)
 	sealed_row("sqlite3", o->files[2], o->files[3], "sqlite3_libversion_number",
 	           large_iterations);
 	for (int k = 4; k + 1 < o->nfiles; k += 2) {
-		const char *base =
-		    strrchr(o->files[k], '/') ? strrchr(o->files[k], '/') + 1 : o->files[k];
-
-		sealed_row(base, o->files[k], o->files[k + 1], NULL, large_iterations);
+		sealed_row(base_name(o->files[k]), o->files[k], o->files[k + 1], NULL,
+		           large_iterations);
 	}
+	for (int k = 0; k < o->ntls; k += 2) {
+		sealed_row(base_name(o->tls[k]), o->tls[k], o->tls[k + 1], "bench_tls_bump",
+		           iterations);
+	}
+	if (o->debug_obj) {
+		sealed_row("llext-run built with -g", o->debug_obj, o->debug_so, "main",
+		           large_iterations);
+	}
+}
+
+/* The private copies' paths and descriptors, kept until the end of main(). */
+static struct {
+	char *path[32];
+	int fd[32], n;
+} copies;
+
+static const char *private_copy(const char *path)
+{
+	if (copies.n == 32) {
+		die(path, "too many shared libraries");
+	}
+	copies.path[copies.n] = copy_of(path, &copies.fd[copies.n]);
+	return copies.path[copies.n++];
+}
+
+/*
+ * Every shared library replaced by a private copy: dlopen() of a library the process already has
+ * (libelf brings libz) only counts a reference, and the baseline would be free.
+ */
+static void private_copies(struct options *o)
+{
+	for (int k = 1; k < o->nfiles; k += 2) {
+		o->files[k] = (char *)private_copy(o->files[k]);
+	}
+	for (int k = 1; k < o->ntls; k += 2) {
+		o->tls[k] = private_copy(o->tls[k]);
+	}
+	if (o->debug_so) {
+		o->debug_so = private_copy(o->debug_so);
+	}
+}
+
+static void free_copies(void)
+{
+	while (copies.n > 0) {
+		copies.n--;
+		close(copies.fd[copies.n]);
+		free(copies.path[copies.n]);
+	}
+}
+
+/*
+ * m: the time to a first result, before anything is loaded or opened: each child it forks must
+ * start as a fresh process would. zstd when one of the further pairs is zstd.
+ */
+static void first_section(const struct options *o)
+{
+	const char *zstd_o = NULL, *zstd_so = NULL;
+
 	for (int k = 4; k + 1 < o->nfiles; k += 2) {
-		if (strstr(o->files[k], "zlib")) {
-			sealed_speed(o->files[k], o->files[k + 1], o->files[2], o->files[3],
-			             iterations > 100 ? 9 : 1);
+		if (strstr(base_name(o->files[k]), "zstd")) {
+			zstd_o = o->files[k];
+			zstd_so = o->files[k + 1];
 		}
 	}
+	first_results_measure(o->files[0], o->files[2], o->files[3], zstd_o, zstd_so,
+	                      iterations > 100 ? 51 : 3);
 }
 
 int main(int argc, char **argv)
@@ -772,6 +848,8 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &o) != 0) {
 		return 2;
 	}
+	private_copies(&o);
+	first_section(&o);
 	printf("libllext benchmark: %s, %ld CPUs, medians of %d (small) and %d (large) "
 	       "interleaved rounds\n\n",
 	       machine, sysconf(_SC_NPROCESSORS_ONLN), iterations, large_iterations);
@@ -802,6 +880,8 @@ int main(int argc, char **argv)
 	}
 	speed_section(&o);
 	sealed_section(&o);
+	first_results_print();
+	free_copies();
 	free(rows);
 	return 0;
 }

@@ -2,8 +2,8 @@
 /*
  * Row l: sealed text (LLEXT_TEXT_SEALED: the code in a sealed memory file mapped read+execute)
  * against the default anonymous text, with dlopen() of the same library in the same rounds:
- * load+find+unload of each object, the three interleaved, which goes first rotating. And the
- * workloads of row h again with sealed text (how fast the code runs from a memory file).
+ * load+find+unload of each object, the three interleaved, which goes first rotating. (Row h
+ * runs each library's code in the three ways too: workloads.c.)
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -98,17 +98,4 @@ void sealed_row(const char *label, const char *obj, const char *so, const char *
 	printf("l. %-41s %10.1f us %10.1f us %10.1f us %8.3f %8.2f\n", label, m[0], m[1], m[2],
 	       m[1] / m[0], m[1] / m[2]);
 	free(found);
-}
-
-void sealed_speed(const char *zlib_o, const char *zlib_so, const char *sqlite_o,
-                  const char *sqlite_so, int rounds)
-{
-	static struct llext_load_param sealed = LLEXT_LOAD_PARAM_DEFAULT;
-
-	sealed.text_mode = LLEXT_TEXT_SEALED;
-	workload_param = &sealed;
-	printf("\n%-44s %13s %13s %8s\n", "code speed, sealed text (extension / .so)", "libllext",
-	       "dlopen", "ratio");
-	workloads(zlib_o, zlib_so, sqlite_o, sqlite_so, rounds);
-	workload_param = NULL;
 }

@@ -7,6 +7,8 @@
 #ifndef ZEPHYR_INCLUDE_DRIVERS_UART_H_
 #define ZEPHYR_INCLUDE_DRIVERS_UART_H_
 
+#include <zephyr/autoconf.h>
+
 #include <zephyr/device.h>
 
 /** @brief A UART driver's API (never defined: no UART exists). */

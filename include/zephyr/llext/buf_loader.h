@@ -11,6 +11,8 @@
 #ifndef ZEPHYR_LLEXT_BUF_LOADER_H
 #define ZEPHYR_LLEXT_BUF_LOADER_H
 
+#include <zephyr/autoconf.h>
+
 #include <llext/buf_loader.h>
 
 #ifndef LLEXT_TEMPORARY_BUF_LOADER

@@ -8,6 +8,8 @@
 #ifndef ZEPHYR_LLEXT_ELF_H
 #define ZEPHYR_LLEXT_ELF_H
 
+#include <zephyr/autoconf.h>
+
 #include <llext/elf.h>
 
 #endif /* ZEPHYR_LLEXT_ELF_H */

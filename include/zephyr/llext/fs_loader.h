@@ -8,6 +8,8 @@
 #ifndef ZEPHYR_LLEXT_FS_LOADER_H
 #define ZEPHYR_LLEXT_FS_LOADER_H
 
+#include <zephyr/autoconf.h>
+
 #include <llext/fs_loader.h>
 
 #endif /* ZEPHYR_LLEXT_FS_LOADER_H */

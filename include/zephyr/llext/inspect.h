@@ -8,6 +8,8 @@
 #ifndef ZEPHYR_LLEXT_INSPECT_H
 #define ZEPHYR_LLEXT_INSPECT_H
 
+#include <zephyr/autoconf.h>
+
 #include <llext/inspect.h>
 
 #endif /* ZEPHYR_LLEXT_INSPECT_H */

@@ -8,6 +8,8 @@
 #ifndef ZEPHYR_LLEXT_LOADER_H
 #define ZEPHYR_LLEXT_LOADER_H
 
+#include <zephyr/autoconf.h>
+
 #include <llext/loader.h>
 
 #endif /* ZEPHYR_LLEXT_LOADER_H */

@@ -11,7 +11,10 @@
 #ifndef ZEPHYR_LLEXT_SYMBOL_H
 #define ZEPHYR_LLEXT_SYMBOL_H
 
+#include <zephyr/autoconf.h>
+
 #include <llext/symbol.h>
+#include <zephyr/toolchain.h>
 
 #ifdef LL_EXTENSION_BUILD
 #undef EXPORT_SYMBOL
@@ -23,5 +26,17 @@
 #define EXPORT_SYMBOL_NAMED(x, name) LL_EXTENSION_SYMBOL_NAMED(x, name)
 #endif
 #endif
+
+/**
+ * @brief Export the implementation of system call @p x: EXPORT_SYMBOL(z_impl_x).
+ *
+ * As in Zephyr, the symbol keeps its name, z_impl_x: the wrapper that
+ * llext-zephyr-syscalls writes into <zephyr/syscalls/NAME.h> calls z_impl_x(), so that is the
+ * name extensions link against. The C file llext-zephyr-syscalls writes exports every declared
+ * call this way (weakly); a host that does not compile it exports its calls with this macro.
+ *
+ * @param x System call name, without the z_impl_ prefix.
+ */
+#define EXPORT_SYSCALL(x) EXPORT_SYMBOL(z_impl_##x)
 
 #endif /* ZEPHYR_LLEXT_SYMBOL_H */

@@ -15,6 +15,8 @@
 #ifndef ZEPHYR_INCLUDE_LOGGING_LOG_H_
 #define ZEPHYR_INCLUDE_LOGGING_LOG_H_
 
+#include <zephyr/autoconf.h>
+
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdint.h>

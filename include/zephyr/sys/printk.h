@@ -10,6 +10,8 @@
 #ifndef ZEPHYR_INCLUDE_SYS_PRINTK_H_
 #define ZEPHYR_INCLUDE_SYS_PRINTK_H_
 
+#include <zephyr/autoconf.h>
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>

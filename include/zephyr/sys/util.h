@@ -7,6 +7,8 @@
 #ifndef ZEPHYR_INCLUDE_SYS_UTIL_H_
 #define ZEPHYR_INCLUDE_SYS_UTIL_H_
 
+#include <zephyr/autoconf.h>
+
 #include <stddef.h>
 #include <stdint.h>
 

@@ -18,11 +18,14 @@ extern struct k_mutex zhost_lock;
 /* Counted up under zhost_lock by host and extension threads. */
 extern int zhost_counter;
 
-/* A system call the host implements (Zephyr would generate its stub). */
+/* A system call: the host implements z_impl_zhost_twice() and exports it (EXPORT_SYSCALL). */
 __syscall int zhost_twice(int x);
 
 #ifdef __cplusplus
 }
 #endif
+
+/* Written by llext-zephyr-syscalls at build time, as Zephyr's build writes it. */
+#include <zephyr/syscalls/zhost.h>
 
 #endif /* ZHOST_H */
