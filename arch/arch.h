@@ -37,7 +37,8 @@ enum {
 	/* Dynamic-linking relocation (COPY, JUMP_SLOT, ...): never valid in ET_REL. */
 	LLEXT_RF_DYNAMIC = 1 << 4,
 	/* Initial-exec or local-exec: needs the variable at one fixed offset from the thread
-	 * pointer in every thread, which a loaded object cannot have. Refused. */
+	 * pointer in every thread, in static TLS; refused where the generic code has none. For
+	 * local-exec S is then the offset from the thread pointer. */
 	LLEXT_RF_TLS_FIXED = 1 << 5,
 	/* General dynamic: G is S's pair {module, offset} (the psABI's GTLSIDX, x86-64's
 	 * tls_index), the argument of __tls_get_addr(). */
@@ -46,6 +47,10 @@ enum {
 	LLEXT_RF_TLS_LD = 1 << 7,
 	/* TLS descriptor: G is S's descriptor {resolver, argument} (GTLSDESC). */
 	LLEXT_RF_TLS_DESC = 1 << 8,
+	/* Initial-exec through the GOT (also LLEXT_RF_TLS_FIXED): G is S's entry holding its
+	 * offset from the thread pointer (GTPREL, x86-64's GOTTPOFF), which only a variable in
+	 * static TLS has. */
+	LLEXT_RF_TLS_IE = 1 << 9,
 };
 
 /*

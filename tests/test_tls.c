@@ -3,9 +3,12 @@
  * Thread-local storage in extensions (tests/ext/tls.c, tls_cxx.cc): every dynamic model and
  * dialect the compilers emit, from many threads at once; the same object loaded twice; unloading
  * while other threads hold blocks or have C++ thread_local destructors pending; threads created
- * before and after the load; the models that must be refused. Run under ThreadSanitizer too
- * (tools/run-tests.sh), and under ASan and valgrind, which check that every block is freed once.
+ * before and after the load; the models that must be refused; the variables of the program, its
+ * libraries and other extensions (tests/ext/tls_host.c) in every model. Run under ThreadSanitizer
+ * too (tools/run-tests.sh), and under ASan and valgrind, which check that every block is freed
+ * once.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -268,10 +271,328 @@ static void test_extern_refused(void **state)
 
 	(void)state;
 	log_capture_start();
-	assert_int_equal(load_fixture("tls-extern.o", "tls-extern", &ext, NULL), -ENOEXEC);
+	assert_int_equal(load_fixture("tls-extern.o", "tls-extern", &ext, NULL), -ENODATA);
 	log_capture_stop();
-	assert_true(log_contains("'some_tls_var' is not defined in the extension"));
+	assert_true(log_contains("undefined thread-local variable 'some_tls_var'"));
 	assert_int_equal(registry_count(), 0);
+}
+
+/* ---- Thread-local variables defined outside the extension ---- */
+
+/* The test program's own, in static TLS like every variable of the program, exported to the
+ * extensions (tests/meson.build). */
+__attribute__((visibility("default"))) __thread int llext_test_prog_tls;
+
+/*
+ * Where a variable's block is before the load. EITHER: the C library's choice, which the test
+ * measures. UNTOUCHED: not decided yet, as nothing has used the variable; initial-exec code
+ * gets it static TLS then, and the test measures it after the load (and touches it only then).
+ */
+enum host_where { STATIC, DYNAMIC, EITHER, UNTOUCHED };
+
+struct host_var {
+	const char *name; /* in the fixture's name: tls-host-NAME-MODEL.o */
+	const char *lib;  /* opened first; NULL: the program, or the provider extension */
+	const char *sym;
+	enum host_where where;
+	const char *provider; /* the extension defining it, loaded first */
+};
+
+/*
+ * libstdc++ opened with dlopen() is in dynamic TLS where its own code uses __tls_get_addr()
+ * (x86-64), and in static TLS where glibc gives a library that uses descriptors the room left
+ * (AArch64); errno and the program's variable are in static TLS from the start; bigtls.c's
+ * block is larger than that room; an extension's is libllext's, one allocation per thread,
+ * unless its own code uses local-exec (tls-provider-le.o), which puts it in static TLS.
+ */
+static const struct host_var host_vars[] = {
+    {"late", LIBLATETLS_PATH, "llext_test_late_tls", UNTOUCHED, NULL},
+    {"cxx", "libstdc++.so.6", "_ZSt15__once_callable", EITHER, NULL},
+    {"libc", "libc.so.6", "errno", STATIC, NULL},
+    {"prog", NULL, "llext_test_prog_tls", STATIC, NULL},
+    {"big", LIBBIGTLS_PATH, "llext_test_big_tls", DYNAMIC, NULL},
+    {"ext", NULL, "llext_test_shared_tls", DYNAMIC, "tls-provider.o"},
+    {"extle", NULL, "llext_test_shared_tls", STATIC, "tls-provider-le.o"},
+};
+/*
+ * The models of tests/ext/meson.build's tls_host_models. Initial-exec first: libllext's first
+ * lookup of latetls.c's variable makes that library stay loaded (glibc's dlsym() does so for a
+ * caller loaded with the program), so its module is untouched only the first time.
+ */
+static const char *const host_models[] = {"ie", "default",  "gd",        "desc",
+                                          "le", "clang-ie", "clang-pic", "clang-le"};
+
+struct host_case {
+	const struct host_var *var;
+	const char *model;
+	char fixture[48];
+};
+
+struct host_fns {
+	int *(*addr)(void);
+	void (*set)(int);
+	int (*get)(void);
+	int *(*provider_addr)(void); /* tls-provider.o's, for its variable */
+	int *var;                    /* the main thread's copy */
+	void *lib;                   /* where dlsym() looks */
+	const char *sym;
+	pthread_barrier_t loaded;
+	bool run;       /* the load succeeded: the thread started before it uses the extension */
+	bool untouched; /* the thread started before must not touch the variable before the load */
+};
+
+/* The calling thread's copy of the variable, found without the extension under test. */
+static int *own_copy(const struct host_fns *h)
+{
+	return h->provider_addr ? h->provider_addr() : dlsym(h->lib, h->sym);
+}
+
+static intptr_t from_tp(const void *p)
+{
+	return (intptr_t)((uintptr_t)p - (uintptr_t)__builtin_thread_pointer());
+}
+
+static void *tp_distance(void *arg)
+{
+	return (void *)from_tp(own_copy(arg));
+}
+
+/* Whether the variable is in static TLS, measured: at one distance from the thread pointer in
+ * two threads, of which one is new. */
+static bool measured_static(struct host_fns *h)
+{
+	pthread_t t;
+	void *d;
+
+	assert_int_equal(pthread_create(&t, NULL, tp_distance, h), 0);
+	assert_int_equal(pthread_join(t, &d), 0);
+	return (intptr_t)d == from_tp(h->var);
+}
+
+/* Started after the load: its own copy, not the main thread's, then written through the
+ * extension. */
+static void *late_thread(void *arg)
+{
+	struct host_fns *h = arg;
+	int *mine = own_copy(h);
+
+	if (h->addr() != mine || mine == h->var || h->get() == 77) {
+		return (void *)1;
+	}
+	h->set(88);
+	return *mine == 88 && h->get() == 88 ? NULL : (void *)2;
+}
+
+/* Started before the load, having set its copy: the extension reads what it set (or, for a
+ * variable nothing may touch before, its initial value, latetls.c's 9). */
+static void *early_thread(void *arg)
+{
+	struct host_fns *h = arg;
+	int *mine = h->untouched ? NULL : own_copy(h);
+
+	if (mine) {
+		*mine = 55;
+	}
+	pthread_barrier_wait(&h->loaded);
+	if (!h->run) {
+		return NULL;
+	}
+	if (!mine) {
+		mine = own_copy(h);
+		if (*mine != 9) {
+			return (void *)5;
+		}
+		*mine = 55;
+	}
+	if (h->addr() != mine || h->get() != 55) {
+		return (void *)3;
+	}
+	h->set(66);
+	return *mine == 66 ? NULL : (void *)4;
+}
+
+/* The providers of the variable: tls-provider.o, or the library it is in. */
+static struct llext *open_provider(const struct host_var *v, struct host_fns *h)
+{
+	struct llext *prov = NULL;
+
+	h->lib = RTLD_DEFAULT;
+	if (v->lib) {
+		h->lib = dlopen(v->lib, RTLD_NOW | RTLD_GLOBAL);
+		assert_non_null(h->lib);
+	}
+	if (v->provider) {
+		assert_int_equal(load_fixture(v->provider, "tls-provider", &prov, NULL), 0);
+		h->provider_addr = ext_sym(prov, "tls_provider_addr");
+	}
+	h->untouched = v->where == UNTOUCHED;
+	if (!h->untouched) {
+		h->var = own_copy(h);
+		assert_non_null(h->var);
+	}
+	return prov;
+}
+
+static void check_refused(const struct host_case *c, int ret, bool le, bool has_prov)
+{
+	assert_int_equal(ret, -ENOEXEC);
+	assert_null(llext_by_name("tls-host"));
+	assert_int_equal(registry_count(), has_prov ? 1 : 0);
+	assert_true(log_contains(c->var->sym));
+	assert_true(log_contains(le ? "local-exec" : "not in static TLS"));
+	assert_true(log_contains("-fPIC"));
+}
+
+/* The extension's accesses, in the main thread, then in a thread started after the load. */
+static void check_works(struct host_fns *h)
+{
+	pthread_t th;
+	void *res;
+	int saved;
+
+	assert_ptr_equal(h->addr(), h->var);
+	saved = *h->var;
+	h->set(77);
+	assert_int_equal(*h->var, 77);
+	assert_int_equal(h->get(), 77);
+	assert_int_equal(pthread_create(&th, NULL, late_thread, h), 0);
+	assert_int_equal(pthread_join(th, &res), 0);
+	assert_null(res);
+	assert_int_equal(h->get(), 77);
+	h->set(saved);
+}
+
+/*
+ * One variable in one model: general dynamic and descriptors work against every variable,
+ * initial-exec (and the default flags) where the variable is in static TLS, local-exec never.
+ * A thread started before the load, blocked until it is done, sees its own copy too.
+ */
+static void test_host_var(void **state)
+{
+	const struct host_case *c = *state;
+	const char *model = strncmp(c->model, "clang-", 6) == 0 ? c->model + 6 : c->model;
+	bool le = strcmp(model, "le") == 0,
+	     ie = strcmp(model, "ie") == 0 || strcmp(model, "default") == 0;
+	struct host_fns h = {.sym = c->var->sym};
+	struct llext *prov = open_provider(c->var, &h), *ext = NULL;
+	bool is_static = !h.untouched && measured_static(&h), refuse;
+	pthread_t early;
+	void *res;
+	int ret;
+
+	if (c->var->where == STATIC || c->var->where == DYNAMIC) {
+		assert_int_equal(is_static, c->var->where == STATIC);
+	}
+	/* An untouched module gets static TLS when initial-exec code needs it. */
+	refuse = le || (ie && !is_static && !h.untouched);
+	pthread_barrier_init(&h.loaded, NULL, 2);
+	assert_int_equal(pthread_create(&early, NULL, early_thread, &h), 0);
+	log_capture_start();
+	ret = load_fixture(c->fixture, "tls-host", &ext, NULL);
+	log_capture_stop();
+	if (ret != (refuse ? -ENOEXEC : 0)) {
+		print_message("log: %s\n", log_text());
+	}
+	h.run = ret == 0;
+	if (h.run) {
+		h.addr = ext_sym(ext, "tls_host_addr");
+		h.set = ext_sym(ext, "tls_host_set");
+		h.get = ext_sym(ext, "tls_host_get");
+	}
+	pthread_barrier_wait(&h.loaded);
+	assert_int_equal(pthread_join(early, &res), 0);
+	pthread_barrier_destroy(&h.loaded);
+	if (refuse) {
+		check_refused(c, ret, le, prov != NULL);
+	} else {
+		assert_int_equal(ret, 0);
+		assert_null(res);
+		if (h.untouched) {
+			h.var = own_copy(&h);
+			/* Given static TLS if the model needed it (and only then: glibc does the
+			 * same for its own dynamic models on x86-64, but not on AArch64). */
+			if (ie) {
+				assert_true(measured_static(&h));
+			}
+		}
+		check_works(&h);
+		assert_int_equal(llext_unload(&ext), 0);
+	}
+	if (prov) {
+		assert_int_equal(llext_unload(&prov), 0);
+	}
+	if (c->var->lib) {
+		dlclose(h.lib);
+	}
+}
+
+/* ---- The extension's own variables in static TLS ---- */
+
+struct own_fns {
+	int (*bump)(void);
+	long (*hidden)(void);
+	int *(*addr)(void);
+	intptr_t main_off; /* the main thread's variable, from its thread pointer */
+	pthread_barrier_t loaded;
+};
+
+/* In any thread: the initial value, its own copy, at the main thread's offset. */
+static void *own_thread(void *arg)
+{
+	struct own_fns *f = arg;
+
+	if (f->bump() != 42 || f->hidden() != 2 || f->bump() != 43 || f->hidden() != 4) {
+		return (void *)1;
+	}
+	return from_tp(f->addr()) == f->main_off ? NULL : (void *)2;
+}
+
+static void *own_early(void *arg)
+{
+	struct own_fns *f = arg;
+
+	pthread_barrier_wait(&f->loaded);
+	return own_thread(f);
+}
+
+/*
+ * Local-exec (the default flags) and initial-exec against the extension's own variables: its
+ * block is given static TLS, at one offset from the thread pointer in every thread, with the
+ * initial values in a thread started before the load and in one started after.
+ */
+static void test_own_static(void **state)
+{
+	struct own_fns f = {0};
+	struct llext *ext;
+	pthread_t early, late;
+	void *res_early, *res_late;
+
+	pthread_barrier_init(&f.loaded, NULL, 2);
+	assert_int_equal(pthread_create(&early, NULL, own_early, &f), 0);
+	log_capture_start();
+	int ret = load_fixture(*state, "tls-own", &ext, NULL);
+	log_capture_stop();
+
+	if (ret) {
+		print_message("log: %s\n", log_text());
+	}
+	assert_int_equal(ret, 0);
+	f.bump = ext_sym(ext, "tls_own_bump");
+	f.hidden = ext_sym(ext, "tls_own_hidden_get");
+	f.addr = ext_sym(ext, "tls_own_addr");
+	assert_int_equal(f.bump(), 42);
+	assert_int_equal(f.hidden(), 2);
+	f.main_off = from_tp(f.addr());
+	pthread_barrier_wait(&f.loaded);
+	assert_int_equal(pthread_join(early, &res_early), 0);
+	assert_int_equal(pthread_create(&late, NULL, own_thread, &f), 0);
+	assert_int_equal(pthread_join(late, &res_late), 0);
+	assert_null(res_early);
+	assert_null(res_late);
+	assert_int_equal(f.bump(), 43);
+	assert_int_equal(f.hidden(), 4);
+	pthread_barrier_destroy(&f.loaded);
+	assert_int_equal(llext_unload(&ext), 0);
 }
 
 /* ---- C++ thread_local ---- */
@@ -346,9 +667,12 @@ static void test_cxx_thread_local(void **state)
 int main(void)
 {
 	static const char *const cxx[] = {"tls-cxx-gcc.o", "tls-cxx-clang.o"};
+	static const char *const own[] = {"tls-own-le.o", "tls-own-ie.o", "tls-own-le-clang.o"};
 	size_t nv = ARRAY_SIZE(variants), nr = ARRAY_SIZE(refused), n = 0;
-	struct CMUnitTest *t = calloc(nv + nr + 8, sizeof(*t));
+	size_t nh = ARRAY_SIZE(host_vars) * ARRAY_SIZE(host_models);
+	struct CMUnitTest *t = calloc(nv + nr + nh + ARRAY_SIZE(own) + 16, sizeof(*t));
 	char(*names)[64] = calloc(nv + nr + 2, sizeof(*names));
+	struct host_case *hosts = calloc(nh, sizeof(*hosts));
 	int ret;
 
 	/*
@@ -373,7 +697,23 @@ int main(void)
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_unload_while_held);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_threads_before_load);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_extern_refused);
+	for (size_t i = 0; i < (FIXTURE_HAVE_CLANG ? 3 : 2); i++, n++) {
+		t[n] = (struct CMUnitTest){own[i], test_own_static, NULL, NULL, (void *)own[i]};
+	}
+	for (size_t i = 0; i < nh; i++) {
+		struct host_case *hc = &hosts[i];
+
+		hc->var = &host_vars[i / ARRAY_SIZE(host_models)];
+		hc->model = host_models[i % ARRAY_SIZE(host_models)];
+		if (!FIXTURE_HAVE_CLANG && strncmp(hc->model, "clang-", 6) == 0) {
+			continue;
+		}
+		snprintf(hc->fixture, sizeof(hc->fixture), "tls-host-%s-%s.o", hc->var->name,
+		         hc->model);
+		t[n++] = (struct CMUnitTest){hc->fixture, test_host_var, NULL, NULL, hc};
+	}
 	ret = run_dynamic_tests("tls", t, n);
+	free(hosts);
 	free(names);
 	free(t);
 	return ret;

@@ -255,8 +255,11 @@ static enum llext_reloc_err put_dtprel_lo12(uint8_t *loc, const struct insn_clas
 }
 
 /*
- * Thread-local storage, dynamic models only (the generic code refuses TLSIE and TLSLE). S is the
- * symbol's offset in the extension's TLS block, so DTPREL(S+A) = S + A; G is the GOT item the
+ * Thread-local storage, dynamic models, initial-exec through the GOT (TLSIE, whose GTPREL entry
+ * the generic code fills for a variable in static TLS) and local-exec (TLSLE, whose S the generic
+ * code makes TPREL(S), the offset from the thread pointer, for a block in static TLS; the
+ * low-12 forms are in the table below). Otherwise S is the symbol's offset in the extension's
+ * TLS block, so DTPREL(S+A) = S + A; G is the GOT item the
  * type names: GTLSIDX(S,A) for TLSGD, GLDM(S) for TLSLD, GTLSDESC(S+A) for TLSDESC. The generic
  * code makes one GTLSIDX and one GTLSDESC per symbol, holding S: A must be 0 for those (as for
  * the GOT, see got_entry()). The large-model MOVW forms (G - GOT) are not emitted by GCC or Clang
@@ -273,7 +276,7 @@ static enum llext_reloc_err aarch64_apply_tls(const struct llext_reloc *r)
 	if ((fl & LLEXT_RF_TLS_LD) && !G) {
 		return LLEXT_RELOC_NOGOT;
 	}
-	if ((fl & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_DESC)) && !got_entry(r, &G)) {
+	if ((fl & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_DESC | LLEXT_RF_TLS_IE)) && !got_entry(r, &G)) {
 		return LLEXT_RELOC_NOGOT;
 	}
 	switch (type) {
@@ -298,9 +301,14 @@ static enum llext_reloc_err aarch64_apply_tls(const struct llext_reloc *r)
 	case R_AARCH64_TLSDESC_ADD_LO12:
 		return put_lo12(r->loc, &cls_add, G, 0);
 	case R_AARCH64_TLSDESC_LD64_LO12:
+	case R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC:
 		return put_lo12(r->loc, &cls_ldst, G, 3);
+	case R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21:
+		/* ADRP: Page(G(GTPREL(S+A))) - Page(P), check -2^32 <= X < 2^32. */
+		return put_adrp(r->loc, G, P, 0);
 	case R_AARCH64_TLSLD_LD_PREL19:
 	case R_AARCH64_TLSDESC_LD_PREL19:
+	case R_AARCH64_TLSIE_LD_GOTTPREL_PREL19:
 		/* LDR literal: G - P, check -2^20 <= X < 2^20. */
 		return put_pcrel_words(r->loc, &cls_ldr_lit, (int64_t)(G - P), 21, 5);
 	case R_AARCH64_TLSDESC_LDR:
@@ -319,6 +327,7 @@ static enum llext_reloc_err aarch64_apply_tls(const struct llext_reloc *r)
 	case R_AARCH64_TLSLD_MOVW_DTPREL_G0_NC:
 		return put_movw_u(r->loc, X, 0, 0);
 	case R_AARCH64_TLSLD_ADD_DTPREL_HI12:
+	case R_AARCH64_TLSLE_ADD_TPREL_HI12:
 		/* ADD (LSL #12): X[23:12], check 0 <= X < 2^24. */
 		if (!get_insn(r->loc, &cls_add, &insn)) {
 			return LLEXT_RELOC_INSN;
@@ -350,6 +359,20 @@ static const struct {
     {R_AARCH64_TLSLD_LDST64_DTPREL_LO12_NC, &cls_ldst, 3, 1},
     {R_AARCH64_TLSLD_LDST128_DTPREL_LO12, &cls_ldst, 4, 0},
     {R_AARCH64_TLSLD_LDST128_DTPREL_LO12_NC, &cls_ldst, 4, 1},
+    /* Local-exec: S is then TPREL(S), the offset from the thread pointer (the generic code
+     * allows it for a block in static TLS only); the fields are the same. */
+    {R_AARCH64_TLSLE_ADD_TPREL_LO12, &cls_add, 0, 0},
+    {R_AARCH64_TLSLE_ADD_TPREL_LO12_NC, &cls_add, 0, 1},
+    {R_AARCH64_TLSLE_LDST8_TPREL_LO12, &cls_ldst, 0, 0},
+    {R_AARCH64_TLSLE_LDST8_TPREL_LO12_NC, &cls_ldst, 0, 1},
+    {R_AARCH64_TLSLE_LDST16_TPREL_LO12, &cls_ldst, 1, 0},
+    {R_AARCH64_TLSLE_LDST16_TPREL_LO12_NC, &cls_ldst, 1, 1},
+    {R_AARCH64_TLSLE_LDST32_TPREL_LO12, &cls_ldst, 2, 0},
+    {R_AARCH64_TLSLE_LDST32_TPREL_LO12_NC, &cls_ldst, 2, 1},
+    {R_AARCH64_TLSLE_LDST64_TPREL_LO12, &cls_ldst, 3, 0},
+    {R_AARCH64_TLSLE_LDST64_TPREL_LO12_NC, &cls_ldst, 3, 1},
+    {R_AARCH64_TLSLE_LDST128_TPREL_LO12, &cls_ldst, 4, 0},
+    {R_AARCH64_TLSLE_LDST128_TPREL_LO12_NC, &cls_ldst, 4, 1},
 };
 
 static enum llext_reloc_err apply_tls(const struct llext_reloc *r)

@@ -19,8 +19,10 @@
 #define A64_LT(b) (((int64_t)1 << (b)) - 1)
 #define A64_LT4(b) (((int64_t)1 << (b)) - 4)
 
-/* Initial-exec and local-exec: refused (see LLEXT_RF_TLS_FIXED). */
+/* Initial-exec and local-exec: only against a variable in static TLS (see LLEXT_RF_TLS_FIXED);
+ * initial-exec through the GOT (LLEXT_RF_TLS_IE). */
 #define TLS_FIXED (LLEXT_RF_TLS | LLEXT_RF_TLS_FIXED)
+#define TLS_IE (TLS_FIXED | LLEXT_RF_TLS_IE)
 
 /* clang-format off */
 #define LLEXT_AARCH64_RELOCS(X)                                                                                             \
@@ -70,7 +72,7 @@
 	X(R_AARCH64_ADR_GOT_PAGE,                 4, LLEXT_RF_GOT,                    ANY,   0, 0)                          \
 	X(R_AARCH64_LD64_GOT_LO12_NC,             4, LLEXT_RF_GOT,                    ANY,   0, 0)                          \
 	X(R_AARCH64_LD64_GOTPAGE_LO15,            4, LLEXT_RF_GOT | LLEXT_RF_GOTBASE, ANY,   0, 0)                          \
-	/* Thread-local storage: the dynamic models; initial- and local-exec (TLSIE, TLSLE) refused. */                     \
+	/* Thread-local storage: the dynamic models; initial- and local-exec (TLSIE, TLSLE) in static TLS. */               \
 	X(R_AARCH64_TLSGD_ADR_PREL21,             4, LLEXT_RF_TLS | LLEXT_RF_TLS_GD,  ANY,   0, 0)                          \
 	X(R_AARCH64_TLSGD_ADR_PAGE21,             4, LLEXT_RF_TLS | LLEXT_RF_TLS_GD,  ANY,   0, 0)                          \
 	X(R_AARCH64_TLSGD_ADD_LO12_NC,            4, LLEXT_RF_TLS | LLEXT_RF_TLS_GD,  ANY,   0, 0)                          \
@@ -100,9 +102,9 @@
 	X(R_AARCH64_TLSLD_LDST64_DTPREL_LO12_NC,  4, LLEXT_RF_TLS,                    ANY,   0, 0)                          \
 	X(R_AARCH64_TLSIE_MOVW_GOTTPREL_G1,       4, TLS_FIXED,                       ANY,   0, 0)                          \
 	X(R_AARCH64_TLSIE_MOVW_GOTTPREL_G0_NC,    4, TLS_FIXED,                       ANY,   0, 0)                          \
-	X(R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21,    4, TLS_FIXED,                       ANY,   0, 0)                          \
-	X(R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC,  4, TLS_FIXED,                       ANY,   0, 0)                          \
-	X(R_AARCH64_TLSIE_LD_GOTTPREL_PREL19,     4, TLS_FIXED,                       ANY,   0, 0)                          \
+	X(R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21,    4, TLS_IE,                          ANY,   0, 0)                          \
+	X(R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC,  4, TLS_IE,                          ANY,   0, 0)                          \
+	X(R_AARCH64_TLSIE_LD_GOTTPREL_PREL19,     4, TLS_IE,                          ANY,   0, 0)                          \
 	X(R_AARCH64_TLSLE_MOVW_TPREL_G2,          4, TLS_FIXED,                       ANY,   0, 0)                          \
 	X(R_AARCH64_TLSLE_MOVW_TPREL_G1,          4, TLS_FIXED,                       ANY,   0, 0)                          \
 	X(R_AARCH64_TLSLE_MOVW_TPREL_G1_NC,       4, TLS_FIXED,                       ANY,   0, 0)                          \

@@ -13,7 +13,9 @@
  * proposal: S is the symbol's offset in the extension's TLS block, G the address of the GOT item
  * the type names (a {module, offset} pair, the module's pair, or a descriptor). No sequence is
  * relaxed: the general dynamic `data16 lea; call __tls_get_addr` pair stays a call, and the call
- * is an ordinary PLT32 or GOTPCRELX relocation against __tls_get_addr.
+ * is an ordinary PLT32 or GOTPCRELX relocation against __tls_get_addr. Initial-exec (GOTTPOFF)
+ * reads a GOT entry that the generic code fills with the variable's offset from the thread
+ * pointer.
  */
 #include <elf.h>
 
@@ -107,8 +109,10 @@ static enum llext_reloc_err x86_64_apply(const struct llext_reloc *r)
 	case R_X86_64_TLSGD:
 	case R_X86_64_TLSLD:
 	case R_X86_64_GOTPC32_TLSDESC:
+	case R_X86_64_GOTTPOFF:
 		/* G + GOT + A - P in the psABI's terms; for the TLS types G is their GOT item:
-		 * `lea x@tlsgd(%rip), %rdi`, `x@tlsld(%rip)`, `x@tlsdesc(%rip), %rax`. */
+		 * `lea x@tlsgd(%rip), %rdi`, `x@tlsld(%rip)`, `x@tlsdesc(%rip), %rax`, and for
+		 * `mov x@gottpoff(%rip), %reg` the entry holding x's offset from %fs:0. */
 		if (!r->G) {
 			return LLEXT_RELOC_NOGOT;
 		}
@@ -150,6 +154,13 @@ static enum llext_reloc_err x86_64_apply(const struct llext_reloc *r)
 		/* S + A, the offset in the block: a sign-extended displacement or immediate. */
 		return put_signed(r->loc, (int64_t)(S + A), 32);
 	case R_X86_64_DTPOFF64:
+		llext_put_le(r->loc, S + A, 8);
+		return LLEXT_RELOC_OK;
+	case R_X86_64_TPOFF32:
+		/* Local-exec: S is then the variable's offset from %fs:0 (the generic code allows
+		 * it for a block in static TLS only), negative below the thread pointer. */
+		return put_signed(r->loc, (int64_t)(S + A), 32);
+	case R_X86_64_TPOFF64:
 		llext_put_le(r->loc, S + A, 8);
 		return LLEXT_RELOC_OK;
 	case R_X86_64_TLSDESC_CALL:

@@ -15,8 +15,10 @@
 #define X86_64_S32_MIN (-(int64_t)0x80000000)
 #define X86_64_S32_MAX ((int64_t)0x7fffffff)
 
-/* Initial-exec and local-exec: refused (see LLEXT_RF_TLS_FIXED). */
+/* Initial-exec and local-exec: only against a variable in static TLS (see LLEXT_RF_TLS_FIXED);
+ * initial-exec through the GOT (LLEXT_RF_TLS_IE). */
 #define TLS_FIXED (LLEXT_RF_TLS | LLEXT_RF_TLS_FIXED)
+#define TLS_IE (TLS_FIXED | LLEXT_RF_TLS_IE)
 
 /* clang-format off */
 #define LLEXT_X86_64_RELOCS(X)                                                                     \
@@ -41,7 +43,7 @@
 	X(R_X86_64_TLSGD,           4, LLEXT_RF_TLS | LLEXT_RF_TLS_GD,     ANY,   0, 0)            \
 	X(R_X86_64_TLSLD,           4, LLEXT_RF_TLS | LLEXT_RF_TLS_LD,     ANY,   0, 0)            \
 	X(R_X86_64_DTPOFF32,        4, LLEXT_RF_TLS,                       ANY,   0, 0)            \
-	X(R_X86_64_GOTTPOFF,        4, TLS_FIXED,                          ANY,   0, 0)            \
+	X(R_X86_64_GOTTPOFF,        4, TLS_IE,                             ANY,   0, 0)            \
 	X(R_X86_64_TPOFF32,         4, TLS_FIXED,                          ANY,   0, 0)            \
 	X(R_X86_64_PC64,            8, 0,                                  ANY,   0, 0)            \
 	X(R_X86_64_GOTOFF64,        8, LLEXT_RF_GOTBASE,                   ANY,   0, 0)            \

@@ -203,6 +203,7 @@ int llext_load_build(struct llext_loader *ldr, const char *name,
 	llext_load_refuse_noexec = false;
 	llext_mapcache_give(&table_cache, ld.scratch, ld.scratch_len, 0, 0);
 	free(ld.named);
+	free(ld.tls_out);
 	if (ret) {
 		llext_free(ld.ie);
 		return ret;

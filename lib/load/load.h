@@ -283,6 +283,8 @@ enum llext_symkind {
 	LLEXT_SYM_ALIAS,     /* defined in a dropped COMDAT group: the kept definition */
 	LLEXT_SYM_TLS,       /* in a SHF_TLS section: addr is its offset in the TLS block */
 	LLEXT_SYM_SECT_EDGE, /* __start_NAME, __stop_NAME: addr is an offset in section alias */
+	LLEXT_SYM_TLS_OUT,   /* thread-local, defined outside: addr is its offset in the block of
+	                      * module tls_out[alias] */
 };
 
 struct llext_symval {
@@ -344,7 +346,12 @@ struct llext_load {
 	size_t nvague; /* symbols marked vague */
 	bool need_got;
 	uint32_t tls_ld_got; /* GOT index + 1 of the local dynamic pair {module, 0}, 0 if none */
-	char why[256];       /* a refusal's reason, when it names something */
+	/* The modules of the thread-local variables defined outside (LLEXT_SYM_TLS_OUT): the
+	 * extensions' or those standing for the C library's (runtime/tls.c); freed by the driver */
+	struct llext_tls_module **tls_out;
+	size_t ntls_out;
+	char why[512];              /* a refusal's reason, when it names something */
+	char tls_static_why[200]; /* why the TLS block got no static TLS, if it asked */
 	uint64_t got_off, stub_off; /* offsets in the reservation */
 	uint64_t map_align;
 	bool huge; /* backed by transparent huge pages */
@@ -371,6 +378,12 @@ static inline const struct llext_reloc_desc *llext_load_desc(struct llext_load *
 int llext_tls_layout(struct llext_load *ld);
 /* True if symbol value @v is thread-local (an alias of a thread-local one included). */
 bool llext_tls_sym(const struct llext_load *ld, const struct llext_symval *v);
+/* S for a thread-local relocation: for local-exec against the block in static TLS, the
+ * variable's offset from the thread pointer. */
+uint64_t llext_tls_tp_value(const struct llext_load *ld, const struct llext_reloc_desc *d,
+                            const struct llext_symval *v, uint64_t S);
+/* Whether the object has initial-exec code against symbol @symi (a variable outside). */
+bool llext_tls_wants_static(struct llext_load *ld, size_t symi);
 /* Why the relocation @r (descriptor @d) cannot be applied as far as TLS goes, or NULL. */
 const char *llext_tls_refuse(struct llext_load *ld, const struct llext_reloc_desc *d,
                              const Elf64_Rela *r);

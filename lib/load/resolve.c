@@ -11,6 +11,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,8 @@
 #include "runtime/ext.h"
 #include "runtime/libgcc.h"
 #include "runtime/symbol.h"
+#include "runtime/tls.h"
+#include "runtime/tls_static.h"
 
 /* Bumped once per load, so that each extension depended on is recorded once. */
 static uint64_t load_generation;
@@ -553,6 +556,106 @@ static int resolve_bound(struct llext_load *ld, size_t i, const char *name)
 	return 0;
 }
 
+/* The index of @mod in ld->tls_out, added if new; -ENOMEM. */
+static int64_t tls_out_index(struct llext_load *ld, struct llext_tls_module *mod)
+{
+	struct llext_tls_module **m;
+
+	for (size_t k = 0; k < ld->ntls_out; k++) {
+		if (ld->tls_out[k] == mod) {
+			return (int64_t)k;
+		}
+	}
+	m = llext_realloc(ld->tls_out, (ld->ntls_out + 1) * sizeof(*m));
+	if (!m) {
+		return -ENOMEM;
+	}
+	ld->tls_out = m;
+	m[ld->ntls_out] = mod;
+	return (int64_t)ld->ntls_out++;
+}
+
+/*
+ * Initial-exec code against a variable outside needs the variable's module in static TLS: ask
+ * the C library for it, as its dynamic linker does for a library opened with dlopen() that uses
+ * initial-exec, before anything looks the variable up (dlsym() gives the calling thread a block
+ * in dynamic TLS, after which the module can never be in static TLS). NULL if it is not needed
+ * or the C library could not; the scan then refuses the relocations.
+ */
+static struct llext_tls_asked *ask_static(struct llext_load *ld, size_t i, const char *name)
+{
+	const char *paths[16];
+	size_t n = 0;
+	struct llext_tls_asked *h;
+	int64_t tpoff;
+	char why[200];
+
+	if (!llext_tls_wants_static(ld, i)) {
+		return NULL;
+	}
+	for (size_t k = 0; k < ld->ie->nlibs && n < ARRAY_SIZE(paths); k++) {
+		struct link_map *lm = NULL;
+
+		if (dlinfo(ld->ie->libs[k], RTLD_DI_LINKMAP, &lm) == 0 && lm && *lm->l_name) {
+			paths[n++] = lm->l_name;
+		}
+	}
+	h = llext_tls_static_ask(name, paths, n, &tpoff, why, sizeof(why));
+	if (!h) {
+		LOG_DBG("%s: the C library gives '%s' no static TLS: %s", ld->name, name, why);
+		snprintf(ld->tls_static_why, sizeof(ld->tls_static_why), "%s", why);
+	}
+	return h;
+}
+
+/*
+ * A thread-local variable defined outside the extension, as a dynamic linker finds it: in
+ * another extension, else in the process (unless the load says otherwise) or the libraries the
+ * extension needs. The C library's dlsym() gives the calling thread's copy, from which tls.c
+ * finds the module and the offset. Tables of addresses (overrides, EXPORT_SYMBOL()) cannot
+ * name a variable that has one address per thread and are not searched.
+ */
+static int resolve_tls_outside(struct llext_load *ld, size_t i, const char *name)
+{
+	struct llext_symval *v = &ld->sym[i];
+	struct llext_tls_module *mod;
+	struct llext_internal *owner = llext_tls_export_find(name, &mod, &v->addr);
+	void *p = NULL;
+	int64_t k;
+	int ret;
+
+	struct llext_tls_asked *asked = owner ? NULL : ask_static(ld, i, name);
+
+	if (owner) {
+		ret = add_dep(ld->ie, owner);
+	} else if ((!ld->param->exports_only && (p = llext_dlsym(RTLD_DEFAULT, name))) ||
+	           library_lookup(ld->ie, name, &p)) {
+		ret = llext_tls_outside(ld->ie, p, asked, &mod, &v->addr);
+		if (ret == -ENOENT) {
+			LOG_ERR("%s: '%s' is thread-local in the extension but not in the module "
+			        "defining it",
+			        ld->name, name);
+			return -ENOEXEC;
+		}
+	} else {
+		llext_tls_static_close(asked);
+		LOG_ERR("%s: undefined thread-local variable '%s'; define it in the program, a "
+		        "library the extension needs, or an extension loaded before",
+		        ld->name, name);
+		return -ENODATA;
+	}
+	if (ret) {
+		return ret;
+	}
+	k = tls_out_index(ld, mod);
+	if (k < 0) {
+		return (int)k;
+	}
+	v->kind = LLEXT_SYM_TLS_OUT;
+	v->alias = (uint32_t)k;
+	return 0;
+}
+
 /*
  * __ehdr_start: a linker's name, in each module, for the ELF header it is loaded with, through
  * which code finds the module's program headers (Clang's profile runtime looks there for a
@@ -586,8 +689,8 @@ static int resolve_undefined(struct llext_load *ld, size_t i)
 		v->addr = 0;
 		return 0;
 	}
-	if (ELF64_ST_TYPE(s->st_info) == STT_TLS) {
-		return 0; /* another module's variable: its relocations are refused, by name */
+	if (ELF64_ST_TYPE(s->st_info) == STT_TLS && *name && bind != STB_LOCAL) {
+		return resolve_tls_outside(ld, i, name);
 	}
 	if (bind == STB_LOCAL || !*name) {
 		LOG_ERR("%s: symbol %zu is undefined but not global", ld->name, i);

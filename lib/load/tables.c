@@ -14,6 +14,7 @@
 #include "runtime/ext.h"
 #include "runtime/sections.h"
 #include "runtime/symbol.h"
+#include "runtime/tls.h"
 
 /* ---- exports ---- */
 
@@ -447,10 +448,40 @@ static int build_fn_tables(struct llext_load *ld)
 	return ret;
 }
 
+/*
+ * The extension's global thread-local variables, for other extensions, as a dynamic linker
+ * would find them: they have no address (one per thread), so they are kept apart from the
+ * export table, with the extension's TLS module (runtime/tls.c).
+ */
+static int export_tls(struct llext_load *ld)
+{
+	for (size_t i = 1; ld->ie->tls && i < ld->elf.nsyms; i++) {
+		const Elf64_Sym *s = &ld->elf.syms[i];
+		unsigned int bind = ELF64_ST_BIND(s->st_info),
+			     vis = ELF64_ST_VISIBILITY(s->st_other);
+		const char *name = llext_elf_sym_name(&ld->elf, i);
+		int ret;
+
+		if (ld->sym[i].kind != LLEXT_SYM_TLS || ELF64_ST_TYPE(s->st_info) != STT_TLS ||
+		    (bind != STB_GLOBAL && bind != STB_WEAK && bind != STB_GNU_UNIQUE) ||
+		    (vis != STV_DEFAULT && vis != STV_PROTECTED) || !*name) {
+			continue;
+		}
+		ret = llext_tls_export_add(ld->ie, name, ld->sym[i].addr);
+		if (ret) {
+			return ret;
+		}
+	}
+	return 0;
+}
+
 int llext_tables_build(struct llext_load *ld)
 {
 	int ret = build_exports(ld);
 
+	if (!ret) {
+		ret = export_tls(ld);
+	}
 	if (ret) {
 		if (ret == -ENOMEM) {
 			LOG_ERR("%s: out of memory building the export table", ld->name);

@@ -61,6 +61,8 @@ struct llext_internal {
 	struct llext_sections *sections; /* with keep_section_info, until freed (sections.h) */
 	struct llext_debug *debug;       /* registered with debuggers (debug.c), or NULL */
 	struct llext_tls_module *tls;    /* its thread-local storage, or NULL (tls.c) */
+	/* the modules outside whose variables it uses, freed with tls (tls.c) */
+	struct llext_tls_module *tls_out;
 
 	bool brought_up, torn_down;
 	bool dtors_due; /* unloaded after a bringup: its destructors must still run */

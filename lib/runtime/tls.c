@@ -23,6 +23,7 @@
  * pending in other threads cannot be freed when its extension is unloaded: like glibc's
  * dlclose(), the unload then finishes (and the memory goes) when the last of them has run.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -34,19 +35,46 @@
 #include "base/base.h"
 #include "runtime/ext.h"
 #include "runtime/tls.h"
+#include "runtime/tls_host.h"
+#include "runtime/tls_static.h"
 
 struct llext_tls_module {
 	uint64_t key;   /* LLEXT_TLS_MOD_KEY */
 	uint32_t index; /* LLEXT_TLS_MOD_INDEX */
+	int64_t tpoff;  /* LLEXT_TLS_MOD_TPOFF, if is_static (below) */
 	size_t size, align, hdr;
 	struct tls_block *blocks; /* every thread's block, under tls_lock */
 	struct llext_internal *ie;
 	void *dso;      /* the extension's __dso_handle, once placed, under tls_lock */
 	size_t pending; /* thread_local destructors not run yet, under tls_lock */
 	void (*finish)(struct llext_internal *ie); /* set when the unload waits for them */
+	/* Its global variables, for other extensions to link against (llext_tls_export_add()). */
+	struct tls_export *exp;
+	size_t nexp;
+	/*
+	 * A module outside (llext_tls_outside()): the C library's module ID, never 0, and where
+	 * its block is in static TLS, the block's offset from the thread pointer. Its index is
+	 * OUTSIDE_INDEX, beyond every thread's table, so that the fast paths leave it to
+	 * slow_block(); it is on no list but its extension's (ie->tls_out). An extension's own
+	 * module placed in static TLS (llext_tls_module_static()) has them too, and a slot in no
+	 * thread's table: its blocks are the C library's.
+	 */
+	size_t modid;
+	bool is_static;
+	struct llext_tls_asked
+	    *asked; /* what asked for static TLS (tls_static.c), closed with it */
+	struct llext_tls_module *next_out;
 	size_t ninit;
 	struct llext_tls_init init[];
 };
+
+/* An exported variable: its name (a copy) and offset in the block. */
+struct tls_export {
+	char *name;
+	uint64_t off;
+};
+
+#define OUTSIDE_INDEX UINT32_MAX
 
 /* The head of a block; the variables follow, at mod->hdr. */
 struct tls_block {
@@ -72,6 +100,7 @@ struct tls_dtor {
 
 _Static_assert(offsetof(struct llext_tls_module, key) == LLEXT_TLS_MOD_KEY, "resolver layout");
 _Static_assert(offsetof(struct llext_tls_module, index) == LLEXT_TLS_MOD_INDEX, "resolver layout");
+_Static_assert(offsetof(struct llext_tls_module, tpoff) == LLEXT_TLS_MOD_TPOFF, "resolver layout");
 _Static_assert(offsetof(struct llext_tls_table, n) == LLEXT_TLS_TAB_N, "resolver layout");
 _Static_assert(offsetof(struct llext_tls_table, slot) == LLEXT_TLS_TAB_SLOTS, "resolver layout");
 _Static_assert(sizeof(struct tls_slot) == 1 << LLEXT_TLS_SLOT_SHIFT, "resolver layout");
@@ -97,9 +126,11 @@ static pthread_once_t exit_once = PTHREAD_ONCE_INIT;
 
 /* The resolver (runtime/tlsdesc_<arch>.S), and the C library's registration of thread_local
  * destructors, which runs them at thread exit and at exit() for the main thread. */
-extern char llext_tlsdesc_resolve[];
+extern char llext_tlsdesc_resolve[], llext_tlsdesc_static[];
 extern int __cxa_thread_atexit_impl(void (*fn)(void *), void *obj, void *dso);
 extern void *__dso_handle;
+/* The C library's, for the variables of its modules: takes {module ID, offset}. */
+extern void *__tls_get_addr(void *ti);
 
 #if defined(__x86_64__)
 #include <cpuid.h>
@@ -127,8 +158,12 @@ static void probe_cpu(void)
 }
 #endif
 
-uint64_t llext_tls_resolver(void)
+uint64_t llext_tls_resolver(const struct llext_tls_module *m)
 {
+	/* A block in static TLS is at one offset in every thread: no lookup, no slow path. */
+	if (m->modid && m->is_static) {
+		return (uintptr_t)llext_tlsdesc_static;
+	}
 	return (uintptr_t)llext_tlsdesc_resolve;
 }
 
@@ -195,6 +230,13 @@ void llext_tls_module_free(struct llext_internal *ie)
 {
 	struct llext_tls_module *m = ie->tls;
 
+	while (ie->tls_out) {
+		struct llext_tls_module *o = ie->tls_out;
+
+		ie->tls_out = o->next_out;
+		llext_tls_static_close(o->asked);
+		free(o);
+	}
 	if (!m) {
 		return;
 	}
@@ -204,8 +246,114 @@ void llext_tls_module_free(struct llext_internal *ie)
 		free_block(m, m->blocks);
 	}
 	pthread_mutex_unlock(&tls_lock);
+	/* Its static TLS stays reserved: the C library never gives that back. */
+	llext_tls_static_close(m->asked);
+	for (size_t i = 0; i < m->nexp; i++) {
+		free(m->exp[i].name);
+	}
+	free(m->exp);
 	free(m);
 	ie->tls = NULL;
+}
+
+int llext_tls_export_add(struct llext_internal *ie, const char *name, uint64_t off)
+{
+	struct llext_tls_module *m = ie->tls;
+	struct tls_export *e;
+	char *copy = strdup(name);
+
+	if (!copy) {
+		return -ENOMEM;
+	}
+	pthread_mutex_lock(&tls_lock);
+	e = llext_realloc(m->exp, (m->nexp + 1) * sizeof(*e));
+	if (e) {
+		m->exp = e;
+		m->exp[m->nexp++] = (struct tls_export){copy, off};
+	}
+	pthread_mutex_unlock(&tls_lock);
+	if (!e) {
+		free(copy);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+struct llext_internal *llext_tls_export_find(const char *name, struct llext_tls_module **mod,
+                                             uint64_t *off)
+{
+	struct llext_tls_module *best = NULL;
+
+	/* Linear, as a load looks up only the thread-local variables it uses; the extension
+	 * loaded first (the smallest key) wins, as for the other exports. */
+	pthread_mutex_lock(&tls_lock);
+	for (size_t i = 0; i < nmods; i++) {
+		struct llext_tls_module *m = mods[i];
+
+		for (size_t k = 0; m && k < m->nexp && (!best || m->key < best->key); k++) {
+			if (strcmp(m->exp[k].name, name) == 0) {
+				best = m;
+				*off = m->exp[k].off;
+			}
+		}
+	}
+	pthread_mutex_unlock(&tls_lock);
+	*mod = best;
+	return best ? best->ie : NULL;
+}
+
+int llext_tls_outside(struct llext_internal *ie, const void *addr, struct llext_tls_asked *asked,
+                      struct llext_tls_module **mod, uint64_t *off)
+{
+	struct llext_tls_where w;
+	struct llext_tls_module *m;
+	int ret = llext_tls_host_where(addr, &w);
+
+	if (ret) {
+		llext_tls_static_close(asked);
+		return ret;
+	}
+	for (m = ie->tls_out; m && m->modid != w.modid; m = m->next_out) {
+	}
+	if (m) {
+		/* The module was asked for already, or is in static TLS by itself. */
+		llext_tls_static_close(asked);
+	} else {
+		m = llext_calloc(1, sizeof(*m));
+		if (!m) {
+			llext_tls_static_close(asked);
+			return -ENOMEM;
+		}
+		m->asked = asked;
+		m->index = OUTSIDE_INDEX;
+		m->modid = w.modid;
+		m->is_static = w.is_static;
+		m->tpoff = w.tpoff;
+		m->ie = ie;
+		m->next_out = ie->tls_out;
+		ie->tls_out = m;
+	}
+	*mod = m;
+	*off = w.off;
+	return 0;
+}
+
+void llext_tls_module_static(struct llext_internal *ie, struct llext_tls_asked *asked,
+                             int64_t tpoff, size_t modid)
+{
+	struct llext_tls_module *m = ie->tls;
+
+	/* Before any code of the extension runs: nothing reads these yet. */
+	m->asked = asked;
+	m->tpoff = tpoff;
+	m->modid = modid;
+	m->is_static = true;
+}
+
+bool llext_tls_static_offset(const struct llext_tls_module *m, int64_t *tpoff)
+{
+	*tpoff = m->tpoff;
+	return m->modid && m->is_static;
 }
 
 /* A thread's exit: frees its blocks of the modules still alive; a freed module freed the rest. */
@@ -283,16 +431,37 @@ static uint8_t *new_block(struct llext_tls_module *m)
 }
 
 /*
+ * This thread's block of a module outside: in static TLS at a fixed offset from the thread
+ * pointer; otherwise the C library's, which allocates it on this thread's first access (a
+ * thread started before the load included).
+ */
+static uint8_t *outside_block(const struct llext_tls_module *m)
+{
+	struct {
+		uint64_t modid, off;
+	} ti = {m->modid, 0};
+
+	if (m->is_static) {
+		return (uint8_t *)__builtin_thread_pointer() + m->tpoff;
+	}
+	return __tls_get_addr(&ti);
+}
+
+/*
  * The first access of this thread to @m (or the first since its index was reused): make the
  * block. There is no way to report a failure to the code that asked, which is why the C library
  * aborts here too.
  */
 static uint8_t *slow_block(struct llext_tls_module *m)
 {
-	struct llext_tls_table *t = table_for(m->index);
+	struct llext_tls_table *t;
 	uint8_t *data = NULL;
 	bool alive;
 
+	if (m->modid) {
+		return outside_block(m);
+	}
+	t = table_for(m->index);
 	pthread_mutex_lock(&tls_lock);
 	alive = m->index < nmods && mods[m->index] == m;
 	if (alive && t) {

@@ -15,9 +15,11 @@
 #define LLEXT_TLS_DESC_MOD 8
 #define LLEXT_TLS_DESC_OFF 16
 
-/* struct llext_tls_module: its key (never reused) and its index in the per-thread tables. */
+/* struct llext_tls_module: its key (never reused), its index in the per-thread tables, and for
+ * a block in static TLS, the block's offset from the thread pointer. */
 #define LLEXT_TLS_MOD_KEY 0
 #define LLEXT_TLS_MOD_INDEX 8
+#define LLEXT_TLS_MOD_TPOFF 16
 
 /* struct llext_tls_table, one per thread: the number of slots, then slots of {key, block}. */
 #define LLEXT_TLS_TAB_N 0

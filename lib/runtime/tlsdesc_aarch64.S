@@ -125,4 +125,28 @@ llext_tlsdesc_resolve:
 	.cfi_endproc
 	.size	llext_tlsdesc_resolve, . - llext_tlsdesc_resolve
 
+/*
+ * The resolver for a variable whose block is in static TLS, at one offset from the thread pointer
+ * in every thread (the C library's static TLS, see tls_host.c and tls_static.c): that offset,
+ * read from the module, plus the variable's. One register, saved.
+ */
+	.globl	llext_tlsdesc_static
+	.hidden	llext_tlsdesc_static
+	.type	llext_tlsdesc_static, %function
+	.p2align 4
+llext_tlsdesc_static:
+	.cfi_startproc
+	hint	#34					/* BTI C: reached with BLR */
+	str	x1, [sp, #-16]!
+	.cfi_adjust_cfa_offset 16
+	ldr	x1, [x0, #LLEXT_TLS_DESC_MOD]		/* the module */
+	ldr	x1, [x1, #LLEXT_TLS_MOD_TPOFF]		/* its block, from the thread pointer */
+	ldr	x0, [x0, #LLEXT_TLS_DESC_OFF]
+	add	x0, x0, x1				/* the variable, from the thread pointer */
+	ldr	x1, [sp], #16
+	.cfi_adjust_cfa_offset -16
+	ret
+	.cfi_endproc
+	.size	llext_tlsdesc_static, . - llext_tlsdesc_static
+
 	.section .note.GNU-stack, "", %progbits

@@ -125,4 +125,27 @@ llext_tlsdesc_resolve:
 	.cfi_endproc
 	.size	llext_tlsdesc_resolve, . - llext_tlsdesc_resolve
 
+/*
+ * The resolver for a variable whose block is in static TLS, at one offset from the thread pointer
+ * in every thread (the C library's static TLS, see tls_host.c and tls_static.c): that offset,
+ * read from the module, plus the variable's. One register, saved.
+ */
+	.globl	llext_tlsdesc_static
+	.hidden	llext_tlsdesc_static
+	.type	llext_tlsdesc_static, @function
+	.p2align 4
+llext_tlsdesc_static:
+	.cfi_startproc
+	pushq	%rcx
+	.cfi_adjust_cfa_offset 8
+	movq	LLEXT_TLS_DESC_MOD(%rax), %rcx		/* the module */
+	movq	LLEXT_TLS_MOD_TPOFF(%rcx), %rcx		/* its block, from the thread pointer */
+	addq	LLEXT_TLS_DESC_OFF(%rax), %rcx		/* the variable */
+	movq	%rcx, %rax
+	popq	%rcx
+	.cfi_adjust_cfa_offset -8
+	ret
+	.cfi_endproc
+	.size	llext_tlsdesc_static, . - llext_tlsdesc_static
+
 	.section .note.GNU-stack, "", @progbits

@@ -11,6 +11,8 @@ from math import factorial
 EXPECTED = {
     'gmp': f'{2 ** 200}\n',
     'lua': f'{sum(range(1, 101))}\t{factorial(20)}\t{3054:x}\n',
+    # The first match's groups, and that both threads' matches held.
+    're2': 'hello 42 1 1\n',
 }
 
 

@@ -195,13 +195,38 @@ static void test_branch_without_veneer(void **state)
 	assert_int_equal(bl, 0x94000040);
 }
 
+/* Local-exec against a block in static TLS: S is then the offset from the thread pointer, split
+ * as `add x0, x0, #:tprel_hi12:v, lsl #12; add x0, x0, #:tprel_lo12_nc:v`. */
+static void test_tprel(void **state)
+{
+	uint32_t hi = 0x91400000, lo = 0x91000000, ldr = 0xf9400000;
+
+	(void)state;
+	assert_int_equal(apply(R_AARCH64_TLSLE_ADD_TPREL_HI12, &hi, 0, 0x12345, 8, 0, 0, 0),
+	                 LLEXT_RELOC_OK);
+	assert_int_equal(hi, 0x91400000 | (0x12 << 10));
+	assert_int_equal(apply(R_AARCH64_TLSLE_ADD_TPREL_LO12_NC, &lo, 0, 0x12345, 8, 0, 0, 0),
+	                 LLEXT_RELOC_OK);
+	assert_int_equal(lo, 0x91000000 | (0x34d << 10));
+	/* An 8-byte load scales its offset by 8. */
+	assert_int_equal(apply(R_AARCH64_TLSLE_LDST64_TPREL_LO12_NC, &ldr, 0, 0x1010, 8, 0, 0, 0),
+	                 LLEXT_RELOC_OK);
+	assert_int_equal(ldr, 0xf9400000 | (3 << 10));
+	/* Beyond the two 12-bit halves, and the checked low half past 4095. */
+	hi = 0x91400000;
+	assert_int_equal(apply(R_AARCH64_TLSLE_ADD_TPREL_HI12, &hi, 0, 0x1000000, 0, 0, 0, 0),
+	                 LLEXT_RELOC_RANGE);
+	assert_int_equal(apply(R_AARCH64_TLSLE_ADD_TPREL_LO12, &lo, 0, 0x1000, 0, 0, 0, 0),
+	                 LLEXT_RELOC_RANGE);
+}
+
 /* Types the encoder does not handle (the generic code refuses them first) are refused. */
 static void test_unsupported(void **state)
 {
 	uint32_t insn = 0x91000000;
 
 	(void)state;
-	assert_int_equal(apply(R_AARCH64_TLSLE_ADD_TPREL_LO12_NC, &insn, 0, 0, 0, 0, 0, 0),
+	assert_int_equal(apply(R_AARCH64_TLSLE_MOVW_TPREL_G0, &insn, 0, 0, 0, 0, 0, 0),
 	                 LLEXT_RELOC_UNSUPPORTED);
 	assert_int_equal(apply(R_AARCH64_GLOB_DAT, &insn, 0, 0, 0, 0, 0, 0),
 	                 LLEXT_RELOC_UNSUPPORTED);
@@ -261,6 +286,7 @@ int main(void)
 	    cmocka_unit_test(test_wrong_instruction),
 	    cmocka_unit_test(test_branch_without_veneer),
 	    cmocka_unit_test(test_unsupported),
+	    cmocka_unit_test(test_tprel),
 	    cmocka_unit_test(test_tls),
 	};
 

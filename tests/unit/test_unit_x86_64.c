@@ -82,7 +82,7 @@ static void test_plt32_without_stub(void **state)
 	    LLEXT_RELOC_RANGE);
 }
 
-/* DTPOFF32 is a sign-extended 32-bit offset in the block; IE/LE types are flagged refused. */
+/* DTPOFF32 is a sign-extended 32-bit offset in the block; IE/LE types are flagged fixed. */
 static void test_tls(void **state)
 {
 	uint8_t buf[4] = {0};
@@ -90,6 +90,14 @@ static void test_tls(void **state)
 	(void)state;
 	assert_int_equal(llext_arch_x86_64.apply(&(struct llext_reloc){
 			     .desc = unit_desc(R_X86_64_DTPOFF32), .loc = buf, .S = 0x80000000}),
+	                 LLEXT_RELOC_RANGE);
+	/* Local-exec against a block in static TLS: S is the offset from %fs:0, negative. */
+	assert_int_equal(llext_arch_x86_64.apply(&(struct llext_reloc){
+			     .desc = unit_desc(R_X86_64_TPOFF32), .loc = buf, .S = (uint64_t)-200}),
+	                 LLEXT_RELOC_OK);
+	assert_int_equal(llext_get_le(buf, 4), 0xffffff38);
+	assert_int_equal(llext_arch_x86_64.apply(&(struct llext_reloc){
+			     .desc = unit_desc(R_X86_64_TPOFF32), .loc = buf, .S = 0x80000000}),
 	                 LLEXT_RELOC_RANGE);
 	assert_true(unit_desc(R_X86_64_TPOFF32)->flags & LLEXT_RF_TLS_FIXED);
 	assert_true(unit_desc(R_X86_64_GOTTPOFF)->flags & LLEXT_RF_TLS_FIXED);
