@@ -185,8 +185,11 @@ int llext_load_build(struct llext_loader *ldr, const char *name,
 	/* A loader reports its own failures: it knows what it could not open. Its prepare sees
 	 * no_file_cache only through base/ (llext_load_no_file_cache). */
 	llext_load_no_file_cache = param->no_file_cache;
+	llext_load_file = NULL;
 	ret = ldr->prepare ? ldr->prepare(ldr) : 0;
 	llext_load_no_file_cache = false;
+	ld.file = llext_load_file; /* valid until finalize */
+	llext_load_file = NULL;
 	if (ret) {
 		LOG_DBG("%s: the loader cannot start: %s", ld.name, strerror(-ret));
 	} else {
