@@ -81,12 +81,29 @@ static void test_never_writable_and_executable(void **state)
 	assert_int_equal(wx_violations, 0);
 }
 
+/*
+ * @perms as @want (perms_of_prot()'s spelling) says. Under qemu-user, which shows a page's
+ * protection as that of the first page of its host mapping, perms_of_prot() spells read-only as
+ * read+execute when the probe's read-only page follows its read+execute one in one host mapping;
+ * next to sealed text (LLEXT_SEALED_TEXT=1 runs this suite too), which is a mapping of a file of
+ * its own, read-only pages are shown as they are.
+ */
+static void expect_rwx(const char *perms, const char *want)
+{
+	const char *ro = perms_of_prot(PROT_READ);
+
+	if (strcmp(want, ro) == 0 && strcmp(perms, "r--p") == 0 && getenv("LLEXT_SEALED_TEXT")) {
+		return;
+	}
+	assert_string_equal(perms, want);
+}
+
 static void expect_perms(void *addr, const char *want)
 {
 	char perms[5];
 
 	assert_true(maps_perms((uintptr_t)addr, perms));
-	assert_string_equal(perms, want);
+	expect_rwx(perms, want);
 }
 
 static void test_region_protections(void **state)
@@ -196,9 +213,9 @@ static void test_memory_domain(void **state)
 		assert_int_equal(p->size % (size_t)page, 0);
 		/* Attributes say what the pages really are. */
 		assert_true(maps_perms(p->start, perms));
-		assert_string_equal(perms, want);
+		expect_rwx(perms, want);
 		assert_true(maps_perms(p->start + p->size - 1, perms));
-		assert_string_equal(perms, want);
+		expect_rwx(perms, want);
 	}
 	assert_int_equal(dom.partitions[0]->attr, K_MEM_PARTITION_P_RX_U_RX);
 	assert_ptr_equal((void *)dom.partitions[0]->start, ext->mem[LLEXT_MEM_TEXT]);

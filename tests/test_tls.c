@@ -3,8 +3,10 @@
  * Thread-local storage in extensions (tests/ext/tls.c, tls_cxx.cc): every dynamic model and
  * dialect the compilers emit, from many threads at once; the same object loaded twice; unloading
  * while other threads hold blocks or have C++ thread_local destructors pending; threads created
- * before and after the load; the models that must be refused. Run under ThreadSanitizer too
- * (tools/run-tests.sh), and under ASan and valgrind, which check that every block is freed once.
+ * before and after the load; the models that must be refused; the variables of the program, its
+ * libraries and other extensions (tests/ext/tls_host.c) in every model. Run under ThreadSanitizer
+ * too (tools/run-tests.sh), and under ASan and valgrind, which check that every block is freed
+ * once.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -275,75 +277,217 @@ static void test_extern_refused(void **state)
 	assert_int_equal(registry_count(), 0);
 }
 
-/* ---- Thread-local variables of the host's libraries ---- */
+/* ---- Thread-local variables defined outside the extension ---- */
+
+/* The test program's own, in static TLS like every variable of the program, exported to the
+ * extensions (tests/meson.build). */
+__attribute__((visibility("default"))) __thread int llext_test_prog_tls;
+
+/* Where the C library put a variable's block; EITHER: its choice, which the test measures. */
+enum host_where { STATIC, DYNAMIC, EITHER };
+
+struct host_var {
+	const char *name; /* in the fixture's name: tls-host-NAME-MODEL.o */
+	const char *lib;  /* opened first; NULL: the program, or the provider extension */
+	const char *sym;
+	enum host_where where;
+	bool in_ext; /* defined by tls-provider.o, loaded first */
+};
+
+/*
+ * libstdc++ opened with dlopen() is in dynamic TLS where its own code uses __tls_get_addr()
+ * (x86-64), and in static TLS where glibc gives a library that uses descriptors the room left
+ * (AArch64); errno and the program's variable are in static TLS from the start; bigtls.c's
+ * block is larger than that room; an extension's is libllext's, one allocation per thread.
+ */
+static const struct host_var host_vars[] = {
+    {"cxx", "libstdc++.so.6", "_ZSt15__once_callable", EITHER, false},
+    {"libc", "libc.so.6", "errno", STATIC, false},
+    {"prog", NULL, "llext_test_prog_tls", STATIC, false},
+    {"big", LIBBIGTLS_PATH, "llext_test_big_tls", DYNAMIC, false},
+    {"ext", NULL, "llext_test_shared_tls", DYNAMIC, true},
+};
+/* The models of tests/ext/meson.build's tls_host_models. */
+static const char *const host_models[] = {"gd", "desc", "ie", "default", "le"};
 
 struct host_case {
-	const char *fixture, *lib, *sym;
-	bool ie_refused; /* initial-exec against a variable in dynamic TLS */
+	const struct host_var *var;
+	const char *model;
+	char fixture[48];
 };
 
 struct host_fns {
 	int *(*addr)(void);
 	void (*set)(int);
 	int (*get)(void);
-	int *var; /* dlsym()'s address, in the main thread */
-	void *lib;
+	int *(*provider_addr)(void); /* tls-provider.o's, for its variable */
+	int *var;                    /* the main thread's copy */
+	void *lib;                   /* where dlsym() looks */
 	const char *sym;
+	pthread_barrier_t loaded;
+	bool run; /* the load succeeded: the thread started before it uses the extension */
 };
 
-static void *host_thread(void *arg)
+/* The calling thread's copy of the variable, found without the extension under test. */
+static int *own_copy(const struct host_fns *h)
+{
+	return h->provider_addr ? h->provider_addr() : dlsym(h->lib, h->sym);
+}
+
+static intptr_t from_tp(const void *p)
+{
+	return (intptr_t)((uintptr_t)p - (uintptr_t)__builtin_thread_pointer());
+}
+
+static void *tp_distance(void *arg)
+{
+	return (void *)from_tp(own_copy(arg));
+}
+
+/* Whether the variable is in static TLS, measured: at one distance from the thread pointer in
+ * two threads, of which one is new. */
+static bool measured_static(struct host_fns *h)
+{
+	pthread_t t;
+	void *d;
+
+	assert_int_equal(pthread_create(&t, NULL, tp_distance, h), 0);
+	assert_int_equal(pthread_join(t, &d), 0);
+	return (intptr_t)d == from_tp(h->var);
+}
+
+/* Started after the load: its own copy, not the main thread's, then written through the
+ * extension. */
+static void *late_thread(void *arg)
 {
 	struct host_fns *h = arg;
-	int *mine = dlsym(h->lib, h->sym);
+	int *mine = own_copy(h);
 
-	/* This thread's copy: not the main thread's, and not what the main thread wrote. */
 	if (h->addr() != mine || mine == h->var || h->get() == 77) {
 		return (void *)1;
 	}
 	h->set(88);
-	return *mine == 88 ? NULL : (void *)2;
+	return *mine == 88 && h->get() == 88 ? NULL : (void *)2;
 }
 
-static void test_host_var(void **state)
+/* Started before the load, having set its copy: the extension reads what it set. */
+static void *early_thread(void *arg)
 {
-	const struct host_case *c = *state;
-	struct llext *ext;
-	struct host_fns h = {.sym = c->sym};
+	struct host_fns *h = arg;
+	int *mine = own_copy(h);
+
+	*mine = 55;
+	pthread_barrier_wait(&h->loaded);
+	if (!h->run) {
+		return NULL;
+	}
+	if (h->addr() != mine || h->get() != 55) {
+		return (void *)3;
+	}
+	h->set(66);
+	return *mine == 66 ? NULL : (void *)4;
+}
+
+/* The providers of the variable: tls-provider.o, or the library it is in. */
+static struct llext *open_provider(const struct host_var *v, struct host_fns *h)
+{
+	struct llext *prov = NULL;
+
+	h->lib = RTLD_DEFAULT;
+	if (v->lib) {
+		h->lib = dlopen(v->lib, RTLD_NOW | RTLD_GLOBAL);
+		assert_non_null(h->lib);
+	}
+	if (v->in_ext) {
+		assert_int_equal(load_fixture("tls-provider.o", "tls-provider", &prov, NULL), 0);
+		h->provider_addr = ext_sym(prov, "tls_provider_addr");
+	}
+	h->var = own_copy(h);
+	assert_non_null(h->var);
+	return prov;
+}
+
+static void check_refused(const struct host_case *c, int ret, bool le, bool has_prov)
+{
+	assert_int_equal(ret, -ENOEXEC);
+	assert_null(llext_by_name("tls-host"));
+	assert_int_equal(registry_count(), has_prov ? 1 : 0);
+	assert_true(log_contains(c->var->sym));
+	assert_true(log_contains(le ? "local-exec" : "not in static TLS"));
+	assert_true(log_contains("-fPIC"));
+}
+
+/* The extension's accesses, in the main thread, then in a thread started after the load. */
+static void check_works(struct host_fns *h)
+{
 	pthread_t th;
 	void *res;
 	int saved;
 
-	h.lib = dlopen(c->lib, RTLD_NOW | RTLD_GLOBAL);
-	assert_non_null(h.lib);
-	h.var = dlsym(h.lib, c->sym);
-	assert_non_null(h.var);
-	log_capture_start();
-	int ret = load_fixture(c->fixture, "tls-host", &ext, NULL);
-	log_capture_stop();
-	if (ret != (c->ie_refused ? -ENOEXEC : 0)) {
-		print_message("log: %s", log_text());
-	}
-	if (c->ie_refused) {
-		assert_int_equal(ret, -ENOEXEC);
-		assert_true(log_contains("not in static TLS"));
-		dlclose(h.lib);
-		return;
-	}
-	assert_int_equal(ret, 0);
-	h.addr = ext_sym(ext, "tls_host_addr");
-	h.set = ext_sym(ext, "tls_host_set");
-	h.get = ext_sym(ext, "tls_host_get");
-	assert_ptr_equal(h.addr(), h.var);
-	saved = *h.var;
-	h.set(77);
-	assert_int_equal(*h.var, 77);
-	assert_int_equal(pthread_create(&th, NULL, host_thread, &h), 0);
+	assert_ptr_equal(h->addr(), h->var);
+	saved = *h->var;
+	h->set(77);
+	assert_int_equal(*h->var, 77);
+	assert_int_equal(h->get(), 77);
+	assert_int_equal(pthread_create(&th, NULL, late_thread, h), 0);
 	assert_int_equal(pthread_join(th, &res), 0);
 	assert_null(res);
-	assert_int_equal(h.get(), 77);
-	h.set(saved);
-	assert_int_equal(llext_unload(&ext), 0);
-	dlclose(h.lib);
+	assert_int_equal(h->get(), 77);
+	h->set(saved);
+}
+
+/*
+ * One variable in one model: general dynamic and descriptors work against every variable,
+ * initial-exec (and the default flags) where the variable is in static TLS, local-exec never.
+ * A thread started before the load, blocked until it is done, sees its own copy too.
+ */
+static void test_host_var(void **state)
+{
+	const struct host_case *c = *state;
+	bool le = strcmp(c->model, "le") == 0,
+	     ie = strcmp(c->model, "ie") == 0 || strcmp(c->model, "default") == 0;
+	struct host_fns h = {.sym = c->var->sym};
+	struct llext *prov = open_provider(c->var, &h), *ext = NULL;
+	bool is_static = measured_static(&h), refuse;
+	pthread_t early;
+	void *res;
+	int ret;
+
+	if (c->var->where != EITHER) {
+		assert_int_equal(is_static, c->var->where == STATIC);
+	}
+	refuse = le || (ie && !is_static);
+	pthread_barrier_init(&h.loaded, NULL, 2);
+	assert_int_equal(pthread_create(&early, NULL, early_thread, &h), 0);
+	log_capture_start();
+	ret = load_fixture(c->fixture, "tls-host", &ext, NULL);
+	log_capture_stop();
+	if (ret != (refuse ? -ENOEXEC : 0)) {
+		print_message("log: %s\n", log_text());
+	}
+	h.run = ret == 0;
+	if (h.run) {
+		h.addr = ext_sym(ext, "tls_host_addr");
+		h.set = ext_sym(ext, "tls_host_set");
+		h.get = ext_sym(ext, "tls_host_get");
+	}
+	pthread_barrier_wait(&h.loaded);
+	assert_int_equal(pthread_join(early, &res), 0);
+	pthread_barrier_destroy(&h.loaded);
+	if (refuse) {
+		check_refused(c, ret, le, prov != NULL);
+	} else {
+		assert_int_equal(ret, 0);
+		assert_null(res);
+		check_works(&h);
+		assert_int_equal(llext_unload(&ext), 0);
+	}
+	if (prov) {
+		assert_int_equal(llext_unload(&prov), 0);
+	}
+	if (c->var->lib) {
+		dlclose(h.lib);
+	}
 }
 
 /* ---- C++ thread_local ---- */
@@ -415,19 +559,14 @@ static void test_cxx_thread_local(void **state)
 	pthread_barrier_destroy(&unloaded);
 }
 
-static const struct host_case host_cases[] = {
-    {"tls-host-gd.o", "libstdc++.so.6", "_ZSt15__once_callable", false},
-    {"tls-host-ie.o", "libstdc++.so.6", "_ZSt15__once_callable", true},
-    {"tls-host-libc-gd.o", "libc.so.6", "errno", false},
-    {"tls-host-libc-ie.o", "libc.so.6", "errno", false},
-};
-
 int main(void)
 {
 	static const char *const cxx[] = {"tls-cxx-gcc.o", "tls-cxx-clang.o"};
 	size_t nv = ARRAY_SIZE(variants), nr = ARRAY_SIZE(refused), n = 0;
-	struct CMUnitTest *t = calloc(nv + nr + 12, sizeof(*t));
+	size_t nh = ARRAY_SIZE(host_vars) * ARRAY_SIZE(host_models);
+	struct CMUnitTest *t = calloc(nv + nr + nh + 8, sizeof(*t));
 	char(*names)[64] = calloc(nv + nr + 2, sizeof(*names));
+	struct host_case *hosts = calloc(nh, sizeof(*hosts));
 	int ret;
 
 	/*
@@ -452,11 +591,17 @@ int main(void)
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_unload_while_held);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_threads_before_load);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_extern_refused);
-	for (size_t i = 0; i < ARRAY_SIZE(host_cases); i++, n++) {
-		t[n] = (struct CMUnitTest){host_cases[i].fixture, test_host_var, NULL, NULL,
-		                           (void *)&host_cases[i]};
+	for (size_t i = 0; i < nh; i++, n++) {
+		struct host_case *hc = &hosts[i];
+
+		hc->var = &host_vars[i / ARRAY_SIZE(host_models)];
+		hc->model = host_models[i % ARRAY_SIZE(host_models)];
+		snprintf(hc->fixture, sizeof(hc->fixture), "tls-host-%s-%s.o", hc->var->name,
+		         hc->model);
+		t[n] = (struct CMUnitTest){hc->fixture, test_host_var, NULL, NULL, hc};
 	}
 	ret = run_dynamic_tests("tls", t, n);
+	free(hosts);
 	free(names);
 	free(t);
 	return ret;

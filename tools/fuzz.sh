@@ -16,8 +16,10 @@ tools/setup-debian.sh
 ninja -C "$dir"
 
 corpus="$dir/corpus"
-mkdir -p "$corpus/load" "$corpus/tables" "$corpus/dwarf-line"
+mkdir -p "$corpus/load" "$corpus/tables" "$corpus/dwarf-line" "$corpus/archive"
 cp "$dir"/tests/ext/*.o "$corpus/load/"
+# Archives: those built for the tests, thin ones included (their members do not exist for it).
+cp "$dir"/tests/ext/*.a "$corpus/archive/"
 cp tests/fuzz/regressions/*.o "$corpus/load/" 2>/dev/null || true
 # fuzz-dwarf-line's input: [n: 2 bytes] [.debug_line_str: n bytes] [.debug_line], unrelocated.
 for o in "$dir"/tests/ext/basic-*.o "$dir"/tests/ext/multi-*.o "$dir"/tests/ext/cxx-*.o; do
@@ -43,7 +45,7 @@ par=""
 if [ "$jobs" -gt 1 ]; then
 	par="-jobs=$jobs -workers=$jobs"
 fi
-for t in load tables dwarf-line; do
+for t in load tables dwarf-line archive; do
 	echo "== fuzz-$t for ${secs}s"
 	# shellcheck disable=SC2086 # $par is a list of options
 	(cd "$dir" && "tests/fuzz/fuzz-$t" -max_total_time="$secs" -max_len=131072 -timeout=10 \

@@ -162,8 +162,10 @@ static void usage(FILE *out)
 	    "  -l, --list         print each extension's memory regions, exports and\n"
 	    "                     relocation counts, and run nothing (not even constructors)\n"
 	    "  -N, --library=NAME open libNAME.so for every extension, as the linker's -lNAME\n"
-	    "                     names it (NAME with a '/' or '.so' is used as it is);\n"
-	    "                     may be repeated\n"
+	    "                     names it, or libNAME.a when there is no shared one (its\n"
+	    "                     members are linked into each extension that needs them);\n"
+	    "                     NAME with a '/' or '.so', or ending in '.a', is used as it\n"
+	    "                     is; may be repeated\n"
 	    "  -s, --strict       resolve symbols only against exported tables (EXPORT_SYMBOL\n"
 	    "                     and other extensions), not the process's global symbols\n"
 	    "  -t, --time         print how long parsing, placement, linking and bringup took\n"
@@ -175,6 +177,8 @@ static void usage(FILE *out)
 	    "  -h, --help         display this help and exit\n"
 	    "  -V, --version      output version information and exit\n"
 	    "\n"
+	    "A FILE may be a static archive (.a): all of its members are loaded as one\n"
+	    "extension, as 'ld -r --whole-archive' would join them.\n"
 	    "An extension's name is its file's base name without '.o', cut to %d characters.\n"
 	    "\n"
 	    "Exit status: main's return value; 0 after --call or --list; 1 if a file cannot be\n"
@@ -423,15 +427,26 @@ static void bringup_all(struct slot *slots, size_t n)
 	}
 }
 
-/* Tear down and unload in reverse load order: dependents go before what they link to. */
-static void unload_all(struct slot *slots, size_t n)
+/*
+ * Run every destructor while all the extensions' code is there (one may call back into a later
+ * one), the newest construction first. Then the process ends and their memory with it, as a
+ * linked program's libraries do: a thread an extension left running keeps valid code, and a leak
+ * checker still finds what the extensions' globals point to.
+ */
+static void teardown_all(struct slot *slots, size_t n)
 {
-	while (n--) {
-		if (slots[n].ext) {
-			llext_teardown(slots[n].ext);
-			llext_unload(&slots[n].ext);
-		}
+	struct llext **exts = calloc(n ? n : 1, sizeof(*exts));
+
+	if (!exts) {
+		/* libllext's exit handler runs them at exit() in the same order. */
+		fprintf(stderr, "%s: out of memory; the destructors run at exit\n", PROG);
+		return;
 	}
+	for (size_t i = 0; i < n; i++) {
+		exts[i] = slots[i].ext;
+	}
+	llext_teardown_many(exts, n);
+	free(exts);
 }
 
 /* --call: 'void SYMBOL(void)' of @last. */
@@ -495,20 +510,81 @@ static int option_error(int c, char **argv)
 /* Sentinel of parse_args(): go on and run. Any other value is the exit status. */
 #define RUN (-1)
 
+#if defined(__x86_64__)
+#define MULTIARCH "x86_64-linux-gnu"
+#elif defined(__aarch64__)
+#define MULTIARCH "aarch64-linux-gnu"
+#else
+#define MULTIARCH ""
+#endif
+
+/* libNAME@ext (".a" or ".so") in LIBRARY_PATH's folders, then where Debian installs libraries;
+ * NULL if none. */
+static char *find_lib(const char *name, const char *ext)
+{
+	static const char *const dirs[] = {"/usr/local/lib/" MULTIARCH, "/usr/local/lib",
+	                                   "/usr/lib/" MULTIARCH,       "/usr/lib",
+	                                   "/lib/" MULTIARCH,           "/lib"};
+	const char *env = getenv("LIBRARY_PATH");
+	char path[4096];
+
+	while (env && *env) {
+		size_t n = strcspn(env, ":");
+
+		snprintf(path, sizeof(path), "%.*s/lib%s%s", (int)n, env, name, ext);
+		if (n && access(path, R_OK) == 0) {
+			return strdup(path);
+		}
+		env += n + (env[n] == ':');
+	}
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/lib%s%s", dirs[i], name, ext);
+		if (access(path, R_OK) == 0) {
+			return strdup(path);
+		}
+	}
+	return NULL;
+}
+
 /*
  * --library=NAME: libNAME.so, as the linker's -lNAME, found as the dynamic linker finds
- * libraries; a NAME that is already a file name (a '/' or ".so" in it) is taken as it is.
+ * libraries; when there is no shared one, libNAME.a (a static archive, whose members are linked
+ * into each extension that needs them), found as find_lib() says. A libNAME.so that dlopen()
+ * refuses but that is there (a GNU ld script, as libm.so is) still comes first, as with the
+ * linker: libllext follows the script. A NAME that is already a
+ * file name (a '/', ".so" or ending in ".a") is taken as it is.
  */
 static int add_library(struct options *opt, const char *name)
 {
-	bool as_is = strchr(name, '/') || strstr(name, ".so");
-	char *lib = malloc(strlen(name) + sizeof("lib.so"));
+	size_t len = strlen(name);
+	bool as_is =
+	    strchr(name, '/') || strstr(name, ".so") || (len > 2 && !strcmp(name + len - 2, ".a"));
+	char *lib = malloc(len + sizeof("lib.so"));
+	void *h;
 
 	if (!lib) {
 		fprintf(stderr, "%s: out of memory\n", PROG);
 		return -1;
 	}
 	sprintf(lib, as_is ? "%s" : "lib%s.so", name);
+	if (!as_is) {
+		/* Only a look: the extension's load opens it again, and keeps it open. */
+		h = dlopen(lib, RTLD_LAZY | RTLD_LOCAL);
+		char *so = h ? NULL : find_lib(name, ".so");
+
+		if (h) {
+			dlclose(h);
+		} else if (so) {
+			free(so);
+		} else {
+			char *a = find_lib(name, ".a");
+
+			if (a) {
+				free(lib);
+				lib = a;
+			}
+		}
+	}
 	opt->libs[opt->nlibs++] = lib;
 	return 0;
 }
@@ -705,7 +781,7 @@ static int run(const struct options *opt)
 		status = run_last(&slots[n - 1], opt, &lc, zephyr);
 	}
 
-	unload_all(slots, n);
+	teardown_all(slots, n);
 	free(slots);
 	llext_set_log(LLEXT_LOG_ERR, NULL, NULL);
 	log_clear(&lc);

@@ -35,7 +35,7 @@ for b in ${*:-native clang asan tsan aarch64 dist fuzz}; do
 		meson test -C build/native --print-errorlogs
 		# The debugger tests run gdb and lldb, which valgrind has no business tracing.
 		meson test -C build/native --print-errorlogs --setup valgrind --no-suite soak \
-			--no-suite debug
+			--no-suite debug --no-suite copy-host
 		tools/check-install.sh build/native
 		tools/check-buildsys.sh
 		;;

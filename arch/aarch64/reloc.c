@@ -325,6 +325,7 @@ static enum llext_reloc_err aarch64_apply_tls(const struct llext_reloc *r)
 	case R_AARCH64_TLSLD_MOVW_DTPREL_G0_NC:
 		return put_movw_u(r->loc, X, 0, 0);
 	case R_AARCH64_TLSLD_ADD_DTPREL_HI12:
+	case R_AARCH64_TLSLE_ADD_TPREL_HI12:
 		/* ADD (LSL #12): X[23:12], check 0 <= X < 2^24. */
 		if (!get_insn(r->loc, &cls_add, &insn)) {
 			return LLEXT_RELOC_INSN;
@@ -356,6 +357,20 @@ static const struct {
     {R_AARCH64_TLSLD_LDST64_DTPREL_LO12_NC, &cls_ldst, 3, 1},
     {R_AARCH64_TLSLD_LDST128_DTPREL_LO12, &cls_ldst, 4, 0},
     {R_AARCH64_TLSLD_LDST128_DTPREL_LO12_NC, &cls_ldst, 4, 1},
+    /* Local-exec: S is then TPREL(S), the offset from the thread pointer (the generic code
+     * allows it for a block in static TLS only); the fields are the same. */
+    {R_AARCH64_TLSLE_ADD_TPREL_LO12, &cls_add, 0, 0},
+    {R_AARCH64_TLSLE_ADD_TPREL_LO12_NC, &cls_add, 0, 1},
+    {R_AARCH64_TLSLE_LDST8_TPREL_LO12, &cls_ldst, 0, 0},
+    {R_AARCH64_TLSLE_LDST8_TPREL_LO12_NC, &cls_ldst, 0, 1},
+    {R_AARCH64_TLSLE_LDST16_TPREL_LO12, &cls_ldst, 1, 0},
+    {R_AARCH64_TLSLE_LDST16_TPREL_LO12_NC, &cls_ldst, 1, 1},
+    {R_AARCH64_TLSLE_LDST32_TPREL_LO12, &cls_ldst, 2, 0},
+    {R_AARCH64_TLSLE_LDST32_TPREL_LO12_NC, &cls_ldst, 2, 1},
+    {R_AARCH64_TLSLE_LDST64_TPREL_LO12, &cls_ldst, 3, 0},
+    {R_AARCH64_TLSLE_LDST64_TPREL_LO12_NC, &cls_ldst, 3, 1},
+    {R_AARCH64_TLSLE_LDST128_TPREL_LO12, &cls_ldst, 4, 0},
+    {R_AARCH64_TLSLE_LDST128_TPREL_LO12_NC, &cls_ldst, 4, 1},
 };
 
 static enum llext_reloc_err apply_tls(const struct llext_reloc *r)

@@ -156,6 +156,13 @@ static enum llext_reloc_err x86_64_apply(const struct llext_reloc *r)
 	case R_X86_64_DTPOFF64:
 		llext_put_le(r->loc, S + A, 8);
 		return LLEXT_RELOC_OK;
+	case R_X86_64_TPOFF32:
+		/* Local-exec: S is then the variable's offset from %fs:0 (the generic code allows
+		 * it for a block in static TLS only), negative below the thread pointer. */
+		return put_signed(r->loc, (int64_t)(S + A), 32);
+	case R_X86_64_TPOFF64:
+		llext_put_le(r->loc, S + A, 8);
+		return LLEXT_RELOC_OK;
 	case R_X86_64_TLSDESC_CALL:
 		/* Marks `call *x@tlscall(%rax)` for relaxation, which we never do. */
 		return LLEXT_RELOC_OK;

@@ -96,6 +96,27 @@ struct llext {
 };
 
 /**
+ * @brief Where an extension's code is mapped (struct llext_load_param's @c text_mode).
+ */
+enum llext_text_mode {
+	/** libllext chooses (see struct llext_load_param's @c text_mode). */
+	LLEXT_TEXT_AUTO = 0,
+	/**
+	 * Sealed text: the relocated code is written into a memory file named after the
+	 * extension, sealed against every write, growth and shrink, and only then mapped
+	 * read+execute in place. Works under PR_SET_MDWE, systemd's MemoryDenyWriteExecute=yes
+	 * and SELinux without execmem. arch_elf_relocate_local() patches such code by mapping a
+	 * new sealed file over the pages it changes.
+	 */
+	LLEXT_TEXT_SEALED,
+	/**
+	 * Anonymous memory, relocated read+write and then made read+execute with mprotect(): what
+	 * a process that forbids that refuses.
+	 */
+	LLEXT_TEXT_ANONYMOUS,
+};
+
+/**
  * @brief llext loader parameters.
  *
  * These are parameters, not saved in the permanent llext context, needed only for the loader.
@@ -117,7 +138,9 @@ struct llext_load_param {
 	 * Further shared libraries to open for this extension, as if its source named them with
 	 * LLEXT_NEEDS(): a NULL-terminated list of names that dlopen() accepts, or NULL. They are
 	 * opened after the object's own, kept open until the extension is freed, and searched in
-	 * that order after the process's global symbols.
+	 * that order after the process's global symbols. A name ending in ".a" is a static
+	 * archive, opened by that path: the members that define symbols the extension still lacks
+	 * are linked into it, as a static linker does.
 	 */
 	const char *const *libraries;
 	/**
@@ -149,6 +172,14 @@ struct llext_load_param {
 	 * it.
 	 */
 	bool no_file_cache;
+	/**
+	 * Where the extension's code lives. LLEXT_TEXT_AUTO (the default) lets libllext choose:
+	 * sealed text (LLEXT_TEXT_SEALED) in a process that may not make writable memory
+	 * executable, or where the environment says LLEXT_SEALED_TEXT=1; anonymous memory made
+	 * read+execute (LLEXT_TEXT_ANONYMOUS) otherwise, or where it says LLEXT_SEALED_TEXT=0.
+	 * Either explicit value overrides the environment for this load.
+	 */
+	enum llext_text_mode text_mode;
 };
 
 /** @brief Default loader parameters. */
@@ -188,7 +219,8 @@ int llext_iterate(int (*fn)(struct llext *ext, void *arg), void *arg);
  * @brief Load and link an extension.
  *
  * Loads relevant ELF data into memory and provides a structure to work with it. Only
- * relocatable ELF files (ET_REL) for the host's machine are supported.
+ * relocatable ELF files (ET_REL) for the host's machine are supported, and static archives of
+ * them ("!<arch>" magic): every member of an archive is loaded, as one extension.
  *
  * If an extension called @p name is already loaded, @p loader is ignored, its use count is
  * incremented, @p ext is set to it, and the previous use count is returned.
@@ -205,6 +237,11 @@ int llext_iterate(int (*fn)(struct llext *ext, void *arg), void *arg);
  *         writable+executable section, executable stack, or no place within reach of its
  *         symbols
  * @retval -ENODATA An undefined symbol could not be resolved
+ * @retval -EEXIST Two objects joined into the extension (it and archive members it pulls in,
+ *         or members of one archive) define one symbol
+ * @retval -ENOTSUP A thin archive given through a loader (name it by its path instead), or a
+ *         BSD archive
+ * @retval -ENOENT A library or archive it needs cannot be opened
  * @retval -errno An error from the loader
  */
 int llext_load(struct llext_loader *loader, const char *name, struct llext **ext,
@@ -271,6 +308,51 @@ int llext_bringup(struct llext *ext);
  * @retval -EINVAL @p ext is NULL
  */
 int llext_teardown(struct llext *ext);
+
+/**
+ * @brief Run the destructors of several extensions, the newest construction first.
+ *
+ * Runs what the extensions' code has left to run, in the order exit() runs a linked program's:
+ * first the calling thread's pending C++ @c thread_local destructors of all of them, then the
+ * handlers their code registered with atexit() or @c __cxa_atexit() (C++ static objects
+ * included; these run even for an extension never brought up), then their destructors as
+ * llext_teardown() runs them (only where llext_bringup() ran and teardown did not). Within each
+ * kind, the extensions go in reverse order of construction: an extension is constructed when
+ * llext_bringup() finishes, or when it is loaded if it was never brought up.
+ *
+ * Nothing is unloaded: a program about to exit may call this, so that every destructor runs
+ * while all the extensions' code is there and at a point it chooses, and leave the memory to
+ * the end of the process (libllext's exit handler then finds nothing left to run). A destructor
+ * may call libllext: one that unloads an extension of @p exts leaves its memory there until
+ * this call returns. This is libllext's own, not Zephyr's.
+ *
+ * @param exts Extensions; NULL entries are skipped
+ * @param n Number of entries in @p exts
+ * @retval 0 success
+ * @retval -EINVAL @p exts is NULL and @p n is not 0
+ * @retval -ENOMEM no memory for the list of extensions (nothing ran)
+ */
+int llext_teardown_many(struct llext *const *exts, size_t n);
+
+/**
+ * @brief Unload several extensions together.
+ *
+ * Releases one use of each extension in @p exts, as llext_unload() does, but runs everything
+ * the extensions that this frees have left to run before it unmaps any of them: the extensions
+ * whose use count reaches zero, and the dependencies whose last user is among them, are torn
+ * down as llext_teardown_many() does, the newest construction first, and only then freed. An
+ * extension whose destructor calls into another one loaded after it (a callback registered
+ * with it) so finds that code still there. A destructor may call libllext, unloading an
+ * extension among them included: its memory stays until the end of this call. Each entry of
+ * @p exts is set to NULL. This is libllext's own, not Zephyr's.
+ *
+ * @param exts Extensions; NULL entries are skipped
+ * @param n Number of entries in @p exts
+ * @retval 0 success
+ * @retval -EINVAL @p exts is NULL and @p n is not 0
+ * @retval -ENOMEM no memory for the list of extensions (nothing was unloaded)
+ */
+int llext_unload_many(struct llext **exts, size_t n);
 
 /** @brief Entry point of an extension, as llext_bootstrap() calls it. */
 typedef void (*llext_entry_fn_t)(void *user_data);

@@ -180,6 +180,10 @@ struct llext_symtable {
  * fails if one cannot be opened. A library is only needed if the host may lack it: what the
  * host process already has is found without it.
  *
+ * A name ending in @c ".a" is a static archive, opened by that path (not with dlopen()): the
+ * members that define symbols the extension still lacks are linked into it, as the static
+ * linker links them into a program.
+ *
  * @param lib Library name, a string literal.
  */
 #define LLEXT_NEEDS(lib)                                                                           \

@@ -15,6 +15,7 @@
 #include "base/base.h"
 #include "load/driver.h"
 #include "runtime/ext.h"
+#include "runtime/leak.h"
 #include "runtime/pages.h"
 #include "runtime/relocate.h"
 #include "runtime/symbol.h"
@@ -37,6 +38,17 @@ static void llext_registry_unlock(void)
 static struct llext_internal *head, *tail;
 static struct llext_internal **by_name;
 static size_t nby_name, count;
+
+/*
+ * Exit order. last_seq numbers constructions; once exiting is set (exit_hook()) nothing is
+ * unmapped any more, and an extension whose last unload comes after it is kept on the kept list,
+ * mapped and reachable, for the threads and leak checkers that may still look at it.
+ */
+static uint64_t last_seq;
+static bool exit_hooked, exiting;
+static struct llext_internal *kept;
+
+static void exit_hook(void);
 
 /* Names are cut to LLEXT_MAX_NAME_LEN characters, when loading and when looking up alike. */
 static void cut_name(char out[LLEXT_MAX_NAME_LEN + 1], const char *name)
@@ -273,6 +285,21 @@ static int load_locked(struct llext_loader *loader, const char *name, struct lle
 	for (size_t i = 0; i < ie->ndeps; i++) {
 		ie->deps[i]->pub.use_count++;
 	}
+	ie->seq = ++last_seq;
+	llext_leak_roots(ie, true);
+	/*
+	 * At the first load, after main() started: exit() runs handlers newest first, so this
+	 * runs after every handler an extension registers (all come later) and before the dynamic
+	 * linker's, registered before main(), finalizes the libraries the extensions use.
+	 */
+	if (!exit_hooked) {
+		exit_hooked = atexit(exit_hook) == 0;
+		if (!exit_hooked) {
+			LOG_ERR("%s: cannot register the exit handler: extensions still loaded at "
+			        "exit() will not run their destructors",
+			        ie->pub.name);
+		}
+	}
 	*ext = &ie->pub;
 	LOG_INF("%s: loaded at %p, %zu bytes, %zu exports, %zu relocations", ie->pub.name,
 	        (void *)ie->map, ie->map_size, ie->pub.exp_tab.sym_cnt, ie->stats.relocs);
@@ -326,7 +353,18 @@ static void finish_unload(struct llext_internal *ie)
 
 		llext_unload(&dep);
 	}
+	llext_registry_lock();
+	if (exiting) {
+		/* The process is ending: its memory stays, as a linked library's would. */
+		ie->next = kept;
+		kept = ie;
+		llext_registry_unlock();
+		LOG_INF("%s: unloaded; it stays mapped until the process ends", ie->pub.name);
+		return;
+	}
+	llext_registry_unlock();
 	LOG_INF("%s: unloaded", ie->pub.name);
+	llext_leak_roots(ie, false);
 	llext_free(ie);
 }
 
@@ -421,18 +459,20 @@ LLEXT_EXPORT int llext_bringup(struct llext *ext)
 	for (size_t i = 0; run && i < ie->nctors; i++) {
 		ie->ctors[i]();
 	}
+	if (run) {
+		/* Constructed when its constructors are done: one they bring up ends first. */
+		llext_registry_lock();
+		ie->seq = ++last_seq;
+		llext_registry_unlock();
+	}
 	return 0;
 }
 
-LLEXT_EXPORT int llext_teardown(struct llext *ext)
+/* Its destructors, if it was brought up and not torn down yet. */
+static void teardown_one(struct llext_internal *ie)
 {
-	struct llext_internal *ie;
 	bool run;
 
-	if (!ext) {
-		return -EINVAL;
-	}
-	ie = to_internal(ext);
 	llext_registry_lock();
 	run = ie->brought_up && !ie->torn_down;
 	/* A teardown before any bringup is a no-op, not a promise never to run destructors. */
@@ -441,6 +481,14 @@ LLEXT_EXPORT int llext_teardown(struct llext *ext)
 	if (run) {
 		run_dtors(ie);
 	}
+}
+
+LLEXT_EXPORT int llext_teardown(struct llext *ext)
+{
+	if (!ext) {
+		return -EINVAL;
+	}
+	teardown_one(to_internal(ext));
 	return 0;
 }
 
@@ -453,6 +501,214 @@ LLEXT_EXPORT void llext_bootstrap(struct llext *ext, llext_entry_fn_t entry_fn, 
 		entry_fn(user_data);
 	}
 	llext_teardown(ext);
+}
+
+/* ---- Several extensions together, and process exit ---- */
+
+static int by_seq_desc(const void *a, const void *b)
+{
+	uint64_t x = (*(struct llext_internal *const *)a)->seq;
+	uint64_t y = (*(struct llext_internal *const *)b)->seq;
+
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/*
+ * Everything @set's code has left to run, in the order exit() runs a linked program's: this
+ * thread's thread_local destructors, then the exit handlers (atexit(), C++ static objects) and
+ * last the destructors, each kind the newest construction first. That holds for the handlers
+ * of extensions never brought up too, which their code may have registered all the same. No
+ * lock is held: any of them may call libllext.
+ */
+static void teardown_set(struct llext_internal **set, size_t n)
+{
+	llext_registry_lock(); /* a bringup in another thread may be writing a seq */
+	qsort(set, n, sizeof(*set), by_seq_desc);
+	llext_registry_unlock();
+	for (size_t i = 0; i < n; i++) {
+		llext_tls_run_own(set[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		llext_unwind_finalize(set[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		teardown_one(set[i]);
+		LOG_INF("%s: torn down", set[i]->pub.name);
+	}
+}
+
+LLEXT_EXPORT int llext_teardown_many(struct llext *const *exts, size_t n)
+{
+	struct llext_internal **set;
+	size_t nset = 0;
+
+	if (!exts && n) {
+		return -EINVAL;
+	}
+	set = llext_calloc(n ? n : 1, sizeof(*set));
+	if (!set) {
+		LOG_ERR("llext_teardown_many: out of memory for a list of %zu extensions", n);
+		return -ENOMEM;
+	}
+	/* Pinned, as llext_unload_many() pins its set: a destructor may unload one of them. */
+	llext_registry_lock();
+	for (size_t i = 0; i < n; i++) {
+		if (exts[i]) {
+			set[nset] = to_internal(exts[i]);
+			set[nset++]->pub.use_count++;
+		}
+	}
+	llext_registry_unlock();
+	teardown_set(set, nset);
+	for (size_t k = 0; k < nset; k++) {
+		struct llext *pin = &set[k]->pub;
+
+		llext_unload(&pin);
+	}
+	free(set);
+	return 0;
+}
+
+/* One use of @ie is going: at its last, it and one use of each of its dependencies go. */
+static void drop_use_locked(struct llext_internal *ie, struct llext_internal **set, size_t *n)
+{
+	if (++ie->going == ie->pub.use_count) {
+		set[(*n)++] = ie;
+	}
+}
+
+/*
+ * The extensions that unloading @exts frees, each pinned by one more use so that a destructor
+ * unloading one of them cannot free it while the others' destructors run.
+ */
+static struct llext_internal **going_locked(struct llext *const *exts, size_t n, size_t *nset)
+{
+	struct llext_internal **set = llext_calloc(count ? count : 1, sizeof(*set));
+
+	*nset = 0;
+	if (!set) {
+		LOG_ERR("llext_unload_many: out of memory for a list of %zu extensions", count);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (exts[i]) {
+			drop_use_locked(to_internal(exts[i]), set, nset);
+		}
+	}
+	/* The set grows as it is walked: a dependency whose last user goes goes too. */
+	for (size_t k = 0; k < *nset; k++) {
+		for (size_t d = 0; d < set[k]->ndeps; d++) {
+			drop_use_locked(set[k]->deps[d], set, nset);
+		}
+	}
+	for (struct llext_internal *ie = head; ie; ie = ie->next) {
+		ie->going = 0;
+	}
+	for (size_t k = 0; k < *nset; k++) {
+		set[k]->pub.use_count++;
+	}
+	return set;
+}
+
+LLEXT_EXPORT int llext_unload_many(struct llext **exts, size_t n)
+{
+	struct llext_internal **set;
+	size_t nset;
+
+	if (!exts && n) {
+		return -EINVAL;
+	}
+	llext_registry_lock();
+	set = going_locked(exts, n, &nset);
+	llext_registry_unlock();
+	if (!set) {
+		return -ENOMEM;
+	}
+	teardown_set(set, nset);
+	/* Nothing of theirs is left to run: now the memory may go, in any order. */
+	for (size_t i = 0; i < n; i++) {
+		if (exts[i]) {
+			llext_unload(&exts[i]);
+			exts[i] = NULL; /* its use is gone, even while the pin below keeps it */
+		}
+	}
+	for (size_t k = 0; k < nset; k++) {
+		struct llext *pin = &set[k]->pub;
+
+		llext_unload(&pin);
+	}
+	free(set);
+	return 0;
+}
+
+/* The loaded extensions the exit hook has not taken, now taken; NULL with *n > 0 if no memory. */
+static struct llext_internal **untaken_locked(size_t *n)
+{
+	struct llext_internal **set;
+
+	*n = 0;
+	for (struct llext_internal *ie = head; ie; ie = ie->next) {
+		*n += !ie->exit_taken;
+	}
+	set = *n ? llext_calloc(*n, sizeof(*set)) : NULL;
+	if (!set) {
+		return NULL;
+	}
+	*n = 0;
+	for (struct llext_internal *ie = head; ie; ie = ie->next) {
+		if (!ie->exit_taken) {
+			ie->exit_taken = true;
+			set[(*n)++] = ie;
+		}
+	}
+	return set;
+}
+
+/* Without memory for a list: the newest construction not taken, now taken. */
+static struct llext_internal *newest_untaken_locked(void)
+{
+	struct llext_internal *best = NULL;
+
+	for (struct llext_internal *ie = head; ie; ie = ie->next) {
+		if (!ie->exit_taken && (!best || ie->seq > best->seq)) {
+			best = ie;
+		}
+	}
+	if (best) {
+		best->exit_taken = true;
+	}
+	return best;
+}
+
+/*
+ * At exit(): what the extensions still loaded have left to run, as llext_unload_many() would
+ * run it, and nothing unmapped (see exiting). The C library has already run this thread's
+ * thread_local destructors and every handler registered after this one, which includes all the
+ * extensions registered.
+ */
+static void exit_hook(void)
+{
+	struct llext_internal **set, *one;
+	size_t n;
+
+	llext_registry_lock();
+	exiting = true;
+	llext_registry_unlock();
+	/* A destructor may load another extension: the next pass takes it. */
+	for (;;) {
+		llext_registry_lock();
+		set = untaken_locked(&n);
+		one = set || !n ? NULL : newest_untaken_locked();
+		llext_registry_unlock();
+		if (set) {
+			teardown_set(set, n);
+			free(set);
+		} else if (one) {
+			teardown_set(&one, 1);
+		} else {
+			break;
+		}
+	}
 }
 
 /* The setup (preinit then init) or cleanup list, in run order, and its size in bytes. */

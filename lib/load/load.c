@@ -141,7 +141,7 @@ static int run_stages(struct llext_load *ld, struct llext_loader *ldr)
 	int ret;
 
 	t0 = now_ns();
-	ret = llext_elf_open(&ld->elf, ldr, ld->name);
+	ret = llext_join_open(ld, ldr);
 	if (!ret) {
 		ret = alloc_tables(ld);
 	}
@@ -196,6 +196,7 @@ int llext_load_build(struct llext_loader *ldr, const char *name,
 		ret = run_stages(&ld, ldr);
 		/* The object may be the loader's memory: done with it before the loader is. */
 		llext_elf_close(&ld.elf);
+		llext_join_free(ld.joined);
 		if (ldr->finalize) {
 			ldr->finalize(ldr);
 		}

@@ -2,6 +2,8 @@
 /*
  * A load in progress, for the driver (load.c) and the stages it runs, one file each:
  *
+ *   join.c      archives: members pulled in, objects joined (archive.c reads
+ *               archives; elf.c reads each input and the result)  -> ld->joined
  *   elf.c       read and validate the object                       -> struct llext_elf
  *   tls_link.c  lay out thread-local storage; its GOT entries      -> sect[].tls_off
  *   resolve.c   give every symbol a value or a kind                -> sym[]
@@ -140,6 +142,66 @@ struct llext_relpos {
 void llext_elf_describe_rel(const struct llext_elf *e, const struct llext_arch *arch,
                             struct llext_relpos pos, char *buf, size_t len);
 
+/* ---- archive.c: ar archives (static libraries), read ---- */
+
+/* A member: its name (not NUL-terminated) and bytes; a thin archive's are mapped on demand. */
+struct llext_ar_member {
+	const char *name;
+	size_t name_len;
+	const uint8_t *data; /* NULL for a thin member not yet mapped */
+	size_t size;
+	size_t hdr; /* offset of its header in the archive */
+	void *map;  /* a thin member's mapping, or NULL */
+};
+
+/* An entry of the archive's symbol index: a name and the member defining it. */
+struct llext_ar_sym {
+	const char *name;
+	uint32_t member;
+};
+
+struct llext_ar {
+	const char *what; /* the archive, in messages */
+	const char *path; /* its path when read from a file (thin members are relative to it) */
+	const uint8_t *image;
+	size_t size;
+	bool thin;
+	struct llext_ar_member *m;
+	size_t nm;
+	struct llext_ar_sym *sym; /* the symbol index, or NULL when it has none */
+	size_t nsym;
+	const uint8_t *index; /* the raw symbol index and its entry width (4 or 8) */
+	size_t index_size, index_width;
+	const char *names; /* the long-name table */
+	size_t names_size;
+	void *map; /* the archive's own mapping (llext_ar_open_file()) */
+	size_t map_len;
+};
+
+/* 1 if the @len bytes at @m start an archive, 2 a thin one, 0 neither. */
+int llext_ar_kind(const uint8_t *m, size_t len);
+/* Reads the archive of @size bytes at @image (kept, not copied) into @ar, zeroed by the caller;
+ * @what names it in messages. On failure llext_ar_close() frees what was allocated. */
+int llext_ar_parse(struct llext_ar *ar, const uint8_t *image, size_t size, const char *what);
+/* Maps the file @path read-only and reads it (@path is kept, not copied). */
+int llext_ar_open_file(struct llext_ar *ar, const char *path);
+/* Makes member @i's data available: a thin member's file is mapped. */
+int llext_ar_member_data(struct llext_ar *ar, size_t i);
+void llext_ar_close(struct llext_ar *ar);
+
+/* ---- join.c: archives pulled in, objects joined (an in-memory `ld -r`) ---- */
+
+/*
+ * Opens ld->elf from @ldr: the object itself when it is one and names no archive (nothing is
+ * copied or parsed twice), else one relocatable object joined from the object and the archive
+ * members it pulls in, or from every member when @ldr holds an archive. The joined image is
+ * ld->joined, freed by the driver after llext_elf_close().
+ */
+struct llext_load;
+struct llext_joined;
+int llext_join_open(struct llext_load *ld, struct llext_loader *ldr);
+void llext_join_free(struct llext_joined *jd);
+
 /* ---- what the stages leave for each other ---- */
 
 /* The addresses an item may have so that the relocations seen so far reach their targets, and
@@ -249,6 +311,8 @@ struct llext_load {
 	 * it cannot be used, and the scan looks closely at every relocation against it. Apart from
 	 * sym so that the scan's fast path reads one byte per symbol. */
 	uint8_t *slow;
+	/* The joined object and the loader ld->elf reads it through (join.c), or NULL. */
+	struct llext_joined *joined;
 	/* The loaded sections named as C identifiers, by name, region, then index; NULL if none
 	 * (map.c; freed by the driver). */
 	struct llext_named *named;
@@ -266,7 +330,8 @@ struct llext_load {
 	 * extensions' or those standing for the C library's (runtime/tls.c); freed by the driver */
 	struct llext_tls_module **tls_out;
 	size_t ntls_out;
-	char why[256];       /* a refusal's reason, when it names something */
+	char why[512];              /* a refusal's reason, when it names something */
+	char tls_static_why[200]; /* why the TLS block got no static TLS, if it asked */
 	uint64_t got_off, stub_off; /* offsets in the reservation */
 	uint64_t map_align;
 	bool huge; /* backed by transparent huge pages */
@@ -293,6 +358,12 @@ static inline const struct llext_reloc_desc *llext_load_desc(struct llext_load *
 int llext_tls_layout(struct llext_load *ld);
 /* True if symbol value @v is thread-local (an alias of a thread-local one included). */
 bool llext_tls_sym(const struct llext_load *ld, const struct llext_symval *v);
+/* S for a thread-local relocation: for local-exec against the block in static TLS, the
+ * variable's offset from the thread pointer. */
+uint64_t llext_tls_tp_value(const struct llext_load *ld, const struct llext_reloc_desc *d,
+                            const struct llext_symval *v, uint64_t S);
+/* Whether the object has initial-exec code against symbol @symi (a variable outside). */
+bool llext_tls_wants_static(struct llext_load *ld, size_t symi);
 /* Why the relocation @r (descriptor @d) cannot be applied as far as TLS goes, or NULL. */
 const char *llext_tls_refuse(struct llext_load *ld, const struct llext_reloc_desc *d,
                              const Elf64_Rela *r);

@@ -14,8 +14,11 @@
  * identifier follow the first of them (see group_named()).
  *
  * The reservation is mapped read+write, filled and relocated, then text becomes read+execute and
- * rodata read-only. No page is writable and executable at any moment. What the pages serve after
- * the load (switching a region writable for a moment, unmapping) is runtime/pages.c.
+ * rodata read-only. Text becomes read+execute by mprotect(), or, as sealed text, by a sealed
+ * memory file holding the same bytes mapped over it (runtime/sealed.c): the only way a process
+ * under PR_SET_MDWE or MemoryDenyWriteExecute=yes gets executable code. No page is writable and
+ * executable at any moment. What the pages serve after the load (switching a region writable for a
+ * moment, unmapping) is runtime/pages.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,7 +29,9 @@
 #include "base/base.h"
 #include "load/load.h"
 #include "runtime/ext.h"
+#include "runtime/host_copies.h"
 #include "runtime/pages.h"
+#include "runtime/sealed.h"
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -499,6 +504,54 @@ static void note_regions(struct llext_load *ld, uint8_t *map)
 	}
 }
 
+/*
+ * The symbol of a bound's relocation if the main program holds it by a copy relocation, far
+ * from the rest of the library it comes from; NULL otherwise.
+ */
+static const char *host_copy(const struct llext_load *ld, struct llext_relpos pos)
+{
+	const Elf64_Rela *r;
+	const char *name;
+
+	if (!pos.sec) {
+		return NULL;
+	}
+	r = &ld->elf.rela[pos.sec].r[pos.idx];
+	if (ld->sym[ELF64_R_SYM(r->r_info)].kind != LLEXT_SYM_EXTERNAL) {
+		return NULL;
+	}
+	name = llext_elf_sym_name(&ld->elf, ELF64_R_SYM(r->r_info));
+	return llext_host_copied(name) ? name : NULL;
+}
+
+/* Why no address fits: the two relocations that disagree, and the fixes. */
+static void log_unreachable(const struct llext_load *ld, const struct llext_window *w)
+{
+	char a[200] = "the address space", b[200] = "its own data";
+	const char *copy = host_copy(ld, w->lo_by);
+
+	if (w->lo_by.sec) {
+		describe(ld, w->lo_by, a, sizeof(a));
+	}
+	if (w->hi_by.sec) {
+		describe(ld, w->hi_by, b, sizeof(b));
+	}
+	if (!copy) {
+		copy = host_copy(ld, w->hi_by);
+	}
+	if (copy) {
+		LOG_ERR("%s: no address is within reach of both %s and %s: '%s' is a copy in the "
+		        "program (a copy relocation), far from the rest of its library; build the "
+		        "host program with -fPIC (or -mno-direct-extern-access), or rebuild the "
+		        "extension with %s",
+		        ld->name, a, b, copy, ld->arch->pic_hint);
+		return;
+	}
+	LOG_ERR("%s: no address is within reach of both %s and %s; rebuild the extension "
+	        "with %s",
+	        ld->name, a, b, ld->arch->pic_hint);
+}
+
 int llext_mem_place(struct llext_load *ld)
 {
 	struct llext_window w;
@@ -507,17 +560,7 @@ int llext_mem_place(struct llext_load *ld)
 	int ret;
 
 	if (w.lo > w.hi) {
-		char a[200] = "the address space", b[200] = "its own data";
-
-		if (w.lo_by.sec) {
-			describe(ld, w.lo_by, a, sizeof(a));
-		}
-		if (w.hi_by.sec) {
-			describe(ld, w.hi_by, b, sizeof(b));
-		}
-		LOG_ERR("%s: no address is within reach of both %s and %s; rebuild the extension "
-		        "with %s",
-		        ld->name, a, b, ld->arch->pic_hint);
+		log_unreachable(ld, &w);
 		return -ENOEXEC;
 	}
 	if (constrained) {
@@ -597,6 +640,73 @@ static const k_mem_partition_attr_t region_prot[LLEXT_MEM_PARTITIONS] = {
     [LLEXT_MEM_BSS] = K_MEM_PARTITION_P_RW_U_RW,
 };
 
+/* Whether this load's text goes into a sealed memory file; *@chosen says whether that was
+ * libllext's choice (neither the load's text_mode nor LLEXT_SEALED_TEXT said). */
+static bool want_sealed(const struct llext_load *ld, bool *chosen)
+{
+	int env = llext_sealed_env();
+
+	*chosen = false;
+	if (ld->param->text_mode == LLEXT_TEXT_SEALED) {
+		return true;
+	}
+	if (ld->param->text_mode == LLEXT_TEXT_ANONYMOUS) {
+		return false;
+	}
+	if (env >= 0) {
+		return env == 1;
+	}
+	*chosen = true;
+	return llext_sealed_hardened();
+}
+
+/* The text region made what it stays: read+execute, anonymous or sealed (runtime/sealed.c). */
+static int protect_text(struct llext_load *ld, const struct k_mem_partition *p)
+{
+	size_t size = ld->region[LLEXT_MEM_TEXT].size;
+	bool chosen, sealed = want_sealed(ld, &chosen);
+	int err;
+
+	if (!sealed) {
+		if (ld->arch->sync_icache) {
+			ld->arch->sync_icache((void *)p->start, size);
+		}
+		if (llext_mprotect((void *)p->start, p->size, (int)p->attr) == 0) {
+			return 0;
+		}
+		err = errno;
+		if (err != EACCES && err != EPERM) {
+			LOG_ERR("%s: cannot protect its text pages: %s", ld->name, strerror(err));
+			return -err;
+		}
+		if (!chosen) {
+			LOG_ERR(
+			    "%s: cannot protect its text pages: %s: %s forbids making writable "
+			    "memory executable, and sealed text, which works under it, is turned "
+			    "off by LLEXT_SEALED_TEXT=0 or the load's text_mode",
+			    ld->name, strerror(err), llext_sealed_policy());
+			return -err;
+		}
+		/* A policy installed after the probe ran (or in a child forked since): seal this
+		 * load's text and every later one's. */
+		llext_sealed_note_refused();
+		LOG_DBG("%s: making text executable was refused: sealed text from now on",
+		        ld->name);
+	}
+	err = llext_sealed_map((void *)p->start, p->size, ld->name);
+	if (err) {
+		return err;
+	}
+	ld->ie->text_sealed = true;
+	if (ld->arch->sync_icache) {
+		/* The file's pages are new to these addresses: the instruction cache must see
+		 * them, not whatever it held for the pages they replaced. */
+		ld->arch->sync_icache((void *)p->start, size);
+	}
+	LOG_DBG("%s: text sealed in a memory file, %zu bytes", ld->name, (size_t)p->size);
+	return 0;
+}
+
 int llext_mem_protect(struct llext_load *ld)
 {
 	struct llext_internal *ie = ld->ie;
@@ -604,6 +714,7 @@ int llext_mem_protect(struct llext_load *ld)
 
 	for (int r = 0; r < LLEXT_MEM_PARTITIONS; r++) {
 		struct k_mem_partition *p = &ie->parts[r];
+		int ret;
 
 		if (!ld->region[r].size) {
 			continue;
@@ -611,15 +722,17 @@ int llext_mem_protect(struct llext_load *ld)
 		p->start = (uintptr_t)ie->map + ld->region[r].off;
 		p->size = llext_align_up(ld->region[r].size, page);
 		p->attr = region_prot[r];
-		if (r == LLEXT_MEM_TEXT && ld->arch->sync_icache) {
-			ld->arch->sync_icache((void *)p->start, ld->region[r].size);
-		}
-		if (p->attr != K_MEM_PARTITION_P_RW_U_RW &&
-		    llext_mprotect((void *)p->start, p->size, (int)p->attr) != 0) {
+		if (r == LLEXT_MEM_TEXT) {
+			ret = protect_text(ld, p);
+			if (ret) {
+				return ret;
+			}
+		} else if (p->attr != K_MEM_PARTITION_P_RW_U_RW &&
+		           llext_mprotect((void *)p->start, p->size, (int)p->attr) != 0) {
 			int err = errno;
 
-			LOG_ERR("%s: cannot protect its %s pages: %s", ld->name,
-			        r == LLEXT_MEM_TEXT ? "text" : "read-only data", strerror(err));
+			LOG_ERR("%s: cannot protect its read-only data pages: %s", ld->name,
+			        strerror(err));
 			return -err;
 		}
 	}

@@ -113,7 +113,10 @@ static int apply_section(struct llext_load *ld, size_t sec)
 		const Elf64_Rela *r = &tab->r[i];
 
 		if (err == LLEXT_RELOC_OK) {
-			rel.G = llext_tls_got_item(ld, rel.desc, &ld->sym[ELF64_R_SYM(r->r_info)]);
+			const struct llext_symval *v = &ld->sym[ELF64_R_SYM(r->r_info)];
+
+			rel.G = llext_tls_got_item(ld, rel.desc, v);
+			rel.S = llext_tls_tp_value(ld, rel.desc, v, rel.S);
 			err = ld->arch->apply(&rel);
 		}
 		if (err != LLEXT_RELOC_OK) {

@@ -11,16 +11,21 @@
  */
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
+#include <link.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
+#include "load/ld_script.h"
 #include "load/load.h"
 #include "runtime/ext.h"
 #include "runtime/libgcc.h"
 #include "runtime/sancov.h"
 #include "runtime/symbol.h"
 #include "runtime/tls.h"
+#include "runtime/tls_static.h"
 
 /* Bumped once per load, so that each extension depended on is recorded once. */
 static uint64_t load_generation;
@@ -99,19 +104,136 @@ static int lookup(struct llext_load *ld, const char *name, uint64_t *addr)
 }
 
 /* Opens @lib for the extension; a name opened twice costs a reference, nothing more. */
-static int open_library(struct llext_load *ld, const char *lib)
+/* Scripts naming scripts: deeper than this is a loop. */
+#define SCRIPT_DEPTH 8
+
+static int open_named(struct llext_load *ld, const char *lib, int depth);
+
+struct script_walk {
+	struct llext_load *ld;
+	const char *script; /* its path, for messages */
+	int depth;
+};
+
+/* The linker's -lNAME in a script: libNAME.so along its search path, else libNAME.a. */
+static int script_lib(struct script_walk *w, const char *entry, char *path, size_t size)
+{
+	char name[NAME_MAX + 1];
+	int n = snprintf(name, sizeof(name), "lib%s.so", entry + 2);
+
+	if (n < 0 || (size_t)n >= sizeof(name) - 1) {
+		LOG_ERR("%s: linker script %s: '%s' is too long a name", w->ld->name, w->script,
+		        entry);
+		return -ENAMETOOLONG;
+	}
+	if (llext_ld_script_find(name, path, size) == 0) {
+		return 0;
+	}
+	name[n - 2] = 'a';
+	name[n - 1] = '\0';
+	if (llext_ld_script_find(name, path, size) == 0) {
+		return 0;
+	}
+	LOG_ERR("%s: linker script %s: %s names neither lib%s.so nor lib%s.a in the linker's "
+	        "search path",
+	        w->ld->name, w->script, entry, entry + 2, entry + 2);
+	return -ENOENT;
+}
+
+/* One entry of a script: a library opened as dlopen() would, or an archive passed over. */
+static int script_entry(void *ctx, const char *entry, bool as_needed)
+{
+	struct script_walk *w = ctx;
+	char path[PATH_MAX];
+	size_t n;
+
+	if (strncmp(entry, "-l", 2) == 0) {
+		int ret = script_lib(w, entry, path, sizeof(path));
+
+		if (ret) {
+			return ret;
+		}
+		entry = path;
+	}
+	n = strlen(entry);
+	if (n >= 2 && strcmp(entry + n - 2, ".a") == 0) {
+		/*
+		 * A static archive (libc.so names libc_nonshared.a): it holds the C library's
+		 * functions that a program links statically, which libllext binds for every
+		 * extension itself (lib/api/llext.c, the static C library bindings).
+		 */
+		LOG_DBG("%s: %s: archive %s passed over (its functions are bound by libllext)",
+		        w->ld->name, w->script, entry);
+		return 0;
+	}
+	(void)as_needed; /* opened all the same: a library nothing uses costs only its mapping */
+	return open_named(w->ld, entry, w->depth + 1);
+}
+
+/*
+ * @lib failed dlopen() with @why: if it is a GNU ld script found along the linker's search
+ * path, opens the libraries it names.
+ */
+static int open_script(struct llext_load *ld, const char *lib, int depth, const char *why)
+{
+	struct script_walk w = {.ld = ld, .depth = depth};
+	char path[PATH_MAX];
+	size_t len, where = 0;
+	char *text;
+	int ret;
+
+	if (strchr(lib, '/')) {
+		ret = snprintf(path, sizeof(path), "%s", lib) < (int)sizeof(path) ? 0 : -ENOENT;
+	} else {
+		ret = llext_ld_script_find(lib, path, sizeof(path));
+	}
+	if (ret == 0) {
+		ret = llext_ld_script_read(path, &text, &len);
+	}
+	if (ret == -ENOMEM) {
+		return ret;
+	}
+	if (ret) {
+		/* Not a script: a missing or broken library, which dlopen() described. */
+		LOG_ERR("%s: cannot open the library '%s' it needs: %s", ld->name, lib, why);
+		return -ENOENT;
+	}
+	if (depth >= SCRIPT_DEPTH) {
+		LOG_ERR("%s: linker script %s: scripts name each other more than %d deep (a loop?)",
+		        ld->name, path, SCRIPT_DEPTH);
+		free(text);
+		return -ELOOP;
+	}
+	LOG_DBG("%s: '%s' is the linker script %s: opening what it names", ld->name, lib, path);
+	w.script = path;
+	ret = llext_ld_script_parse(text, len, script_entry, &w, &where);
+	free(text);
+	if (ret == -EINVAL) {
+		LOG_ERR(
+		    "%s: cannot open the library '%s' it needs: %s, and %s is no linker script of "
+		    "INPUT()/GROUP() either (unexpected text at byte %zu)",
+		    ld->name, lib, why, path, where);
+		return -ENOENT;
+	}
+	return ret;
+}
+
+static int open_named(struct llext_load *ld, const char *lib, int depth)
 {
 	struct llext_internal *ie = ld->ie;
+	char why[256];
 	void **libs;
 	void *h;
 
-	if (!*lib) {
-		return 0; /* padding between LLEXT_NEEDS() names */
+	if (strlen(lib) > 2 && strcmp(lib + strlen(lib) - 2, ".a") == 0) {
+		return 0; /* an archive: its members were joined to the object (join.c) */
 	}
 	h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
-		LOG_ERR("%s: cannot open the library '%s' it needs: %s", ld->name, lib, dlerror());
-		return -ENOENT;
+		const char *err = dlerror();
+
+		snprintf(why, sizeof(why), "%s", err ? err : "unknown error");
+		return open_script(ld, lib, depth, why);
 	}
 	libs = llext_realloc(ie->libs, (ie->nlibs + 1) * sizeof(*libs));
 	if (!libs) {
@@ -121,6 +243,14 @@ static int open_library(struct llext_load *ld, const char *lib)
 	ie->libs = libs;
 	ie->libs[ie->nlibs++] = h;
 	return 0;
+}
+
+static int open_library(struct llext_load *ld, const char *lib)
+{
+	if (!*lib) {
+		return 0; /* padding between LLEXT_NEEDS() names */
+	}
+	return open_named(ld, lib, 0);
 }
 
 /* True if the object calls into the C++ runtime, for which g++ would link libstdc++. */
@@ -440,6 +570,38 @@ static int64_t tls_out_index(struct llext_load *ld, struct llext_tls_module *mod
 }
 
 /*
+ * Initial-exec code against a variable outside needs the variable's module in static TLS: ask
+ * the C library for it, as its dynamic linker does for a library opened with dlopen() that uses
+ * initial-exec, before anything looks the variable up (dlsym() gives the calling thread a block
+ * in dynamic TLS, after which the module can never be in static TLS). NULL if it is not needed
+ * or the C library could not; the scan then refuses the relocations.
+ */
+static struct llext_tls_asked *ask_static(struct llext_load *ld, size_t i, const char *name)
+{
+	const char *paths[16];
+	size_t n = 0;
+	struct llext_tls_asked *h;
+	int64_t tpoff;
+	char why[200];
+
+	if (!llext_tls_wants_static(ld, i)) {
+		return NULL;
+	}
+	for (size_t k = 0; k < ld->ie->nlibs && n < ARRAY_SIZE(paths); k++) {
+		struct link_map *lm = NULL;
+
+		if (dlinfo(ld->ie->libs[k], RTLD_DI_LINKMAP, &lm) == 0 && lm && *lm->l_name) {
+			paths[n++] = lm->l_name;
+		}
+	}
+	h = llext_tls_static_ask(name, paths, n, &tpoff, why, sizeof(why));
+	if (!h) {
+		LOG_DBG("%s: the C library gives '%s' no static TLS: %s", ld->name, name, why);
+	}
+	return h;
+}
+
+/*
  * A thread-local variable defined outside the extension, as a dynamic linker finds it: in
  * another extension, else in the process (unless the load says otherwise) or the libraries the
  * extension needs. The C library's dlsym() gives the calling thread's copy, from which tls.c
@@ -455,11 +617,13 @@ static int resolve_tls_outside(struct llext_load *ld, size_t i, const char *name
 	int64_t k;
 	int ret;
 
+	struct llext_tls_asked *asked = owner ? NULL : ask_static(ld, i, name);
+
 	if (owner) {
 		ret = add_dep(ld->ie, owner);
 	} else if ((!ld->param->exports_only && (p = llext_dlsym(RTLD_DEFAULT, name))) ||
 	           library_lookup(ld->ie, name, &p) || llext_sancov_lookup(name, true, &p)) {
-		ret = llext_tls_outside(ld->ie, p, &mod, &v->addr);
+		ret = llext_tls_outside(ld->ie, p, asked, &mod, &v->addr);
 		if (ret == -ENOENT) {
 			LOG_ERR("%s: '%s' is thread-local in the extension but not in the module "
 			        "defining it",
@@ -467,6 +631,7 @@ static int resolve_tls_outside(struct llext_load *ld, size_t i, const char *name
 			return -ENOEXEC;
 		}
 	} else {
+		llext_tls_static_close(asked);
 		LOG_ERR("%s: undefined thread-local variable '%s'; define it in the program, a "
 		        "library the extension needs, or an extension loaded before",
 		        ld->name, name);

@@ -18,12 +18,14 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
 #include "load/load.h"
 #include "runtime/ext.h"
 #include "runtime/tls.h"
+#include "runtime/tls_static.h"
 
 /* What one extension's block may hold, and how it may be aligned: per thread, from the heap. */
 #define TLS_MAX_SIZE ((uint64_t)64 << 20)
@@ -62,6 +64,79 @@ static int check_tls_sect(const struct llext_load *ld, size_t i)
 	return 0;
 }
 
+/*
+ * Whether the object's code uses initial- or local-exec against its own variables (a symbol of
+ * one of its TLS sections, anchors included), which needs its block in static TLS; false too
+ * if a TLS section has relocations, which the copy the C library makes of the image would not
+ * get.
+ */
+static bool own_fixed(struct llext_load *ld)
+{
+	const struct llext_elf *e = &ld->elf;
+	bool fixed = false;
+
+	for (size_t sec = 1; sec < e->shnum; sec++) {
+		if (!e->rela[sec].r) {
+			continue;
+		}
+		if (e->shdr[sec]->sh_info < e->shnum && is_tls_sect(ld, e->shdr[sec]->sh_info) &&
+		    e->rela[sec].n) {
+			return false;
+		}
+		for (size_t k = 0; k < e->rela[sec].n && !fixed; k++) {
+			const Elf64_Rela *r = &e->rela[sec].r[k];
+			const struct llext_reloc_desc *d =
+			    llext_load_desc(ld, (uint32_t)ELF64_R_TYPE(r->r_info));
+			size_t symi = ELF64_R_SYM(r->r_info), shndx;
+
+			if (!d || !(d->flags & LLEXT_RF_TLS_FIXED) || symi >= e->nsyms) {
+				continue;
+			}
+			shndx = llext_elf_sym_shndx(e, symi);
+			fixed = shndx && shndx < e->shnum && is_tls_sect(ld, shndx);
+		}
+	}
+	return fixed;
+}
+
+/* The block in static TLS, through the C library (runtime/tls_static.c), its image the TLS
+ * sections' bytes; if the C library cannot, the block stays libllext's and the scan refuses
+ * the relocations that needed it. */
+static int place_static(struct llext_load *ld, uint64_t size, uint64_t align)
+{
+	uint8_t *image = llext_calloc(1, size ? size : 1);
+	char why[200];
+	struct llext_tls_asked *h;
+	int64_t tpoff;
+	size_t modid;
+
+	if (!image) {
+		return -ENOMEM;
+	}
+	for (size_t i = 1; i < ld->elf.shnum; i++) {
+		const Elf64_Shdr *sh = ld->elf.shdr[i];
+		int ret;
+
+		if (is_tls_sect(ld, i) && sh->sh_type == SHT_PROGBITS && sh->sh_size) {
+			ret = llext_elf_read_section(&ld->elf, i, image + ld->sect[i].tls_off,
+			                             "thread-local image");
+			if (ret) {
+				free(image);
+				return ret;
+			}
+		}
+	}
+	h = llext_tls_static_block(image, size, size, align, &tpoff, &modid, why, sizeof(why));
+	free(image);
+	if (!h) {
+		LOG_DBG("%s: no static TLS for the extension's block: %s", ld->name, why);
+		snprintf(ld->tls_static_why, sizeof(ld->tls_static_why), "%s", why);
+		return 0;
+	}
+	llext_tls_module_static(ld->ie, h, tpoff, modid);
+	return 0;
+}
+
 int llext_tls_layout(struct llext_load *ld)
 {
 	uint64_t size = 0, align = 1;
@@ -97,7 +172,10 @@ int llext_tls_layout(struct llext_load *ld)
 		return 0;
 	}
 	ret = llext_tls_module_new(ld->ie, size, align, ninit);
-	if (ret) {
+	if (!ret && own_fixed(ld)) {
+		ret = place_static(ld, size, align);
+	}
+	if (ret == -ENOMEM) {
 		LOG_ERR("%s: out of memory", ld->name);
 	}
 	return ret;
@@ -109,6 +187,28 @@ bool llext_tls_sym(const struct llext_load *ld, const struct llext_symval *v)
 		v = &ld->sym[v->alias];
 	}
 	return v->kind == LLEXT_SYM_TLS || v->kind == LLEXT_SYM_TLS_OUT;
+}
+
+bool llext_tls_wants_static(struct llext_load *ld, size_t symi)
+{
+	const struct llext_elf *e = &ld->elf;
+
+	/* Once per variable defined outside that the object uses, which few objects have. */
+	for (size_t sec = 1; sec < e->shnum; sec++) {
+		for (size_t k = 0; e->rela[sec].r && k < e->rela[sec].n; k++) {
+			const Elf64_Rela *r = &e->rela[sec].r[k];
+			const struct llext_reloc_desc *d;
+
+			if (ELF64_R_SYM(r->r_info) != symi) {
+				continue;
+			}
+			d = llext_load_desc(ld, (uint32_t)ELF64_R_TYPE(r->r_info));
+			if (d && (d->flags & LLEXT_RF_TLS_IE)) {
+				return true;
+			}
+		}
+	}
+	return false;
 }
 
 /*
@@ -123,7 +223,9 @@ static const char *refuse_outside(struct llext_load *ld, const struct llext_relo
 	const char *name = llext_elf_sym_name(&ld->elf, symi);
 	int64_t tpoff;
 
-	if (d->flags & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_DESC)) {
+	/* The markers of a descriptor sequence (TLSDESC_CALL, AArch64's TLSDESC_LDR and _ADD)
+	 * patch nothing: the descriptor its other relocations name does the work. */
+	if ((d->flags & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_DESC)) || d->size == 0) {
 		return NULL;
 	}
 	if ((d->flags & LLEXT_RF_TLS_IE) &&
@@ -133,17 +235,17 @@ static const char *refuse_outside(struct llext_load *ld, const struct llext_relo
 	if (d->flags & LLEXT_RF_TLS_IE) {
 		snprintf(
 		    ld->why, sizeof(ld->why),
-		    "'%s' uses initial-exec thread-local storage, but is defined in %s, whose "
-		    "variables are not at a fixed offset from the thread pointer (not in static "
-		    "TLS); build the extension with -fPIC or -ftls-model=global-dynamic",
-		    name,
-		    ld->tls_out[ld->sym[symi].alias] ? "an extension or a library opened later"
-						     : "another module");
+		    "'%s' uses initial-exec thread-local storage, but is defined in an extension "
+		    "or a library opened later, whose variables are not at a fixed offset from "
+		    "the thread pointer (not in static TLS); build the extension with -fPIC or "
+		    "-ftls-model=global-dynamic",
+		    name);
 		return ld->why;
 	}
 	snprintf(ld->why, sizeof(ld->why),
 	         "'%s' is defined outside the extension, and this relocation (%s) reaches only "
-	         "the extension's own thread-local variables; build with -fPIC",
+	         "the extension's own thread-local variables; build the extension with -fPIC or "
+	         "-ftls-model=global-dynamic",
 	         name, (d->flags & LLEXT_RF_TLS_FIXED) ? "local-exec" : "a module offset");
 	return ld->why;
 }
@@ -183,15 +285,23 @@ const char *llext_tls_refuse(struct llext_load *ld, const struct llext_reloc_des
 	const struct llext_symval *v = &ld->sym[symi];
 	bool tls = llext_tls_sym(ld, v);
 
+	int64_t tpoff;
+
 	if (v->kind == LLEXT_SYM_TLS_OUT && (d->flags & LLEXT_RF_TLS)) {
 		return refuse_outside(ld, d, symi);
+	}
+	if ((d->flags & LLEXT_RF_TLS_FIXED) && tls && ld->ie->tls &&
+	    llext_tls_static_offset(ld->ie->tls, &tpoff)) {
+		return NULL; /* its own variable, in a block in static TLS */
 	}
 	if (d->flags & LLEXT_RF_TLS_FIXED) {
 		snprintf(ld->why, sizeof(ld->why),
 		         "'%s' uses initial-exec or local-exec thread-local storage, which needs a "
-		         "fixed offset from the thread pointer; build with -fPIC or "
+		         "fixed offset from the thread pointer, and the C library gives the "
+		         "extension's block no static TLS%s%s; build with -fPIC or "
 		         "-ftls-model=global-dynamic",
-		         var_name(ld, symi, r->r_addend));
+		         var_name(ld, symi, r->r_addend), *ld->tls_static_why ? ": " : "",
+		         ld->tls_static_why);
 		return ld->why;
 	}
 	if ((d->flags & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_LD | LLEXT_RF_TLS_DESC)) && !ld->ie->tls &&
@@ -248,6 +358,9 @@ static void write_tpoff(struct llext_load *ld)
 		if (v->kind == LLEXT_SYM_TLS_OUT && v->got &&
 		    llext_tls_static_offset(ld->tls_out[v->alias], &tpoff)) {
 			llext_put_le(got + (v->got - 1) * 8, (uint64_t)tpoff + v->addr, 8);
+		} else if (v->kind == LLEXT_SYM_TLS && v->got && ld->ie->tls &&
+		           llext_tls_static_offset(ld->ie->tls, &tpoff)) {
+			llext_put_le(got + (v->got - 1) * 8, (uint64_t)tpoff + v->addr, 8);
 		}
 	}
 }
@@ -260,9 +373,7 @@ void llext_tls_write_got(struct llext_load *ld)
 	uint64_t mod = (uintptr_t)ie->tls, resolver;
 	size_t k = 0;
 
-	if (ld->ntls_out) {
-		write_tpoff(ld);
-	}
+	write_tpoff(ld);
 	if (!ie->tls && !ld->ntls_out) {
 		return;
 	}
@@ -289,6 +400,20 @@ void llext_tls_write_got(struct llext_load *ld)
 		llext_put_le(got + (ld->tls_ld_got - 1) * 8, mod, 8);
 		llext_put_le(got + ld->tls_ld_got * 8, 0, 8);
 	}
+}
+
+uint64_t llext_tls_tp_value(const struct llext_load *ld, const struct llext_reloc_desc *d,
+                            const struct llext_symval *v, uint64_t S)
+{
+	int64_t tpoff;
+
+	/* Local-exec: the scan let it through only for the extension's own block in static TLS. */
+	if ((d->flags & LLEXT_RF_TLS_FIXED) && !(d->flags & LLEXT_RF_TLS_IE) &&
+	    v->kind != LLEXT_SYM_TLS_OUT && ld->ie->tls &&
+	    llext_tls_static_offset(ld->ie->tls, &tpoff)) {
+		return (uint64_t)tpoff + S;
+	}
+	return S;
 }
 
 uint64_t llext_tls_got_item(const struct llext_load *ld, const struct llext_reloc_desc *d,

@@ -35,6 +35,7 @@ struct llext_internal {
 	uint8_t *map;
 	size_t map_size;
 	struct k_mem_partition parts[LLEXT_MEM_PARTITIONS];
+	bool text_sealed; /* text is a sealed memory file mapped read+execute (sealed.c) */
 
 	/* Linking results (resolve.c, scan.c, tables.c). */
 	const struct llext_arch *arch;
@@ -65,6 +66,13 @@ struct llext_internal {
 
 	bool brought_up, torn_down;
 	bool dtors_due; /* unloaded after a bringup: its destructors must still run */
+
+	/* Exit order (llext.c): its place in construction order (the end of its bringup, or its
+	 * load if it was never brought up), scratch for llext_unload_many(), and whether the exit
+	 * hook has taken it. */
+	uint64_t seq;
+	size_t going;
+	bool exit_taken;
 };
 
 static inline struct llext_internal *to_internal(const struct llext *ext)

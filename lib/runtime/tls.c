@@ -23,6 +23,7 @@
  * pending in other threads cannot be freed when its extension is unloaded: like glibc's
  * dlclose(), the unload then finishes (and the memory goes) when the last of them has run.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -35,6 +36,7 @@
 #include "runtime/ext.h"
 #include "runtime/tls.h"
 #include "runtime/tls_host.h"
+#include "runtime/tls_static.h"
 
 struct llext_tls_module {
 	uint64_t key;   /* LLEXT_TLS_MOD_KEY */
@@ -52,11 +54,15 @@ struct llext_tls_module {
 	 * A module outside (llext_tls_outside()): the C library's module ID, never 0, and where
 	 * its block is in static TLS, the block's offset from the thread pointer. Its index is
 	 * OUTSIDE_INDEX, beyond every thread's table, so that the fast paths leave it to
-	 * slow_block(); it is on no list but its extension's (ie->tls_out).
+	 * slow_block(); it is on no list but its extension's (ie->tls_out). An extension's own
+	 * module placed in static TLS (llext_tls_module_static()) has them too, and a slot in no
+	 * thread's table: its blocks are the C library's.
 	 */
 	size_t modid;
 	bool is_static;
 	int64_t tpoff;
+	struct llext_tls_asked
+	    *asked; /* what asked for static TLS (tls_static.c), closed with it */
 	struct llext_tls_module *next_out;
 	size_t ninit;
 	struct llext_tls_init init[];
@@ -223,6 +229,7 @@ void llext_tls_module_free(struct llext_internal *ie)
 		struct llext_tls_module *o = ie->tls_out;
 
 		ie->tls_out = o->next_out;
+		llext_tls_static_close(o->asked);
 		free(o);
 	}
 	if (!m) {
@@ -234,6 +241,8 @@ void llext_tls_module_free(struct llext_internal *ie)
 		free_block(m, m->blocks);
 	}
 	pthread_mutex_unlock(&tls_lock);
+	/* Its static TLS stays reserved: the C library never gives that back. */
+	llext_tls_static_close(m->asked);
 	for (size_t i = 0; i < m->nexp; i++) {
 		free(m->exp[i].name);
 	}
@@ -288,23 +297,29 @@ struct llext_internal *llext_tls_export_find(const char *name, struct llext_tls_
 	return best ? best->ie : NULL;
 }
 
-int llext_tls_outside(struct llext_internal *ie, const void *addr, struct llext_tls_module **mod,
-                      uint64_t *off)
+int llext_tls_outside(struct llext_internal *ie, const void *addr, struct llext_tls_asked *asked,
+                      struct llext_tls_module **mod, uint64_t *off)
 {
 	struct llext_tls_where w;
 	struct llext_tls_module *m;
 	int ret = llext_tls_host_where(addr, &w);
 
 	if (ret) {
+		llext_tls_static_close(asked);
 		return ret;
 	}
 	for (m = ie->tls_out; m && m->modid != w.modid; m = m->next_out) {
 	}
-	if (!m) {
+	if (m) {
+		/* The module was asked for already, or is in static TLS by itself. */
+		llext_tls_static_close(asked);
+	} else {
 		m = llext_calloc(1, sizeof(*m));
 		if (!m) {
+			llext_tls_static_close(asked);
 			return -ENOMEM;
 		}
+		m->asked = asked;
 		m->index = OUTSIDE_INDEX;
 		m->modid = w.modid;
 		m->is_static = w.is_static;
@@ -316,6 +331,18 @@ int llext_tls_outside(struct llext_internal *ie, const void *addr, struct llext_
 	*mod = m;
 	*off = w.off;
 	return 0;
+}
+
+void llext_tls_module_static(struct llext_internal *ie, struct llext_tls_asked *asked,
+                             int64_t tpoff, size_t modid)
+{
+	struct llext_tls_module *m = ie->tls;
+
+	/* Before any code of the extension runs: nothing reads these yet. */
+	m->asked = asked;
+	m->tpoff = tpoff;
+	m->modid = modid;
+	m->is_static = true;
 }
 
 bool llext_tls_static_offset(const struct llext_tls_module *m, int64_t *tpoff)
@@ -550,16 +577,14 @@ int llext_tls_thread_atexit(void (*fn)(void *), void *obj, void *dso)
 	return 0;
 }
 
-bool llext_tls_unload(struct llext_internal *ie, void (*finish)(struct llext_internal *ie))
+void llext_tls_run_own(struct llext_internal *ie)
 {
 	struct llext_tls_module *m = ie->tls;
 	struct tls_dtor **pp = &thread_dtors, *d;
-	bool wait;
 
 	if (!m) {
-		return false;
+		return;
 	}
-	/* This thread's: run now, newest first, while the code is there. */
 	while ((d = *pp) != NULL) {
 		if (d->mod != m) {
 			pp = &d->next;
@@ -569,7 +594,21 @@ bool llext_tls_unload(struct llext_internal *ie, void (*finish)(struct llext_int
 		d->fn(d->obj);
 		dtor_done(m);
 		free(d);
+		/* A destructor may have registered or run others: start again from the newest. */
+		pp = &thread_dtors;
 	}
+}
+
+bool llext_tls_unload(struct llext_internal *ie, void (*finish)(struct llext_internal *ie))
+{
+	struct llext_tls_module *m = ie->tls;
+	bool wait;
+
+	if (!m) {
+		return false;
+	}
+	/* This thread's: run now, newest first, while the code is there. */
+	llext_tls_run_own(ie);
 	pthread_mutex_lock(&tls_lock);
 	wait = m->pending > 0;
 	if (wait) {

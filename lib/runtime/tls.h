@@ -10,6 +10,8 @@
 
 #include "runtime/ext.h"
 
+struct llext_tls_asked;
+
 /* One .tdata section: copied to @off of every new block (the rest of the block is zero). */
 struct llext_tls_init {
 	uint64_t off;
@@ -36,14 +38,23 @@ struct llext_internal *llext_tls_export_find(const char *name, struct llext_tls_
  * @addr is the calling thread's copy of a variable of a module the C library loaded: sets *@mod
  * to a module of the extension's that stands for that module (created on first use, freed with
  * ie->tls) and *@off to the variable's offset in its block. -ENOENT if no module holds @addr.
+ * @asked, if not NULL, is the handle of llext_tls_static_ask() for it, which the call owns.
  */
-int llext_tls_outside(struct llext_internal *ie, const void *addr, struct llext_tls_module **mod,
-                      uint64_t *off);
-/* True if @m is a module outside whose block is in static TLS, at *@tpoff from the thread
- * pointer in every thread. */
+int llext_tls_outside(struct llext_internal *ie, const void *addr, struct llext_tls_asked *asked,
+                      struct llext_tls_module **mod, uint64_t *off);
+/* The extension's own module is in static TLS, at @tpoff from the thread pointer, in the block
+ * of the C library's module @modid of the library @asked (llext_tls_static_block()), closed
+ * when the module is freed. */
+void llext_tls_module_static(struct llext_internal *ie, struct llext_tls_asked *asked,
+                             int64_t tpoff, size_t modid);
+/* True if @m is a module (outside, or the extension's own) whose block is in static TLS, at
+ * *@tpoff from the thread pointer in every thread. */
 bool llext_tls_static_offset(const struct llext_tls_module *m, int64_t *tpoff);
 /* The address of the host's TLS descriptor resolver (runtime/tlsdesc_<arch>.S). */
 uint64_t llext_tls_resolver(void);
+
+/* Runs the calling thread's pending thread_local destructors of the extension, newest first. */
+void llext_tls_run_own(struct llext_internal *ie);
 
 /*
  * At the last unload: runs the calling thread's pending thread_local destructors of the

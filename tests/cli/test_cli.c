@@ -600,6 +600,104 @@ static void test_library(void **state)
 	result_free(&r);
 }
 
+/*
+ * -N m and -N c open libm.so and libc.so, GNU ld scripts on x86_64 (libc.so on AArch64), as
+ * the linker's -lm and -lc do; so does LLEXT_NEEDS("libm.so"). --strict keeps the process's
+ * own copies out of reach, so each symbol comes from a library a script named.
+ */
+static void test_ld_script_library(void **state)
+{
+	const char *obj = path_of("cli-libm.o");
+	struct result r;
+
+	(void)state;
+	llext_run(&r, "--strict", obj);
+	assert_int_equal(r.status, 1);
+	assert_logged(r.err, "cli-libm", "undefined symbol 'cos'");
+	result_free(&r);
+
+	llext_run(&r, "--strict", "-N", "m", "-N", "c", obj);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "1.500 1.000\n");
+	result_free(&r);
+
+	/* libc.so alone: printf comes from it, cos is still missing. */
+	llext_run(&r, "--strict", "-N", "c", obj);
+	assert_int_equal(r.status, 1);
+	assert_logged(r.err, "cli-libm", "undefined symbol 'cos'");
+	result_free(&r);
+
+	llext_run(&r, "--strict", "-N", "c", path_of("cli-needs-libm.o"));
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "1.500 1.000\n");
+	result_free(&r);
+}
+
+/* Static archives: named with --library, found by -N, or loaded whole as an operand. */
+static void test_archives(void **state)
+{
+	const char *zlib = path_of("cli-zlib.o"), *arc = path_of("cli-arc.o");
+	char dir[4096];
+	struct result r;
+
+	(void)state;
+	/* libz.a's members are linked into the extension. */
+	llext_run(&r, "--library=" CLI_ZLIB_A, zlib);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "round trip, smaller\n");
+	result_free(&r);
+
+	/* libz.a loaded whole, as an extension of its own, before the one using it. */
+	llext_run(&r, "--list", CLI_ZLIB_A);
+	assert_int_equal(r.status, 0);
+	assert_true(strncmp(r.out, "libz.a: ", 8) == 0);
+	assert_contains(r.out, "gzopen");
+	result_free(&r);
+	llext_run(&r, CLI_ZLIB_A, zlib);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "round trip, smaller\n");
+	result_free(&r);
+
+	/* -N z: libz.so comes first, as with ld: nothing of zlib is in the extension. */
+	llext_run(&r, "-N", "z", "--list", zlib);
+	assert_int_equal(r.status, 0);
+	assert_lacks(r.out, "compress2");
+	result_free(&r);
+	llext_run(&r, "-N", CLI_ZLIB_A, "--list", zlib);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "compress2");
+	result_free(&r);
+
+	/* -N arc: there is no libarc.so, so libarc.a, found in LIBRARY_PATH. */
+	snprintf(dir, sizeof(dir), "%s", path_of("libarc.a"));
+	*strrchr(dir, '/') = '\0';
+	setenv("LIBRARY_PATH", dir, 1);
+	llext_run(&r, "-N", "arc", arc);
+	unsetenv("LIBRARY_PATH");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "arc_a 1111, count 1\n");
+	result_free(&r);
+
+	/* The same by path: a thin archive too. */
+	llext_run(&r, "--library", path_of("libarc-thin.a"), arc);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "arc_a 1111, count 1\n");
+	result_free(&r);
+
+	/* Without the archive the symbols are missing. */
+	llext_run(&r, arc);
+	assert_int_equal(r.status, 1);
+	assert_logged(r.err, "cli-arc", "undefined symbol 'arc_a'");
+	result_free(&r);
+
+	/* A thin archive as an operand: the file loader gives no folder for its members. */
+	llext_run(&r, path_of("libarc-thin.a"));
+	assert_int_equal(r.status, 1);
+	assert_logged(r.err, "libarc-thin.a", "a thin archive's members are files named relative");
+	assert_contains(r.err, "name the archive by its path\n");
+	result_free(&r);
+}
+
 /* Two C++ objects, std::vector, std::string and an exception across them, no option. */
 static void test_cxx_objects(void **state)
 {
@@ -799,8 +897,8 @@ static void test_verbose(void **state)
 	assert_int_equal(r.status, 0);
 	assert_contains(r.err, "llext: debug: ");
 	assert_contains(r.err, "llext: info: cli-args: loaded at ");
-	assert_contains(r.err, "llext: info: cli-args: unloaded");
-	assert_true(pos_of(r.err, "loaded at") < pos_of(r.err, "unloaded"));
+	assert_contains(r.err, "llext: info: cli-args: torn down");
+	assert_true(pos_of(r.err, "loaded at") < pos_of(r.err, "torn down"));
 	result_free(&r);
 
 	/* Without -v: quiet. */
@@ -1087,6 +1185,8 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_not_elf),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_library),
+	    cmocka_unit_test(test_ld_script_library),
+	    cmocka_unit_test(test_archives),
 	    cmocka_unit_test(test_cxx_objects),
 	    cmocka_unit_test(test_names),
 	    cmocka_unit_test(test_list),

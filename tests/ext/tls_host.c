@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * A thread-local variable of a library the host has loaded: HOST_SYM, libstdc++'s std::call_once
- * state (dynamic TLS when dlopen()ed) or the C library's errno (static TLS). Compiled -fPIC
- * (general dynamic on x86-64, a descriptor on AArch64) and with -ftls-model=initial-exec. Only
- * its first four bytes are used, so that both variables fit.
+ * A thread-local variable defined outside the extension (HOST_SYM): libstdc++'s std::call_once
+ * state, the C library's errno, the test program's own, a library's too large for static TLS,
+ * another extension's. tests/ext/meson.build compiles it in every model: general dynamic,
+ * descriptors, initial-exec, the default flags (initial-exec where the compiler makes
+ * position-independent executables), local-exec (refused). Only the variable's first four bytes
+ * are used, so that every one of them fits.
  */
 extern __thread int host_var __asm__(HOST_SYM);
 

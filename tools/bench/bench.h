@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct llext_load_param;
+
 /* llext-bench.c */
 uint64_t now_ns(void);
 /* Sorts @v. */
@@ -20,5 +22,14 @@ uint64_t floor_cycle(const char *obj);
  * Prints one line each for zlib (ZLIB.o, ZLIB.so) and sqlite3 (SQLITE.o, SQLITE.so). */
 void workloads(const char *zlib_o, const char *zlib_so, const char *sqlite_o, const char *sqlite_so,
                int rounds);
+/* The parameters workloads() loads its extensions with: NULL for the defaults. */
+extern const struct llext_load_param *workload_param;
+
+/* sealed.c, row l: the load cycle of @obj with anonymous text, with sealed text and of @so by
+ * dlopen(), interleaved, @n rounds; @sym is looked up (NULL: the first export both have). */
+void sealed_row(const char *label, const char *obj, const char *so, const char *sym, int n);
+/* Row h's workloads with sealed text. */
+void sealed_speed(const char *zlib_o, const char *zlib_so, const char *sqlite_o,
+                  const char *sqlite_so, int rounds);
 
 #endif

@@ -24,6 +24,8 @@
  *      the library, and the first access in a new thread, which makes the thread's block
  *   k. the file loader's cache on (the default) against no_file_cache, the loads of rows b and
  *      b2 interleaved: what reusing a file's bytes and reading code straight into place saves
+ *   l. sealed text (sealed.c) against anonymous text and dlopen, every object's load cycle; and
+ *      row h's code speed with sealed text
  * Rows a, b and i also print the time a load spends beyond its floor, against what the target
  * leaves for it there (target x dlopen - floor).
  * With --plot, the load cost of every OBJ.o/LIB.so pair (and SMALL, LARGE) against object size
@@ -739,6 +741,28 @@ static void cache_section(const struct options *o)
 	free(copy);
 }
 
+/* l: sealed text, for every object; then its code speed. */
+static void sealed_section(const struct options *o)
+{
+	printf("\n%-44s %13s %13s %13s %8s %8s\n", "sealed text (load+find+unload)", "anonymous",
+	       "sealed", "dlopen", "s/anon", "s/dlopen");
+	sealed_row("small", o->files[0], o->files[1], "small_entry", iterations);
+	sealed_row("sqlite3", o->files[2], o->files[3], "sqlite3_libversion_number",
+	           large_iterations);
+	for (int k = 4; k + 1 < o->nfiles; k += 2) {
+		const char *base =
+		    strrchr(o->files[k], '/') ? strrchr(o->files[k], '/') + 1 : o->files[k];
+
+		sealed_row(base, o->files[k], o->files[k + 1], NULL, large_iterations);
+	}
+	for (int k = 4; k + 1 < o->nfiles; k += 2) {
+		if (strstr(o->files[k], "zlib")) {
+			sealed_speed(o->files[k], o->files[k + 1], o->files[2], o->files[3],
+			             iterations > 100 ? 9 : 1);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = {0};
@@ -777,6 +801,7 @@ int main(int argc, char **argv)
 		write_plot(o.plot, o.files, o.nfiles, rows);
 	}
 	speed_section(&o);
+	sealed_section(&o);
 	free(rows);
 	return 0;
 }

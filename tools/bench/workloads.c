@@ -17,6 +17,8 @@
 
 #include "bench.h"
 
+const struct llext_load_param *workload_param;
+
 /* A library's functions, found by name in an extension or a shared object. */
 struct lib {
 	struct llext *ext;
@@ -38,7 +40,8 @@ static struct lib open_ext(const char *obj)
 	struct llext_fs_loader ldr = LLEXT_FS_LOADER(obj);
 	struct lib l = {0};
 
-	if (llext_load(&ldr.loader, "workload", &l.ext, NULL) != 0 || llext_bringup(l.ext) != 0) {
+	if (llext_load(&ldr.loader, "workload", &l.ext, workload_param) != 0 ||
+	    llext_bringup(l.ext) != 0) {
 		die(obj, "cannot load");
 	}
 	return l;
