@@ -4,7 +4,7 @@
 
 A sanitizer (ASan, LSan, TSan, UBSan with print_stacktrace=1) names a frame by the module that
 dl_iterate_phdr() or /proc/self/maps shows at its address; extension code is in anonymous memory,
-so its frames print as "(<unknown module>)". A process run with LLEXT_PERF_MAP=1 leaves, for its
+so its frames print as "(<unknown module>)" (or, for sealed text, after a memfd). A process run with LLEXT_PERF_MAP=1 leaves, for its
 PID, /tmp/perf-PID.map (each function: start, size, name, [extension]) and /tmp/perf-PID.llext
 (each code section: start, size, section, extension, object path). This filter reads the report,
 finds the PID in it, and rewrites every frame in extension code with the function, its source
@@ -19,8 +19,10 @@ import shutil
 import subprocess
 import sys
 
-FRAME = re.compile(r'^(?P<head>\s*#\d+\s+0x(?P<addr>[0-9a-fA-F]+))\s+\(<unknown module>\)\s*$')
-SUMMARY = re.compile(r'^(?P<head>SUMMARY: \S+: \S+) \(<unknown module>\)\s*$')
+# A frame the sanitizer could not name: no module at all, or sealed extension code (a memfd).
+FRAME = re.compile(r'^(?P<head>\s*#\d+\s+0x(?P<addr>[0-9a-fA-F]+))\s+'
+                   r'(?:in \S+ )?\((?:<unknown module>|/memfd:.*)\)\s*$')
+SUMMARY = re.compile(r'^(?P<head>SUMMARY: \S+: \S+) \((?:<unknown module>|/memfd:.*)\)\s*$')
 PID_PATTERNS = [re.compile(r'^==(\d+)=='), re.compile(r'\(pid=(\d+)\)')]
 EM_X86_64, EM_AARCH64 = 62, 183
 
