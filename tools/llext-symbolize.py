@@ -22,7 +22,9 @@ import sys
 # A frame the sanitizer could not name: no module at all, or sealed extension code (a memfd).
 FRAME = re.compile(r'^(?P<head>\s*#\d+\s+0x(?P<addr>[0-9a-fA-F]+))\s+'
                    r'(?:in \S+ )?\((?:<unknown module>|/memfd:.*)\)\s*$')
-SUMMARY = re.compile(r'^(?P<head>SUMMARY: \S+: \S+) \((?:<unknown module>|/memfd:.*)\)\s*$')
+# ThreadSanitizer's frames: "#0 <null> <null> (0xADDR)".
+TSAN_FRAME = re.compile(r'^(?P<head>\s*#\d+) <null> <null> \(0x(?P<addr>[0-9a-fA-F]+)\)\s*$')
+SUMMARY = re.compile(r'^(?P<head>SUMMARY: \S+: .*?) \((?:<unknown module>|/memfd:.*)\)\s*$')
 PID_PATTERNS = [re.compile(r'^==(\d+)=='), re.compile(r'\(pid=(\d+)\)')]
 EM_X86_64, EM_AARCH64 = 62, 183
 
@@ -118,34 +120,40 @@ def rewrite(lines, funcs, sects, forced):
     frames = {}
     for i, line in enumerate(lines):
         m = FRAME.match(line)
-        if m:
-            addr = int(m.group('addr'), 16)
-            f, s = funcs.find(addr), sects.find(addr)
+        tsan = TSAN_FRAME.match(line) if not m else None
+        if m or tsan:
+            addr = int((m or tsan).group('addr'), 16)
+            # The sanitizer_common printer (ASan, LSan, UBSan) shows the address of the call
+            # itself; TSan shows return addresses, whose call is the byte before.
+            look = addr - 1 if tsan else addr
+            f, s = funcs.find(look), sects.find(look)
+            # ThreadSanitizer's layout has no address column: the place stands for it.
+            head = m.group('head') + ' in' if m else tsan.group('head')
             if f or s:
-                frames[i] = (m.group('head'), addr, f, s)
+                frames[i] = (head, addr, f, s, look)
     queries = set()
-    for _, addr, _, s in frames.values():
+    for _, _, _, s, look in frames.values():
         if s and s[1][2] != '-':
-            queries.add((s[1][2], s[1][0], addr - s[0]))
+            queries.add((s[1][2], s[1][0], look - s[0]))
     found = lines_of(queries, forced)
     first = None
     out = []
     for i, line in enumerate(lines):
         if i in frames:
-            head, addr, f, s = frames[i]
+            head, addr, f, s, look = frames[i]
             func = f[1][0] if f else None
             ext = f[1][1] if f else s[1][1]
             where = None
             place = ''
             if s:
                 sect, _, obj = s[1]
-                info = found.get((obj, sect, addr - s[0]))
+                info = found.get((obj, sect, look - s[0]))
                 if info:
                     func = func or info[0]
                     where = info[1]
                 if obj != '-':
                     place = ' (%s:%s+0x%x)' % (os.path.basename(obj), sect, addr - s[0])
-            text = head + ' in ' + (func or '??')
+            text = head + ' ' + (func or '??')
             if where:
                 text += ' ' + where
             text += place

@@ -7,7 +7,8 @@ each, LLEXT_PERF_MAP=1 in the environment, saves their reports and rewrites them
 come from the sources: the line that carries a bug's marker comment. In a cross build, the hosts
 run through $MESON_EXE_WRAPPER.
 
-Usage: test_symbolize.py LLEXT_SYMBOLIZE SRC_DIR BUILD_DIR HOST_ASAN HOST_UBSAN OV.o UB.o
+Usage: test_symbolize.py LLEXT_SYMBOLIZE SRC_DIR BUILD_DIR HOST_ASAN HOST_UBSAN HOST_TSAN
+                        OV.o UB.o RACE.o
 """
 import os
 import re
@@ -15,7 +16,8 @@ import shlex
 import subprocess
 import sys
 
-symbolize, src_dir, build_dir, host_asan, host_ubsan, ov_obj, ub_obj = sys.argv[1:8]
+symbolize, src_dir, build_dir, host_asan, host_ubsan, host_tsan = sys.argv[1:7]
+ov_obj, ub_obj, race_obj = sys.argv[7:10]
 wrapper = shlex.split(os.environ.get('MESON_EXE_WRAPPER', ''))
 results = []
 
@@ -147,6 +149,44 @@ def test_ubsan_needs_pid():
         cleanup(pid)
 
 
+def test_tsan_race():
+    env = dict(os.environ, LLEXT_PERF_MAP='1', TSAN_OPTIONS='halt_on_error=0')
+    # Under qemu's user mode, ThreadSanitizer finds the emulated address space randomized and
+    # re-executes itself to fix it, which execve() refuses (an AArch64 program on an x86-64
+    # kernel): qemu is started without address space randomization instead.
+    norandom = ['setarch', os.uname().machine, '-R'] if wrapper else []
+    p = subprocess.run(norandom + wrapper + [host_tsan, race_obj, 'race_run', '1'],
+                       capture_output=True, text=True, env=env, check=False)
+    m = re.search(r'^pid (\d+)$', p.stdout, re.M)
+
+    assert m, p.stdout + p.stderr
+    pid = int(m.group(1))
+    try:
+        report = p.stderr
+        assert 'WARNING: ThreadSanitizer: data race (pid=%d)' % pid in report, report
+        assert '#0 <null> <null> (0x' in report, report
+        out = symbolize_text(report)
+        assert out.returncode == 0, out.stderr
+        # Both accesses, and where each thread was created: a return address, looked up at
+        # the call before it.
+        access = [l for l in out.stdout.splitlines() if re.match(r'\s*#0 bump ', l)]
+        assert len(access) == 2 and all(at(line_of('race.c', '/* race */'), l) for l in access), \
+            out.stdout
+        created = [l for l in out.stdout.splitlines() if re.match(r'\s*#1 race_run ', l)]
+        assert len(created) == 2, out.stdout
+        assert all(at(line_of('race.c', '/* create */'), l) for l in created), out.stdout
+        assert re.search(r'^SUMMARY: ThreadSanitizer: data race \S*%s in bump$' %
+                         re.escape(line_of('race.c', '/* race */')), out.stdout, re.M)
+        b, a = report.splitlines(), out.stdout.splitlines()
+        assert len(a) == len(b)
+        for x, y in zip(b, a):
+            if '<null> <null> (0x' not in x and '(<unknown module>)' not in x:
+                assert x == y, 'changed: %r -> %r' % (x, y)
+    finally:
+        cleanup(pid)
+    return None
+
+
 def test_no_records():
     report = ('==999999999==ERROR: AddressSanitizer: SEGV on unknown address\n'
               '    #0 0x7f0000001000  (<unknown module>)\n')
@@ -156,7 +196,8 @@ def test_no_records():
 
 
 def main():
-    tests = [test_asan_heap_overflow, test_asan_sealed_text, test_lsan_leak, test_ubsan_needs_pid, test_no_records]
+    tests = [test_asan_heap_overflow, test_asan_sealed_text, test_lsan_leak, test_ubsan_needs_pid,
+             test_tsan_race, test_no_records]
     print('1..%d' % len(tests))
     failed = 0
     for i, t in enumerate(tests, 1):
