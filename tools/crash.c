@@ -211,7 +211,7 @@ void crash_backtrace_init(const char *prog)
 	void *warm[1];
 
 	prog_name = prog;
-	/* The first backtrace() loads libgcc_s, which a signal handler must not be the one to do. */
+	/* The first backtrace() loads libgcc_s, which a signal handler must not do. */
 	backtrace(warm, 1);
 }
 
