@@ -176,12 +176,24 @@ static int map_append(const struct llext_internal *ie)
 	return ret;
 }
 
+/* @s with every space, tab and newline written as '?': one field of a line, whatever the object
+ * or the extension's name holds. */
+static void put_field(char *out, size_t cap, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < cap; s++) {
+		out[n++] = (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') ? '?' : *s;
+	}
+	out[n] = '\0';
+}
+
 /* Writes /tmp/perf-PID.llext's line for section @i, if it is loaded code. */
 static int sect_line(int fd, const struct llext_load *ld, size_t i, const char *path)
 {
 	const struct llext_elf *e = &ld->elf;
 	const Elf64_Shdr *sh = e->shdr[i];
-	char line[PATH_MAX + 512];
+	char line[PATH_MAX + 512], sect[256], ext[LLEXT_MAX_NAME_LEN + 1];
 	int n;
 
 	if (!sh || (sh->sh_flags & (SHF_ALLOC | SHF_EXECINSTR)) != (SHF_ALLOC | SHF_EXECINSTR) ||
@@ -189,9 +201,11 @@ static int sect_line(int fd, const struct llext_load *ld, size_t i, const char *
 	    (e->discarded && e->discarded[i]) || !ld->sect[i].addr) {
 		return 0;
 	}
+	put_field(sect, sizeof(sect), llext_elf_sect_name(e, i));
+	put_field(ext, sizeof(ext), ld->name);
 	n = snprintf(line, sizeof(line), "%llx %llx %s %s %s\n",
-	             (unsigned long long)ld->sect[i].addr, (unsigned long long)sh->sh_size,
-	             llext_elf_sect_name(e, i), ld->name, path);
+	             (unsigned long long)ld->sect[i].addr, (unsigned long long)sh->sh_size, sect,
+	             ext, path);
 	if (n >= (int)sizeof(line)) {
 		return 0; /* names too long for one line: the section goes without */
 	}
@@ -200,8 +214,8 @@ static int sect_line(int fd, const struct llext_load *ld, size_t i, const char *
 
 /*
  * The object file and the place of each code section. The path is made absolute, since the
- * reader may run elsewhere; "-" when the object did not come from a file. A name with a space
- * or a newline would break the line: never in section names, and the path is the last field.
+ * reader may run elsewhere; "-" when the object did not come from a file, or its path has a
+ * newline. It is the last field, so it may have spaces; the names before it may not.
  */
 static int sects_append(const struct llext_load *ld)
 {

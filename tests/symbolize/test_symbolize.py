@@ -88,6 +88,14 @@ def check_asan_heap_overflow(env, unnamed):
     try:
         assert rc != 0 and 'heap-buffer-overflow' in report, report
         assert unnamed in report, 'the sanitizer named the frames itself:\n' + report
+        # The record: the code section, where it is, the extension, the object's real path.
+        with open('/tmp/perf-%d.llext' % pid, encoding='utf-8') as f:
+            recs = [l.rstrip('\n').split(' ', 4) for l in f]
+        text = [r for r in recs if r[2] == '.text']
+        assert len(text) == 1, recs
+        assert text[0][3:] == ['ov-address', os.path.realpath(ov_obj)], recs
+        first = int(re.search(r'#0 0x([0-9a-f]+)', report).group(1), 16)
+        assert int(text[0][0], 16) <= first < int(text[0][0], 16) + int(text[0][1], 16)
         out = symbolize_text(report)
         assert out.returncode == 0, out.stderr
         smash = frame_with(out.stdout, 'smash')
