@@ -171,6 +171,21 @@ static void report(int sig, const siginfo_t *si, const void *uctx)
 	}
 }
 
+void crash_print_backtrace(void)
+{
+	void *frames[MAX_FRAMES];
+	struct line l = {.len = 0};
+	int n = backtrace(frames, MAX_FRAMES);
+
+	put(&l, prog_name);
+	put(&l, ": backtrace:");
+	flush(&l);
+	/* Frame 0 is this function: its caller's call is where the report was asked for. */
+	for (int i = 1; i < n; i++) {
+		print_frame(&l, i - 1, (uintptr_t)frames[i], false);
+	}
+}
+
 static void on_fatal(int sig, siginfo_t *si, void *uctx)
 {
 	int saved = errno;
@@ -191,15 +206,21 @@ static int fail_install(void)
 	return -err;
 }
 
+void crash_backtrace_init(const char *prog)
+{
+	void *warm[1];
+
+	prog_name = prog;
+	/* The first backtrace() loads libgcc_s, which a signal handler must not do. */
+	backtrace(warm, 1);
+}
+
 int crash_report_install(const char *prog)
 {
 	stack_t ss = {.ss_sp = alt_stack, .ss_size = sizeof(alt_stack)};
 	struct sigaction sa = {.sa_sigaction = on_fatal};
-	void *warm[1];
 
-	prog_name = prog;
-	/* The first backtrace() loads libgcc_s, which the handler must not be the one to do. */
-	backtrace(warm, 1);
+	crash_backtrace_init(prog);
 	if (sigaltstack(&ss, NULL) != 0) {
 		return fail_install();
 	}

@@ -65,6 +65,12 @@ extern _Thread_local bool llext_load_no_file_cache;
  */
 extern _Thread_local bool llext_load_refuse_noexec;
 
+/*
+ * Set by the file loader's prepare to the path of its file, which the load driver takes (and
+ * clears) after prepare: the record of code written for LLEXT_PERF_MAP names the object file.
+ */
+extern _Thread_local const char *llext_load_file;
+
 #define LOG_ERR(...) llext_log(LLEXT_LOG_ERR, __VA_ARGS__)
 #define LOG_WRN(...) llext_log(LLEXT_LOG_WRN, __VA_ARGS__)
 #define LOG_INF(...) llext_log(LLEXT_LOG_INF, __VA_ARGS__)

@@ -187,8 +187,11 @@ int llext_load_build(struct llext_loader *ldr, const char *name,
 	 * the whole load, for the archives it opens. */
 	llext_load_no_file_cache = param->no_file_cache;
 	llext_load_refuse_noexec = !param->allow_noexec;
+	llext_load_file = NULL;
 	ret = ldr->prepare ? ldr->prepare(ldr) : 0;
 	llext_load_no_file_cache = false;
+	ld.file = llext_load_file; /* valid until finalize */
+	llext_load_file = NULL;
 	if (ret) {
 		LOG_DBG("%s: the loader cannot start: %s", ld.name, strerror(-ret));
 	} else {

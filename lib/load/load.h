@@ -324,6 +324,7 @@ struct llext_load {
 	const struct llext_load_param *param;
 	const struct llext_symtable *bound; /* see llext_load_build() */
 	const struct llext_arch *arch;
+	const char *file; /* the object's path, if the file loader read it; else NULL */
 	struct llext_elf elf;
 	struct llext_sect *sect;
 	struct llext_symval *sym;

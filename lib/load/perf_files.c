@@ -4,7 +4,10 @@
  * extensions live in anonymous memory with no file, so samples in them show as bare addresses.
  *
  * LLEXT_PERF_MAP=1 appends each function to /tmp/perf-PID.map, "START SIZE NAME" in hex without
- * 0x, the file perf reads for any anonymous executable memory. It is read whole when perf
+ * 0x, the file perf reads for any anonymous executable memory; and each code section to
+ * /tmp/perf-PID.llext, "START SIZE SECTION EXTENSION PATH", the object file and the section an
+ * address is in, which is what a line table of a relocatable object is read by (llext-symbolize
+ * rewrites sanitizer reports with it). It is read whole when perf
  * reports, without times: an extension unloaded and another loaded at its address leave two
  * overlapping entries, and perf keeps one of them (docs/debugging.md).
  *
@@ -168,6 +171,68 @@ static int map_append(const struct llext_internal *ie)
 			line[n - 1] = '\n';
 		}
 		ret = write_all(fd, line, (size_t)n);
+	}
+	close(fd);
+	return ret;
+}
+
+/* @s with every space, tab and newline written as '?': one field of a line, whatever the object
+ * or the extension's name holds. */
+static void put_field(char *out, size_t cap, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < cap; s++) {
+		out[n++] = (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') ? '?' : *s;
+	}
+	out[n] = '\0';
+}
+
+/* Writes /tmp/perf-PID.llext's line for section @i, if it is loaded code. */
+static int sect_line(int fd, const struct llext_load *ld, size_t i, const char *path)
+{
+	const struct llext_elf *e = &ld->elf;
+	const Elf64_Shdr *sh = e->shdr[i];
+	char line[PATH_MAX + 512], sect[256], ext[LLEXT_MAX_NAME_LEN + 1];
+	int n;
+
+	if (!sh || (sh->sh_flags & (SHF_ALLOC | SHF_EXECINSTR)) != (SHF_ALLOC | SHF_EXECINSTR) ||
+	    !sh->sh_size || ld->sect[i].region >= LLEXT_MEM_COUNT ||
+	    (e->discarded && e->discarded[i]) || !ld->sect[i].addr) {
+		return 0;
+	}
+	put_field(sect, sizeof(sect), llext_elf_sect_name(e, i));
+	put_field(ext, sizeof(ext), ld->name);
+	n = snprintf(line, sizeof(line), "%llx %llx %s %s %s\n",
+	             (unsigned long long)ld->sect[i].addr, (unsigned long long)sh->sh_size, sect,
+	             ext, path);
+	if (n >= (int)sizeof(line)) {
+		return 0; /* names too long for one line: the section goes without */
+	}
+	return write_all(fd, line, (size_t)n);
+}
+
+/*
+ * The object file and the place of each code section. The path is made absolute, since the
+ * reader may run elsewhere; "-" when the object did not come from a file, or its path has a
+ * newline. It is the last field, so it may have spaces; the names before it may not.
+ */
+static int sects_append(const struct llext_load *ld)
+{
+	char path[64], abs[PATH_MAX];
+	const char *file = "-";
+	int fd, ret = 0;
+
+	if (ld->file && realpath(ld->file, abs) && !strchr(abs, '\n')) {
+		file = abs;
+	}
+	snprintf(path, sizeof(path), "/tmp/perf-%d.llext", (int)getpid());
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		return -errno;
+	}
+	for (size_t i = 1; i < ld->elf.shnum && !ret; i++) {
+		ret = sect_line(fd, ld, i, file);
 	}
 	close(fd);
 	return ret;
@@ -443,6 +508,10 @@ void llext_perf_load(struct llext_load *ld)
 	pthread_mutex_lock(&perf_lock);
 	if (want_map && (ret = map_append(ie)) != 0) {
 		LOG_WRN("%s: cannot append to /tmp/perf-%d.map: %s", ld->name, (int)getpid(),
+		        strerror(-ret));
+	}
+	if (want_map && (ret = sects_append(ld)) != 0) {
+		LOG_WRN("%s: cannot append to /tmp/perf-%d.llext: %s", ld->name, (int)getpid(),
 		        strerror(-ret));
 	}
 	if (want_jitdump && !jit_failed) {

@@ -5,8 +5,9 @@
  * (which a coverage runtime's imports skip: join.c), in what the extension binds to itself (the
  * static part of the C library), the host's EXPORT_SYMBOL() tables, the other extensions' exports,
  * the process's global symbols (unless the load says otherwise), the libraries the extension needs,
- * and the compiler's runtime. A vague definition of data (see unify_vague()) is looked up the same
- * way, and a copy found there is used instead of the extension's own.
+ * and the compiler's runtime (libgcc's, and the sanitizer coverage interface the program
+ * defines). A vague definition of data (see unify_vague()) is looked up the same way, and a copy
+ * found there is used instead of the extension's own.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -21,6 +22,7 @@
 #include "load/load.h"
 #include "runtime/ext.h"
 #include "runtime/libgcc.h"
+#include "runtime/sancov.h"
 #include "runtime/symbol.h"
 #include "runtime/tls.h"
 #include "runtime/tls_static.h"
@@ -83,7 +85,8 @@ static bool find_from(struct llext_load *ld, const char *name, bool overrides, u
 	}
 	if (llext_exports_lookup(name, h, &q, owner) ||
 	    (!ld->param->exports_only && llext_process_lookup(name, h, &q)) ||
-	    library_lookup(ld->ie, name, &q) || llext_runtime_lookup(name, &q)) {
+	    library_lookup(ld->ie, name, &q) || llext_runtime_lookup(name, &q) ||
+	    llext_sancov_lookup(name, false, &q)) {
 		*addr = (uintptr_t)q;
 		return true;
 	}
@@ -629,7 +632,7 @@ static int resolve_tls_outside(struct llext_load *ld, size_t i, const char *name
 	if (owner) {
 		ret = add_dep(ld->ie, owner);
 	} else if ((!ld->param->exports_only && (p = llext_dlsym(RTLD_DEFAULT, name))) ||
-	           library_lookup(ld->ie, name, &p)) {
+	           library_lookup(ld->ie, name, &p) || llext_sancov_lookup(name, true, &p)) {
 		ret = llext_tls_outside(ld->ie, p, asked, &mod, &v->addr);
 		if (ret == -ENOENT) {
 			LOG_ERR("%s: '%s' is thread-local in the extension but not in the module "

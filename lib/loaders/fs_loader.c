@@ -165,11 +165,12 @@ LLEXT_EXPORT int llext_fs_prepare(struct llext_loader *ldr)
 	bool cached = llext_file_cache_wanted();
 	int fd = -1, err = -ESTALE;
 
-	if (f->is_open) {
-		return 0;
-	}
 	if (!f->name) {
 		return -EINVAL;
+	}
+	llext_load_file = f->name;
+	if (f->is_open) {
+		return 0;
 	}
 	if (cached) {
 		/* Before the cache hands out anything, through the path: it may not open the file.
@@ -202,6 +203,7 @@ LLEXT_EXPORT int llext_fs_prepare(struct llext_loader *ldr)
 	f->pos = 0;
 	f->mapped = cached;
 	f->is_open = true;
+	llext_load_file = f->name;
 	return 0;
 }
 
