@@ -406,10 +406,12 @@ static void check_region_spans(const struct llext_fixture *f, struct llext *ext)
 		zassert_true(lo <= hi, "region %d holds a section", r);
 		zassert_equal(hdr->sh_offset, lo, "region %d starts at its first section", r);
 		if (r == LLEXT_MEM_BSS) {
-			zassert_true(nobits > 0 && hdr->sh_size >= nobits, "the bss header holds it");
+			zassert_true(nobits > 0 && hdr->sh_size >= nobits,
+			             "the bss header holds it");
 			zassert_equal(hdr->sh_size, size, "the bss header is the region's size");
 		} else {
-			zassert_equal(hdr->sh_size, hi - lo, "region %d ends at its last section", r);
+			zassert_equal(hdr->sh_size, hi - lo, "region %d ends at its last section",
+			              r);
 		}
 	}
 }
