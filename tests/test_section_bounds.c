@@ -16,6 +16,7 @@
 #include <llext/symbol.h>
 
 #include "common.h"
+#include "objsyms.h"
 #include "logcap.h"
 
 static const char *const variants[] = {FIXTURE_VARIANTS};
@@ -270,32 +271,6 @@ EXPORT_SYMBOL_NAMED(host_cov_cntrs_init, __sanitizer_cov_8bit_counters_init);
 EXPORT_SYMBOL_NAMED(host_cov_pcs_init, __sanitizer_cov_pcs_init);
 EXPORT_SYMBOL_NAMED(host_cov_const_cmp4, __sanitizer_cov_trace_const_cmp4);
 
-/* The total size of the sections called @name in fixture @file, read with libelf. */
-static size_t sections_size(const char *file, const char *name)
-{
-	int fd = open(fixture_path(file), O_RDONLY);
-	size_t total = 0, shstrndx;
-	Elf_Scn *scn = NULL;
-	Elf *elf;
-
-	assert_true(fd >= 0);
-	elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ, NULL);
-	assert_non_null(elf);
-	assert_int_equal(elf_getshdrstrndx(elf, &shstrndx), 0);
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-
-		assert_non_null(gelf_getshdr(scn, &sh));
-		if (strcmp(elf_strptr(elf, shstrndx, sh.sh_name), name) == 0) {
-			total += sh.sh_size;
-		}
-	}
-	elf_end(elf);
-	close(fd);
-	return total;
-}
-
 /* Checks what extension @ext's coverage constructor handed over (@c), built from @file. */
 static void check_coverage(struct llext *ext, const struct coverage *c, const char *file)
 {
@@ -304,12 +279,12 @@ static void check_coverage(struct llext *ext, const struct coverage *c, const ch
 	uintptr_t text = (uintptr_t)ext->mem[LLEXT_MEM_TEXT];
 
 	/* One counter per edge, of every function's section: two functions, two sections. */
-	assert_int_equal(n, sections_size(file, "__sancov_cntrs"));
+	assert_int_equal(n, objsyms_sections_size(fixture_path(file), "__sancov_cntrs"));
 	assert_true(n >= 2);
 	assert_true(in_region(ext, LLEXT_MEM_DATA, c->cntrs, n));
 	/* A {PC, flags} pair per counter, every PC in the extension's code. */
 	assert_int_equal((size_t)(c->pcs_end - c->pcs) * sizeof(uintptr_t),
-	                 sections_size(file, "__sancov_pcs"));
+	                 objsyms_sections_size(fixture_path(file), "__sancov_pcs"));
 	assert_int_equal((size_t)(c->pcs_end - c->pcs), 2 * n);
 	for (const uintptr_t *p = c->pcs; p < c->pcs_end; p += 2) {
 		assert_true(*p >= text && *p < text + ext->mem_size[LLEXT_MEM_TEXT]);

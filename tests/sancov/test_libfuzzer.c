@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "objsyms.h"
 
 extern char **environ;
 
@@ -118,32 +119,6 @@ static void assert_contains(const char *text, const char *needle)
 	}
 }
 
-/* The total size of the sections named @name in the object @path. */
-static size_t sections_size(const char *path, const char *name)
-{
-	int fd = open(path, O_RDONLY);
-	size_t total = 0, shstrndx;
-	Elf_Scn *scn = NULL;
-	Elf *elf;
-
-	assert_true(fd >= 0);
-	elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ, NULL);
-	assert_non_null(elf);
-	assert_int_equal(elf_getshdrstrndx(elf, &shstrndx), 0);
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-
-		assert_non_null(gelf_getshdr(scn, &sh));
-		if (strcmp(elf_strptr(elf, shstrndx, sh.sh_name), name) == 0) {
-			total += sh.sh_size;
-		}
-	}
-	elf_end(elf);
-	close(fd);
-	return total;
-}
-
 /*
  * libFuzzer's start-up line "INFO: Loaded N modules (T inline 8-bit counters): C1 [a, b), ...":
  * the number of modules, and whether one of them has @want counters.
@@ -201,7 +176,7 @@ static bool take_artifact(char head[7])
 static void check_registered(const char *host, const char *obj, bool instrumented)
 {
 	const char *argv[] = {host, "-runs=1", NULL};
-	size_t cntrs = sections_size(obj, "__sancov_cntrs");
+	size_t cntrs = objsyms_sections_size(obj, "__sancov_cntrs");
 	struct result r;
 	bool has;
 

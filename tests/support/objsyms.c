@@ -109,3 +109,28 @@ size_t objsyms_nfuncs(const struct objsym *syms, size_t n)
 	}
 	return k;
 }
+
+size_t objsyms_sections_size(const char *path, const char *name)
+{
+	int fd = open(path, O_RDONLY);
+	size_t total = 0, shstrndx;
+	Elf_Scn *scn = NULL;
+	Elf *elf;
+
+	assert_true(fd >= 0);
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	assert_non_null(elf);
+	assert_int_equal(elf_getshdrstrndx(elf, &shstrndx), 0);
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+
+		assert_non_null(gelf_getshdr(scn, &sh));
+		if (strcmp(elf_strptr(elf, shstrndx, sh.sh_name), name) == 0) {
+			total += sh.sh_size;
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	return total;
+}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * An object file's function and object symbols, read with libelf straight from the file: what
+ * An object file's function and object symbols, and the sizes of its sections, read with libelf
  * llext_addr_info(), the perf map and the jitdump file must agree with.
  */
 #ifndef TESTS_OBJSYMS_H
@@ -25,5 +25,7 @@ void objsyms_free(struct objsym *syms, size_t n);
 const struct objsym *objsyms_find(const struct objsym *syms, size_t n, const char *name);
 /* How many entries are functions. */
 size_t objsyms_nfuncs(const struct objsym *syms, size_t n);
+/* The total size of @path's sections called @name; fails the test if the file cannot be read. */
+size_t objsyms_sections_size(const char *path, const char *name);
 
 #endif
