@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * An object file's function and object symbols, and the sizes of its sections, read with libelf
- * llext_addr_info(), the perf map and the jitdump file must agree with.
+ * straight from the file: what llext_addr_info(), the perf map, the jitdump file and the section
+ * bounds must agree with.
  */
 #ifndef TESTS_OBJSYMS_H
 #define TESTS_OBJSYMS_H
