@@ -8,6 +8,7 @@
  * base names say which is which). In a cross build the programs run through the exe wrapper
  * ($MESON_EXE_WRAPPER, which Meson sets since llext-fuzz is among the arguments).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -283,6 +284,73 @@ static void test_llext_fuzz_clean(void **state)
 	free(r.err);
 }
 
+/* A file of @text in @dir. */
+static void put_input(const char *dir, const char *name, const char *text)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Files in @dir, after emptying it if @empty. */
+static int files_in(const char *dir, bool empty)
+{
+	char path[4096];
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+	int n = 0;
+
+	assert_non_null(dp);
+	while ((d = readdir(dp))) {
+		if (d->d_name[0] == '.') {
+			continue;
+		}
+		if (empty) {
+			snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+			unlink(path);
+		} else {
+			n++;
+		}
+	}
+	closedir(dp);
+	return n;
+}
+
+/* -merge=1 runs a copy of llext-fuzz, which libFuzzer gives the arguments without the object:
+ * the copy finds it in the environment, and the merged corpus is written. */
+static void test_llext_fuzz_merge(void **state)
+{
+	char out[4096], in[4096];
+	const char *argv[] = {
+	    input("llext-fuzz"), input("fuzz-correct.o"), "-merge=1", out, in, NULL};
+	struct result r;
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/merged", scratch_dir);
+	snprintf(in, sizeof(in), "%s/to-merge", scratch_dir);
+	mkdir(out, 0755);
+	mkdir(in, 0755);
+	files_in(out, true);
+	files_in(in, true);
+	put_input(in, "a", "A");
+	put_input(in, "b", "FU");
+	put_input(in, "c", "FUZZ");
+	run(&r, NULL, argv);
+	if (r.status != 0) {
+		fail_msg("exit status %d:\n%s", r.status, r.err);
+	}
+	assert_contains(r.err, "MERGE-OUTER: 3 files, 0 in the initial corpus");
+	/* The inner run loaded the extension: its LLVMFuzzerInitialize() said so. */
+	assert_contains(r.err, "fuzz-target: initialised with");
+	assert_true(files_in(out, false) >= 1);
+	free(r.err);
+}
+
 static void test_llext_fuzz_errors(void **state)
 {
 	const char *none[] = {input("llext-fuzz"), NULL};
@@ -311,6 +379,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_registered),          cmocka_unit_test(test_finds_nested),
 	    cmocka_unit_test(test_blind_finds_nothing), cmocka_unit_test(test_llext_fuzz_crash),
 	    cmocka_unit_test(test_llext_fuzz_clean),    cmocka_unit_test(test_llext_fuzz_errors),
+	    cmocka_unit_test(test_llext_fuzz_merge),
 	};
 
 	if (argc < 2) {
