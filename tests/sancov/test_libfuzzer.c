@@ -321,6 +321,27 @@ static int files_in(const char *dir, bool empty)
 	return n;
 }
 
+/* Whether llext-fuzz runs when executed itself, as libFuzzer runs its copies: through a
+ * wrapper (qemu), only if the kernel hands the target's programs to it (binfmt_misc). */
+static bool runs_without_wrapper(void)
+{
+	const char *argv[] = {input("llext-fuzz"), "--version", NULL};
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int st, ret;
+
+	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	ret = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (ret != 0) {
+		return false;
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
 /* -merge=1 runs a copy of llext-fuzz, which libFuzzer gives the arguments without the object:
  * the copy finds it in the environment, and the merged corpus is written. */
 static void test_llext_fuzz_merge(void **state)
@@ -331,6 +352,13 @@ static void test_llext_fuzz_merge(void **state)
 	struct result r;
 
 	(void)state;
+	if (nwrapper && !runs_without_wrapper()) {
+		/* Not cmocka's skip(): its TAP line, "not ok N # SKIP", is a failure to meson. */
+		print_message("# not run: the merge's copy of llext-fuzz cannot run without %s "
+		              "here (no binfmt_misc entry); nothing was checked\n",
+		              wrapper[0]);
+		return;
+	}
 	snprintf(out, sizeof(out), "%s/merged", scratch_dir);
 	snprintf(in, sizeof(in), "%s/to-merge", scratch_dir);
 	mkdir(out, 0755);
@@ -345,8 +373,11 @@ static void test_llext_fuzz_merge(void **state)
 		fail_msg("exit status %d:\n%s", r.status, r.err);
 	}
 	assert_contains(r.err, "MERGE-OUTER: 3 files, 0 in the initial corpus");
-	/* The inner run loaded the extension: its LLVMFuzzerInitialize() said so. */
-	assert_contains(r.err, "fuzz-target: initialised with");
+	/* The inner run loaded the extension (its LLVMFuzzerInitialize() said so) and read all. */
+	assert_contains(r.err, "MERGE-OUTER: successful in 1 attempt");
+	assert_contains(r.err, "MERGE-INNER: 3 total files");
+	assert_non_null(
+	    strstr(strstr(r.err, "MERGE-OUTER: attempt 1"), "fuzz-target: initialised"));
 	assert_true(files_in(out, false) >= 1);
 	free(r.err);
 }
