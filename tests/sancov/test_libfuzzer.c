@@ -382,6 +382,33 @@ static void test_llext_fuzz_merge(void **state)
 	free(r.err);
 }
 
+/* Started as libFuzzer starts its copies, without the object but with LLEXT_FUZZ_OBJECT (the
+ * merge case shows libFuzzer doing it, where it can run the program itself): the first argument
+ * a directory, then an option. */
+static void test_llext_fuzz_object_env(void **state)
+{
+	char dir[4096];
+	const char *by_dir[] = {input("llext-fuzz"), dir, "-runs=100", NULL};
+	const char *by_option[] = {input("llext-fuzz"), "-runs=100", dir, NULL};
+	const char *const *cases[] = {by_dir, by_option};
+	struct result r;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/env-corpus", scratch_dir);
+	mkdir(dir, 0755);
+	setenv("LLEXT_FUZZ_OBJECT", input("fuzz-correct.o"), 1);
+	for (size_t i = 0; i < 2; i++) {
+		run(&r, NULL, cases[i]);
+		if (r.status != 0) {
+			fail_msg("case %zu: exit status %d:\n%s", i, r.status, r.err);
+		}
+		assert_contains(r.err, "fuzz-target: initialised with 3 arguments");
+		assert_contains(r.err, "Done 100 runs");
+		free(r.err);
+	}
+	unsetenv("LLEXT_FUZZ_OBJECT");
+}
+
 static void test_llext_fuzz_errors(void **state)
 {
 	const char *none[] = {input("llext-fuzz"), NULL};
@@ -407,10 +434,14 @@ static void test_llext_fuzz_errors(void **state)
 int main(int argc, char **argv)
 {
 	static const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_registered),          cmocka_unit_test(test_finds_nested),
-	    cmocka_unit_test(test_blind_finds_nothing), cmocka_unit_test(test_llext_fuzz_crash),
-	    cmocka_unit_test(test_llext_fuzz_clean),    cmocka_unit_test(test_llext_fuzz_errors),
+	    cmocka_unit_test(test_registered),
+	    cmocka_unit_test(test_finds_nested),
+	    cmocka_unit_test(test_blind_finds_nothing),
+	    cmocka_unit_test(test_llext_fuzz_crash),
+	    cmocka_unit_test(test_llext_fuzz_clean),
+	    cmocka_unit_test(test_llext_fuzz_errors),
 	    cmocka_unit_test(test_llext_fuzz_merge),
+	    cmocka_unit_test(test_llext_fuzz_object_env),
 	};
 
 	if (argc < 2) {
