@@ -2,8 +2,8 @@
 /*
  * The perf record files are written only when they are the process's own regular files: a FIFO
  * planted at /tmp/perf-PID.llext or .map neither hangs the load nor is written, nor is a hard
- * link or another user's file; and a function name with a newline (a hostile object's string
- * table) stays one line of /tmp/perf-PID.map.
+ * link or another user's file, nor is a hard link at the jitdump file's path; and a function name
+ * with a newline (a hostile object's string table) stays one line of /tmp/perf-PID.map.
  *
  * Each case runs in a child of its own: the paths are named after the PID, and LLEXT_PERF_MAP is
  * read at the process's first load. A child's checks end it with a code the parent asserts; an
@@ -154,6 +154,31 @@ static void test_hard_link(void **state)
 	in_child(hard_link);
 }
 
+/* The jitdump file, a hard link to a file with content: neither truncated nor written. */
+static void jitdump_hard_link(void)
+{
+	char target[] = "/tmp/perf-own-target-XXXXXX", path[64];
+	int fd = mkstemp(target);
+
+	CHILD_CHECK(fd >= 0);
+	CHILD_CHECK(write(fd, "KEEP", 4) == 4);
+	close(fd);
+	setenv("LLEXT_PERF_JITDUMP", "1", 1);
+	snprintf(path, sizeof(path), "/tmp/jit-%d.dump", (int)getpid());
+	unlink(path);
+	CHILD_CHECK(link(target, path) == 0);
+	load_twice_refused(path);
+	CHILD_CHECK(size_of(target) == 4);
+	unlink(path);
+	unlink(target);
+}
+
+static void test_jitdump_hard_link(void **state)
+{
+	(void)state;
+	in_child(jitdump_hard_link);
+}
+
 /* A 0666 file of another user at the path: not appended to. Needs root to make one. */
 static void other_user(void)
 {
@@ -253,7 +278,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_fifo_llext),      cmocka_unit_test(test_fifo_map),
 	    cmocka_unit_test(test_hard_link),       cmocka_unit_test(test_other_user),
-	    cmocka_unit_test(test_newline_in_name),
+	    cmocka_unit_test(test_newline_in_name), cmocka_unit_test(test_jitdump_hard_link),
 	};
 
 	return cmocka_run_group_tests_name("perf-own", tests, NULL, NULL);
