@@ -22,8 +22,9 @@
  * code_index, and maps each from its record's time on: a reload at a former address is told
  * apart by time.
  *
- * Both are best effort: a file that cannot be written is logged once and then left alone; the
- * load goes on.
+ * Both are best effort: the load goes on whatever happens to them. A file that is not the
+ * process's own (open_own()) is logged once and then left alone, as is a jitdump file that
+ * cannot be written.
  *
  * A load stage rather than a service: everything is written while the extension loads, and the
  * source lines come from the object's .debug_line, which is gone once the load ends, relocated
@@ -167,18 +168,7 @@ static void put_field(char *out, size_t cap, const char *s, bool spaces)
 	out[n] = '\0';
 }
 
-/*
- * Opens @path to append to it, if it is this process's own file; sets *@fd to -1 when it is not
- * (logged once, through *@refused, and left alone from then on). A FIFO planted at the path
- * would block the write, and perf_lock with it, forever, and another user's file would receive
- * the addresses and paths: only a regular file of our effective user with one link is written.
- * O_NONBLOCK keeps the open itself from blocking on a FIFO; regular files ignore it, so it stays.
- *
- * An existing file of ours is appended to, not replaced: a program exec'd by this process keeps
- * the PID and adds its own extensions, and a JIT in the process may write the same .map. A file
- * left by a dead process of the same user whose PID was reused only adds stale lines, the
- * user's own, which perf reads as overlapping entries (docs/debugging.md).
- */
+/* Whether @fd is a regular file of our effective user with one link (see open_own()). */
 static bool is_own(int fd)
 {
 	struct stat st;
@@ -194,6 +184,18 @@ static void say_not_own(const char *path)
 	        path, (int)geteuid());
 }
 
+/*
+ * Opens @path to append to it, if it is this process's own file; sets *@fd to -1 when it is not
+ * (logged once, through *@refused, and left alone from then on). A FIFO planted at the path
+ * would block the write, and perf_lock with it, forever, and another user's file would receive
+ * the addresses and paths: only a regular file of our effective user with one link is written.
+ * O_NONBLOCK keeps the open itself from blocking on a FIFO; regular files ignore it, so it stays.
+ *
+ * An existing file of ours is appended to, not replaced: a program exec'd by this process keeps
+ * the PID and adds its own extensions, and a JIT in the process may write the same .map. A file
+ * left by a dead process of the same user whose PID was reused only adds stale lines, the
+ * user's own, which perf reads as overlapping entries (docs/debugging.md).
+ */
 static int open_own(const char *path, bool *refused, int *fd)
 {
 	*fd = -1;
