@@ -16,11 +16,14 @@
  * none and defines it.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <llext/fs_loader.h>
 #include <llext/llext.h>
@@ -32,6 +35,8 @@
 #endif
 
 #define PROG "llext-fuzz"
+/* The object, for the copies of this program libFuzzer starts (see object_arg()). */
+#define OBJECT_ENV "LLEXT_FUZZ_OBJECT"
 
 typedef int (*init_fn)(int *argc, char ***argv);
 typedef int (*test_fn)(const uint8_t *data, size_t size);
@@ -47,7 +52,8 @@ static void usage(FILE *out)
 	        "Loads EXT.o with libllext, runs its LLVMFuzzerInitialize() if it has one, and\n"
 	        "fuzzes its LLVMFuzzerTestOneInput(). Build EXT.o with\n"
 	        "'clang -fsanitize=fuzzer-no-link -c' for coverage feedback. The options are\n"
-	        "libFuzzer's ('%s EXT.o -help=1' lists them).\n",
+	        "libFuzzer's ('%s EXT.o -help=1' lists them). Without EXT.o, $LLEXT_FUZZ_OBJECT\n"
+	        "names the object.\n",
 	        PROG, PROG);
 }
 
@@ -93,10 +99,57 @@ static void load_extension(const char *path)
 	}
 }
 
+/* Whether @path is a relocatable ELF object: its magic, and e_type ET_REL (1, little-endian on
+ * both targets). O_NONBLOCK: a FIFO given as an input must not block the check. */
+static bool is_object(const char *path)
+{
+	unsigned char h[18];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	bool ok = fd >= 0 && read(fd, h, sizeof(h)) == (ssize_t)sizeof(h) &&
+	          memcmp(h,
+	                 "\x7f"
+	                 "ELF",
+	                 4) == 0 &&
+	          h[16] == 1 && h[17] == 0;
+
+	if (fd >= 0) {
+		close(fd);
+	}
+	return ok;
+}
+
+/*
+ * The object to load: the first argument, taken out of the arguments libFuzzer parses next; or,
+ * when $LLEXT_FUZZ_OBJECT is set and the first argument is no object, that. libFuzzer's -fork,
+ * -jobs, -workers, -merge=1 and -minimize_crash start copies of this program with the arguments
+ * it was left, without the object: it is handed to them in the environment, which they inherit.
+ * NULL when there is none.
+ */
+static const char *object_arg(int *argc, char **av)
+{
+	static char abs[PATH_MAX];
+	const char *env = getenv(OBJECT_ENV);
+	const char *obj;
+
+	if (env && env[0] && (*argc < 2 || !is_object(av[1]))) {
+		return env;
+	}
+	if (*argc < 2 || av[1][0] == '-') {
+		return NULL;
+	}
+	obj = av[1];
+	memmove(&av[1], &av[2], (size_t)(*argc - 1) * sizeof(*av));
+	(*argc)--;
+	/* Absolute, for copies started in another directory. */
+	setenv(OBJECT_ENV, realpath(obj, abs) ? abs : obj, 1);
+	return obj;
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	char **av = *argv;
+	const char *obj;
 	init_fn init;
 
 	if (*argc >= 2 && strcmp(av[1], "--help") == 0) {
@@ -107,15 +160,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		printf("%s %s\n", PROG, LLEXT_FUZZ_VERSION);
 		exit(0);
 	}
-	if (*argc < 2 || av[1][0] == '-') {
+	obj = object_arg(argc, av);
+	if (!obj) {
 		usage(stderr);
 		exit(2);
 	}
 	crash_backtrace_init(PROG);
-	load_extension(av[1]);
-	/* libFuzzer parses what is left: the object's name is not one of its options or inputs. */
-	memmove(&av[1], &av[2], (size_t)(*argc - 1) * sizeof(*av));
-	(*argc)--;
+	load_extension(obj);
 	init = (init_fn)(uintptr_t)llext_find_sym(&ext->exp_tab, "LLVMFuzzerInitialize");
 	return init ? init(argc, argv) : 0;
 }

@@ -16,6 +16,7 @@ import bisect
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 
@@ -46,23 +47,55 @@ class Ranges:
         return None
 
 
-def read_records(directory, pid):
-    funcs, sects = Ranges(), Ranges()
-    with open(os.path.join(directory, 'perf-%d.map' % pid), encoding='utf-8',
-              errors='replace') as f:
+def warn(msg):
+    sys.stderr.write('llext-symbolize: %s\n' % msg)
+
+
+def usable(path, force):
+    """Whether the record file @path may be read: a regular file (a FIFO would block the read)
+    of the caller's own, unless forced, as perf does with its map files: anyone may plant a
+    file at a /tmp path, and its lines would be believed."""
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        warn('%s is not a regular file; ignored' % path)
+        return False
+    if st.st_uid != os.geteuid() and not force:
+        warn('%s is owned by uid %d, not by you; ignored (-f reads it anyway)' %
+             (path, st.st_uid))
+        return False
+    return True
+
+
+def read_lines(path, fields, force):
+    """The lines of record file @path as (start, size, [the other fields]); malformed lines are
+    skipped, with one warning."""
+    out, bad = [], 0
+    if not usable(path, force):
+        return out
+    with open(path, encoding='utf-8', errors='replace') as f:
         for line in f:
-            parts = line.rstrip('\n').split(' ', 2)
-            if len(parts) == 3:
-                name, _, ext = parts[2].rpartition(' [')
-                funcs.add(int(parts[0], 16), int(parts[1], 16),
-                          (name or parts[2], ext.rstrip(']') if name else ''))
+            parts = line.rstrip('\n').split(' ', fields - 1)
+            try:
+                if len(parts) != fields:
+                    raise ValueError(line)
+                out.append((int(parts[0], 16), int(parts[1], 16), parts[2:]))
+            except ValueError:
+                bad += 1
+    if bad:
+        warn('%s: %d malformed line%s skipped' % (path, bad, '' if bad == 1 else 's'))
+    return out
+
+
+def read_records(directory, pid, force=False):
+    funcs, sects = Ranges(), Ranges()
+    for start, size, (rest,) in read_lines(os.path.join(directory, 'perf-%d.map' % pid), 3,
+                                           force):
+        name, _, ext = rest.rpartition(' [')
+        funcs.add(start, size, (name or rest, ext.rstrip(']') if name else ''))
     path = os.path.join(directory, 'perf-%d.llext' % pid)
     if os.path.exists(path):
-        with open(path, encoding='utf-8', errors='replace') as f:
-            for line in f:
-                parts = line.rstrip('\n').split(' ', 4)
-                if len(parts) == 5:
-                    sects.add(int(parts[0], 16), int(parts[1], 16), (parts[2], parts[3], parts[4]))
+        for start, size, rest in read_lines(path, 5, force):
+            sects.add(start, size, tuple(rest))
     return funcs, sects
 
 
@@ -99,8 +132,12 @@ def lines_of(queries, forced):
         by_place.setdefault((obj, sect), []).append(off)
     out = {}
     for (obj, sect), offs in by_place.items():
+        # Not a regular file (a FIFO would block addr2line, and this program reading its
+        # header): the frames go without lines.
+        if not os.path.isfile(obj):
+            continue
         tool = addr2line_for(obj, forced)
-        if not tool or not os.path.exists(obj):
+        if not tool:
             continue
         try:
             res = subprocess.run([tool, '-f', '-e', obj, '-j', sect] + ['0x%x' % o for o in offs],
@@ -182,6 +219,8 @@ def main():
     ap.add_argument('-d', '--dir', default='/tmp',
                     help='where the perf-PID.map and perf-PID.llext files are (default: /tmp)')
     ap.add_argument('--addr2line', help='the addr2line program to read line tables with')
+    ap.add_argument('-f', '--force', action='store_true',
+                    help='read record files that another user owns')
     ap.add_argument('--version', action='version', version='llext-symbolize @VERSION@')
     args = ap.parse_args()
     lines = []
@@ -200,7 +239,7 @@ def main():
         sys.exit('llext-symbolize: the report names no process ("==PID==" or "pid=PID"); '
                  'give it with --pid')
     try:
-        funcs, sects = read_records(args.dir, pid)
+        funcs, sects = read_records(args.dir, pid, args.force)
     except OSError as e:
         sys.stdout.writelines(lines)
         sys.exit('llext-symbolize: %s: %s; run the program with LLEXT_PERF_MAP=1' %

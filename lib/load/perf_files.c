@@ -22,8 +22,9 @@
  * code_index, and maps each from its record's time on: a reload at a former address is told
  * apart by time.
  *
- * Both are best effort: a file that cannot be written is logged once and then left alone; the
- * load goes on.
+ * Both are best effort: the load goes on whatever happens to them. A file that is not the
+ * process's own (open_own()) is logged once and then left alone, as is a jitdump file that
+ * cannot be written.
  *
  * A load stage rather than a service: everything is written while the extension loads, and the
  * source lines come from the object's .debug_line, which is gone once the load ends, relocated
@@ -40,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -102,7 +104,8 @@ static bool want_map, want_jitdump;
 static char jit_dir[PATH_MAX];
 static int jit_fd = -1;
 static bool jit_failed;
-static uint64_t code_index; /* unique over the process's life, under perf_lock */
+static bool map_refused, sects_refused; /* not our own file: logged once, then left alone */
+static uint64_t code_index;             /* unique over the process's life, under perf_lock */
 
 static void read_env(void)
 {
@@ -147,24 +150,95 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/*
+ * @s in @out, one field of a line whatever the object or the extension's name holds: every
+ * control character (a newline would start a line of its own) and, unless @spaces, every space
+ * written as '?'. The names of /tmp/perf-PID.map may have spaces (perf reads the name to the end
+ * of the line); the fields of /tmp/perf-PID.llext before the last may not.
+ */
+static void put_field(char *out, size_t cap, const char *s, bool spaces)
+{
+	size_t n = 0;
+
+	for (; *s && n + 1 < cap; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		out[n++] = (c < 0x20 || c == 0x7f || (c == ' ' && !spaces)) ? '?' : *s;
+	}
+	out[n] = '\0';
+}
+
+/* Whether @fd is a regular file of our effective user with one link (see open_own()). */
+static bool is_own(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+	       st.st_nlink == 1;
+}
+
+static void say_not_own(const char *path)
+{
+	LOG_ERR("%s is not this process's own file (a regular file of uid %d with one link); it is "
+	        "left alone and perf gets nothing from it: remove it",
+	        path, (int)geteuid());
+}
+
+/*
+ * Opens @path to append to it, if it is this process's own file; sets *@fd to -1 when it is not
+ * (logged once, through *@refused, and left alone from then on). A FIFO planted at the path
+ * would block the write, and perf_lock with it, forever, and another user's file would receive
+ * the addresses and paths: only a regular file of our effective user with one link is written.
+ * O_NONBLOCK keeps the open itself from blocking on a FIFO; regular files ignore it, so it stays.
+ *
+ * An existing file of ours is appended to, not replaced: a program exec'd by this process keeps
+ * the PID and adds its own extensions, and a JIT in the process may write the same .map. A file
+ * left by a dead process of the same user whose PID was reused only adds stale lines, the
+ * user's own, which perf reads as overlapping entries (docs/debugging.md).
+ */
+static int open_own(const char *path, bool *refused, int *fd)
+{
+	*fd = -1;
+	if (*refused) {
+		return 0;
+	}
+	*fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+	if (*fd < 0 && errno != ENXIO && errno != ELOOP) {
+		return -errno;
+	}
+	/* ENXIO: a FIFO no one reads (or a device); ELOOP: a symbolic link. */
+	if (*fd >= 0 && is_own(*fd)) {
+		return 0;
+	}
+	say_not_own(path);
+	if (*fd >= 0) {
+		close(*fd);
+	}
+	*fd = -1;
+	*refused = true;
+	return 0;
+}
+
 static int map_append(const struct llext_internal *ie)
 {
 	struct llext_addr_func f;
-	char path[64], line[512];
+	char path[64], line[512], name[400], ext[LLEXT_MAX_NAME_LEN + 1];
 	size_t pos = 0;
-	int fd, ret = 0;
+	int fd, ret;
 
 	snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
-		return -errno;
+	ret = open_own(path, &map_refused, &fd);
+	if (ret || fd < 0) {
+		return ret;
 	}
+	put_field(ext, sizeof(ext), ie->pub.name, true);
 	while (!ret && llext_addr_next_func(ie, &pos, &f)) {
-		/* One write per line: other writers (a JIT in the same process) append too. */
-		int n =
-		    snprintf(line, sizeof(line), "%llx %llx %s [%s]\n", (unsigned long long)f.addr,
-		             (unsigned long long)f.size, f.name, ie->pub.name);
+		int n;
 
+		put_field(name, sizeof(name), f.name, true);
+		/* One write per line: other writers (a JIT in the same process) append too. */
+		n = snprintf(line, sizeof(line), "%llx %llx %s [%s]\n", (unsigned long long)f.addr,
+		             (unsigned long long)f.size, name, ext);
 		if (n >= (int)sizeof(line)) {
 			/* A name too long for one line: cut, and the line still ends. */
 			n = sizeof(line) - 1;
@@ -174,18 +248,6 @@ static int map_append(const struct llext_internal *ie)
 	}
 	close(fd);
 	return ret;
-}
-
-/* @s with every space, tab and newline written as '?': one field of a line, whatever the object
- * or the extension's name holds. */
-static void put_field(char *out, size_t cap, const char *s)
-{
-	size_t n = 0;
-
-	for (; *s && n + 1 < cap; s++) {
-		out[n++] = (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') ? '?' : *s;
-	}
-	out[n] = '\0';
 }
 
 /* Writes /tmp/perf-PID.llext's line for section @i, if it is loaded code. */
@@ -201,8 +263,8 @@ static int sect_line(int fd, const struct llext_load *ld, size_t i, const char *
 	    (e->discarded && e->discarded[i]) || !ld->sect[i].addr) {
 		return 0;
 	}
-	put_field(sect, sizeof(sect), llext_elf_sect_name(e, i));
-	put_field(ext, sizeof(ext), ld->name);
+	put_field(sect, sizeof(sect), llext_elf_sect_name(e, i), false);
+	put_field(ext, sizeof(ext), ld->name, false);
 	n = snprintf(line, sizeof(line), "%llx %llx %s %s %s\n",
 	             (unsigned long long)ld->sect[i].addr, (unsigned long long)sh->sh_size, sect,
 	             ext, path);
@@ -227,9 +289,9 @@ static int sects_append(const struct llext_load *ld)
 		file = abs;
 	}
 	snprintf(path, sizeof(path), "/tmp/perf-%d.llext", (int)getpid());
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
-		return -errno;
+	ret = open_own(path, &sects_refused, &fd);
+	if (ret || fd < 0) {
+		return ret;
 	}
 	for (size_t i = 1; i < ld->elf.shnum && !ret; i++) {
 		ret = sect_line(fd, ld, i, file);
@@ -252,8 +314,16 @@ static int jit_open(uint16_t machine)
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/jit-%d.dump", jit_dir, (int)getpid());
-	jit_fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/* Truncated only once known to be ours (see open_own()). */
+	jit_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
 	if (jit_fd < 0) {
+		return -errno;
+	}
+	if (!is_own(jit_fd)) {
+		say_not_own(path);
+		return -EPERM;
+	}
+	if (ftruncate(jit_fd, 0) < 0) {
 		return -errno;
 	}
 	h.timestamp = mono_ns();

@@ -8,6 +8,7 @@
  * base names say which is which). In a cross build the programs run through the exe wrapper
  * ($MESON_EXE_WRAPPER, which Meson sets since llext-fuzz is among the arguments).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -283,6 +284,131 @@ static void test_llext_fuzz_clean(void **state)
 	free(r.err);
 }
 
+/* A file of @text in @dir. */
+static void put_input(const char *dir, const char *name, const char *text)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Files in @dir, after emptying it if @empty. */
+static int files_in(const char *dir, bool empty)
+{
+	char path[4096];
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+	int n = 0;
+
+	assert_non_null(dp);
+	while ((d = readdir(dp))) {
+		if (d->d_name[0] == '.') {
+			continue;
+		}
+		if (empty) {
+			snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+			unlink(path);
+		} else {
+			n++;
+		}
+	}
+	closedir(dp);
+	return n;
+}
+
+/* Whether llext-fuzz runs when executed itself, as libFuzzer runs its copies: through a
+ * wrapper (qemu), only if the kernel hands the target's programs to it (binfmt_misc). */
+static bool runs_without_wrapper(void)
+{
+	const char *argv[] = {input("llext-fuzz"), "--version", NULL};
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int st, ret;
+
+	assert_int_equal(posix_spawn_file_actions_init(&fa), 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	ret = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (ret != 0) {
+		return false;
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* -merge=1 runs a copy of llext-fuzz, which libFuzzer gives the arguments without the object:
+ * the copy finds it in the environment, and the merged corpus is written. */
+static void test_llext_fuzz_merge(void **state)
+{
+	char out[4096], in[4096];
+	const char *argv[] = {
+	    input("llext-fuzz"), input("fuzz-correct.o"), "-merge=1", out, in, NULL};
+	struct result r;
+
+	(void)state;
+	if (nwrapper && !runs_without_wrapper()) {
+		/* Not cmocka's skip(): its TAP line, "not ok N # SKIP", is a failure to meson. */
+		print_message("# not run: the merge's copy of llext-fuzz cannot run without %s "
+		              "here (no binfmt_misc entry); nothing was checked\n",
+		              wrapper[0]);
+		return;
+	}
+	snprintf(out, sizeof(out), "%s/merged", scratch_dir);
+	snprintf(in, sizeof(in), "%s/to-merge", scratch_dir);
+	mkdir(out, 0755);
+	mkdir(in, 0755);
+	files_in(out, true);
+	files_in(in, true);
+	put_input(in, "a", "A");
+	put_input(in, "b", "FU");
+	put_input(in, "c", "FUZZ");
+	run(&r, NULL, argv);
+	if (r.status != 0) {
+		fail_msg("exit status %d:\n%s", r.status, r.err);
+	}
+	assert_contains(r.err, "MERGE-OUTER: 3 files, 0 in the initial corpus");
+	/* The inner run loaded the extension (its LLVMFuzzerInitialize() said so) and read all. */
+	assert_contains(r.err, "MERGE-OUTER: successful in 1 attempt");
+	assert_contains(r.err, "MERGE-INNER: 3 total files");
+	assert_non_null(
+	    strstr(strstr(r.err, "MERGE-OUTER: attempt 1"), "fuzz-target: initialised"));
+	assert_true(files_in(out, false) >= 1);
+	free(r.err);
+}
+
+/* Started as libFuzzer starts its copies, without the object but with LLEXT_FUZZ_OBJECT (the
+ * merge case shows libFuzzer doing it, where it can run the program itself): the first argument
+ * a directory, then an option. */
+static void test_llext_fuzz_object_env(void **state)
+{
+	char dir[4096];
+	const char *by_dir[] = {input("llext-fuzz"), dir, "-runs=100", NULL};
+	const char *by_option[] = {input("llext-fuzz"), "-runs=100", dir, NULL};
+	const char *const *cases[] = {by_dir, by_option};
+	struct result r;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/env-corpus", scratch_dir);
+	mkdir(dir, 0755);
+	setenv("LLEXT_FUZZ_OBJECT", input("fuzz-correct.o"), 1);
+	for (size_t i = 0; i < 2; i++) {
+		run(&r, NULL, cases[i]);
+		if (r.status != 0) {
+			fail_msg("case %zu: exit status %d:\n%s", i, r.status, r.err);
+		}
+		assert_contains(r.err, "fuzz-target: initialised with 3 arguments");
+		assert_contains(r.err, "Done 100 runs");
+		free(r.err);
+	}
+	unsetenv("LLEXT_FUZZ_OBJECT");
+}
+
 static void test_llext_fuzz_errors(void **state)
 {
 	const char *none[] = {input("llext-fuzz"), NULL};
@@ -308,9 +434,14 @@ static void test_llext_fuzz_errors(void **state)
 int main(int argc, char **argv)
 {
 	static const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_registered),          cmocka_unit_test(test_finds_nested),
-	    cmocka_unit_test(test_blind_finds_nothing), cmocka_unit_test(test_llext_fuzz_crash),
-	    cmocka_unit_test(test_llext_fuzz_clean),    cmocka_unit_test(test_llext_fuzz_errors),
+	    cmocka_unit_test(test_registered),
+	    cmocka_unit_test(test_finds_nested),
+	    cmocka_unit_test(test_blind_finds_nothing),
+	    cmocka_unit_test(test_llext_fuzz_crash),
+	    cmocka_unit_test(test_llext_fuzz_clean),
+	    cmocka_unit_test(test_llext_fuzz_errors),
+	    cmocka_unit_test(test_llext_fuzz_merge),
+	    cmocka_unit_test(test_llext_fuzz_object_env),
 	};
 
 	if (argc < 2) {

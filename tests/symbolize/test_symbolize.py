@@ -203,9 +203,94 @@ def test_no_records():
     assert out.stdout == report
 
 
+# ---- record files written here, for a process that never ran ----
+
+FAKE_PID = 999999998
+FAKE_REPORT = ('==%d==ERROR: AddressSanitizer: SEGV on unknown address\n'
+               '    #0 0x7f0000001010  (<unknown module>)\n'
+               '    #1 0x7f0000002020  (<unknown module>)\n' % FAKE_PID)
+
+
+def fake_records(map_lines, llext_lines):
+    d = os.path.join(build_dir, 'fake-records')
+    os.makedirs(d, exist_ok=True)
+    for ext, lines in (('map', map_lines), ('llext', llext_lines)):
+        path = os.path.join(d, 'perf-%d.%s' % (FAKE_PID, ext))
+        if os.path.lexists(path):
+            os.unlink(path)
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write(''.join(l + '\n' for l in lines))
+    return d
+
+
+def symbolize_fake(d, *args):
+    # The timeout only ends a run that hangs, which fails the test.
+    try:
+        return subprocess.run([sys.executable, symbolize, '--dir', d, *args], input=FAKE_REPORT,
+                              capture_output=True, text=True, check=False, timeout=60)
+    except subprocess.TimeoutExpired as e:
+        raise AssertionError('llext-symbolize hung') from e
+
+
+GOOD_MAP = ['7f0000001000 100 first_fn [fake]', '7f0000002000 100 second_fn [fake]']
+
+
+def test_malformed_records():
+    """Garbage lines are skipped with one warning per file; the good lines still name frames."""
+    d = fake_records(GOOD_MAP[:1] + ['7f00000zz000 100 broken [fake]', 'garbage'] + GOOD_MAP[1:],
+                     ['7f0000001000 100 .text fake -', 'not a record at all'])
+    out = symbolize_fake(d)
+    assert out.returncode == 0, out.stderr
+    assert 'Traceback' not in out.stderr, out.stderr
+    assert re.search(r'perf-%d\.map: 2 malformed lines skipped' % FAKE_PID, out.stderr), out.stderr
+    assert re.search(r'perf-%d\.llext: 1 malformed line skipped' % FAKE_PID, out.stderr), \
+        out.stderr
+    assert len(out.stderr.splitlines()) == 2, out.stderr
+    assert '#0 0x7f0000001010 in first_fn [extension fake, first_fn+0x10]' in out.stdout, \
+        out.stdout
+    assert '#1 0x7f0000002020 in second_fn [extension fake, second_fn+0x20]' in out.stdout, \
+        out.stdout
+
+
+def test_fifo_object():
+    """A record naming a FIFO as its object is not read (it would block): the frame keeps the
+    function from the map, without a line."""
+    fifo = os.path.join(build_dir, 'fake-records', 'object-fifo.o')
+    d = fake_records(GOOD_MAP, ['7f0000001000 1000 .text fake ' + fifo])
+    if os.path.lexists(fifo):
+        os.unlink(fifo)
+    os.mkfifo(fifo)
+    try:
+        out = symbolize_fake(d)
+    finally:
+        os.unlink(fifo)
+    assert out.returncode == 0, out.stderr
+    assert '#0 0x7f0000001010 in first_fn (object-fifo.o:.text+0x10) ' \
+        '[extension fake, first_fn+0x10]' in out.stdout, out.stdout
+
+
+def test_foreign_records():
+    """Record files of another user are ignored with a warning, unless --force."""
+    if os.geteuid() != 0:
+        return 'skip making another user\'s file needs root'
+    d = fake_records(GOOD_MAP, [])
+    for ext in ('map', 'llext'):
+        os.chown(os.path.join(d, 'perf-%d.%s' % (FAKE_PID, ext)), 65534, 65534)
+    out = symbolize_fake(d)
+    assert out.returncode == 0, out.stderr
+    assert 'owned by uid 65534, not by you; ignored' in out.stderr, out.stderr
+    assert out.stdout == FAKE_REPORT, out.stdout
+    for flag in ('-f', '--force'):
+        out = symbolize_fake(d, flag)
+        assert out.returncode == 0 and 'ignored' not in out.stderr, out.stderr
+        assert 'in first_fn [extension fake' in out.stdout, out.stdout
+    return None
+
+
 def main():
     tests = [test_asan_heap_overflow, test_asan_sealed_text, test_lsan_leak, test_ubsan_needs_pid,
-             test_tsan_race, test_no_records]
+             test_tsan_race, test_no_records, test_malformed_records, test_fifo_object,
+             test_foreign_records]
     print('1..%d' % len(tests))
     failed = 0
     for i, t in enumerate(tests, 1):
