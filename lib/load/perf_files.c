@@ -177,6 +177,13 @@ static bool is_own(int fd)
 	       st.st_nlink == 1;
 }
 
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
 static void say_not_own(const char *path)
 {
 	LOG_ERR("%s is not this process's own file (a regular file of uid %d with one link); it is "
@@ -203,10 +210,12 @@ static int open_own(const char *path, bool *refused, int *fd)
 		return 0;
 	}
 	*fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
-	if (*fd < 0 && errno != ENXIO && errno != ELOOP) {
+	if (*fd < 0 && errno != ENXIO && errno != ELOOP && !(errno == EACCES && exists(path))) {
 		return -errno;
 	}
-	/* ENXIO: a FIFO no one reads (or a device); ELOOP: a symbolic link. */
+	/* ENXIO: a FIFO no one reads (or a device); ELOOP: a symbolic link; EACCES on a file that
+	 * exists: someone else's (fs.protected_regular refuses even root another user's file in a
+	 * sticky folder such as /tmp). */
 	if (*fd >= 0 && is_own(*fd)) {
 		return 0;
 	}
