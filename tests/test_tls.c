@@ -362,6 +362,44 @@ static void test_needs16(void **state)
 	assert_int_equal(registry_count(), 0);
 }
 
+/*
+ * Initial-exec code against a variable of a dropped COMDAT group (tests/ext/tls_comdat.S): the
+ * name is an alias of the kept group's variable, and its GOT item the kept one's offset from the
+ * thread pointer, in this thread and another.
+ */
+static void *comdat_read(void *fn)
+{
+	return (void *)(intptr_t)((int (*)(void))fn)();
+}
+
+static void test_comdat_alias(void **state)
+{
+	size_t len;
+	uint8_t *buf = read_file(fixture_path("tls-comdat.o"), &len);
+	uint8_t *name = memmem(buf, len, "tls_comdat_w", sizeof("tls_comdat_w"));
+	struct llext *ext;
+	int (*read)(void);
+	void *other;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(load_buffer(buf, len, "tls-comdat", &ext, NULL), 0);
+	read = ext_sym(ext, "tls_comdat_read");
+	assert_int_equal(read(), 22); /* as built: two groups */
+	assert_int_equal(llext_unload(&ext), 0);
+	assert_non_null(name);
+	name[11] = 'v';
+	assert_null(memmem(buf, len, "tls_comdat_w", sizeof("tls_comdat_w")));
+	assert_int_equal(load_buffer(buf, len, "tls-comdat", &ext, NULL), 0);
+	read = ext_sym(ext, "tls_comdat_read");
+	assert_int_equal(read(), 11);
+	assert_int_equal(pthread_create(&t, NULL, comdat_read, (void *)read), 0);
+	assert_int_equal(pthread_join(t, &other), 0);
+	assert_int_equal((intptr_t)other, 11);
+	assert_int_equal(llext_unload(&ext), 0);
+	free(buf);
+}
+
 /* ---- Thread-local variables defined outside the extension ---- */
 
 /* The test program's own, in static TLS like every variable of the program, exported to the
@@ -792,6 +830,7 @@ int main(void)
 	}
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_static_image_needs);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_needs16);
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_comdat_alias);
 	for (size_t i = 0; i < (FIXTURE_HAVE_CLANG ? 3 : 2); i++, n++) {
 		t[n] = (struct CMUnitTest){own[i], test_own_static, NULL, NULL, (void *)own[i]};
 	}

@@ -96,7 +96,10 @@ static bool own_fixed(struct llext_load *ld)
 				continue;
 			}
 			shndx = llext_elf_sym_shndx(e, symi);
-			fixed = shndx && shndx < e->shnum && is_tls_sect(ld, shndx);
+			/* A dropped COMDAT group's variable: resolution makes it the kept one. */
+			fixed = shndx && shndx < e->shnum &&
+			        (is_tls_sect(ld, shndx) || (e->discarded && e->discarded[shndx] &&
+			                                    (e->shdr[shndx]->sh_flags & SHF_TLS)));
 		}
 	}
 	return fixed;
