@@ -16,8 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <elf.h>
+
 #include "common.h"
 #include "logcap.h"
+#include "runtime/tls_static.h"
 
 #define THREADS 8
 #define ITERATIONS 2000
@@ -275,6 +278,126 @@ static void test_extern_refused(void **state)
 	log_capture_stop();
 	assert_true(log_contains("undefined thread-local variable 'some_tls_var'"));
 	assert_int_equal(registry_count(), 0);
+}
+
+/*
+ * Initial-exec code against a name declared thread-local that, where it is defined, is a
+ * function: refused with the module's name, before the C library is asked for static TLS (it
+ * would divide by the TLS alignment of a module that has none, and the process die of SIGFPE).
+ */
+struct not_tls {
+	const char *fixture, *module;
+};
+
+static void test_not_tls(void **state)
+{
+	const struct not_tls *c = *state;
+	struct llext *ext;
+
+	log_capture_start();
+	assert_int_equal(load_fixture(c->fixture, "not-tls", &ext, NULL), -ENOEXEC);
+	log_capture_stop();
+	if (!log_contains(c->module)) {
+		print_message("log: %s", log_text());
+	}
+	assert_true(log_contains("is not a thread-local variable in"));
+	assert_true(log_contains(c->module));
+	assert_null(ext);
+	assert_int_equal(registry_count(), 0);
+}
+
+/* The most libraries the request for static TLS names, each a DT_NEEDED entry, and DT_NULL
+ * after the last entry, inside the dynamic segment. */
+static void test_static_image_needs(void **state)
+{
+	const char *needed[16];
+	static uint8_t buf[4096];
+	size_t size, n = 0, nneeded = 0;
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)buf;
+	const Elf64_Phdr *dyn = NULL;
+	bool end = false;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(needed); i++) {
+		needed[i] = "libc.so.6";
+	}
+	assert_int_equal(llext_tls_static_image(buf, sizeof(buf), "errno", needed, 17), 0);
+	size = llext_tls_static_image(buf, sizeof(buf), "errno", needed, ARRAY_SIZE(needed));
+	assert_true(size > sizeof(*eh));
+	for (size_t i = 0; i < eh->e_phnum; i++) {
+		const Elf64_Phdr *ph = (const Elf64_Phdr *)(buf + eh->e_phoff) + i;
+
+		dyn = ph->p_type == PT_DYNAMIC ? ph : dyn;
+	}
+	assert_non_null(dyn);
+	assert_true(dyn->p_offset + dyn->p_filesz <= size);
+	n = dyn->p_filesz / sizeof(Elf64_Dyn);
+	for (size_t i = 0; i < n && !end; i++) {
+		Elf64_Dyn d;
+
+		memcpy(&d, buf + dyn->p_offset + i * sizeof(d), sizeof(d));
+		nneeded += d.d_tag == DT_NEEDED;
+		end = d.d_tag == DT_NULL;
+	}
+	assert_true(end);
+	assert_int_equal(nneeded, ARRAY_SIZE(needed));
+}
+
+/* An extension that needs sixteen libraries, with initial-exec code against errno. */
+static void test_needs16(void **state)
+{
+	struct llext *ext;
+	void (*set)(int);
+	int (*get)(void);
+
+	(void)state;
+	assert_int_equal(load_fixture("tls-needs16-ie.o", "needs16", &ext, NULL), 0);
+	set = ext_sym(ext, "tls_not_tls_set");
+	get = ext_sym(ext, "tls_not_tls_get");
+	set(4711);
+	assert_int_equal(errno, 4711);
+	errno = 815;
+	assert_int_equal(get(), 815);
+	llext_unload(&ext);
+	assert_int_equal(registry_count(), 0);
+}
+
+/*
+ * Initial-exec code against a variable of a dropped COMDAT group (tests/ext/tls_comdat.S): the
+ * name is an alias of the kept group's variable, and its GOT item the kept one's offset from the
+ * thread pointer, in this thread and another.
+ */
+static void *comdat_read(void *fn)
+{
+	return (void *)(intptr_t)((int (*)(void))fn)();
+}
+
+static void test_comdat_alias(void **state)
+{
+	size_t len;
+	uint8_t *buf = read_file(fixture_path("tls-comdat.o"), &len);
+	uint8_t *name = memmem(buf, len, "tls_comdat_w", sizeof("tls_comdat_w"));
+	struct llext *ext;
+	int (*read)(void);
+	void *other;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(load_buffer(buf, len, "tls-comdat", &ext, NULL), 0);
+	read = ext_sym(ext, "tls_comdat_read");
+	assert_int_equal(read(), 22); /* as built: two groups */
+	assert_int_equal(llext_unload(&ext), 0);
+	assert_non_null(name);
+	name[11] = 'v';
+	assert_null(memmem(buf, len, "tls_comdat_w", sizeof("tls_comdat_w")));
+	assert_int_equal(load_buffer(buf, len, "tls-comdat", &ext, NULL), 0);
+	read = ext_sym(ext, "tls_comdat_read");
+	assert_int_equal(read(), 11);
+	assert_int_equal(pthread_create(&t, NULL, comdat_read, (void *)read), 0);
+	assert_int_equal(pthread_join(t, &other), 0);
+	assert_int_equal((intptr_t)other, 11);
+	assert_int_equal(llext_unload(&ext), 0);
+	free(buf);
 }
 
 /* ---- Thread-local variables defined outside the extension ---- */
@@ -668,9 +791,13 @@ int main(void)
 {
 	static const char *const cxx[] = {"tls-cxx-gcc.o", "tls-cxx-clang.o"};
 	static const char *const own[] = {"tls-own-le.o", "tls-own-ie.o", "tls-own-le-clang.o"};
+	static const struct not_tls not_tls[] = {
+	    {"tls-not-tls-ldso.o", "ld-linux"},
+	    {"tls-not-tls-cos.o", "libm.so.6"},
+	};
 	size_t nv = ARRAY_SIZE(variants), nr = ARRAY_SIZE(refused), n = 0;
 	size_t nh = ARRAY_SIZE(host_vars) * ARRAY_SIZE(host_models);
-	struct CMUnitTest *t = calloc(nv + nr + nh + ARRAY_SIZE(own) + 16, sizeof(*t));
+	struct CMUnitTest *t = calloc(nv + nr + nh + ARRAY_SIZE(own) + 20, sizeof(*t));
 	char(*names)[64] = calloc(nv + nr + 2, sizeof(*names));
 	struct host_case *hosts = calloc(nh, sizeof(*hosts));
 	int ret;
@@ -697,6 +824,13 @@ int main(void)
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_unload_while_held);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_threads_before_load);
 	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_extern_refused);
+	for (size_t i = 0; i < ARRAY_SIZE(not_tls); i++, n++) {
+		t[n] = (struct CMUnitTest){not_tls[i].fixture, test_not_tls, NULL, NULL,
+		                           (void *)&not_tls[i]};
+	}
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_static_image_needs);
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_needs16);
+	t[n++] = (struct CMUnitTest)cmocka_unit_test(test_comdat_alias);
 	for (size_t i = 0; i < (FIXTURE_HAVE_CLANG ? 3 : 2); i++, n++) {
 		t[n] = (struct CMUnitTest){own[i], test_own_static, NULL, NULL, (void *)own[i]};
 	}

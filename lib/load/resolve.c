@@ -25,6 +25,7 @@
 #include "runtime/sancov.h"
 #include "runtime/symbol.h"
 #include "runtime/tls.h"
+#include "runtime/tls_host.h"
 #include "runtime/tls_static.h"
 
 /* Bumped once per load, so that each extension depended on is recorded once. */
@@ -583,10 +584,14 @@ static int64_t tls_out_index(struct llext_load *ld, struct llext_tls_module *mod
  * the C library for it, as its dynamic linker does for a library opened with dlopen() that uses
  * initial-exec, before anything looks the variable up (dlsym() gives the calling thread a block
  * in dynamic TLS, after which the module can never be in static TLS). NULL if it is not needed
- * or the C library could not; the scan then refuses the relocations.
+ * or the C library could not; the scan then refuses the relocations. A name that where it is
+ * defined is not thread-local is refused here (*@err = -ENOEXEC): the C library would bind the
+ * request to it and fail on a module without TLS.
  */
-static struct llext_tls_asked *ask_static(struct llext_load *ld, size_t i, const char *name)
+static struct llext_tls_asked *ask_static(struct llext_load *ld, size_t i, const char *name,
+                                          int *err)
 {
+	char module[256];
 	const char *paths[16];
 	size_t n = 0;
 	struct llext_tls_asked *h;
@@ -594,6 +599,13 @@ static struct llext_tls_asked *ask_static(struct llext_load *ld, size_t i, const
 	char why[200];
 
 	if (!llext_tls_wants_static(ld, i)) {
+		return NULL;
+	}
+	if (llext_tls_host_check(name, module, sizeof(module))) {
+		*err = -ENOEXEC;
+		LOG_ERR("%s: '%s' is thread-local in the extension but is not a thread-local "
+		        "variable in %s",
+		        ld->name, name, module);
 		return NULL;
 	}
 	for (size_t k = 0; k < ld->ie->nlibs && n < ARRAY_SIZE(paths); k++) {
@@ -627,8 +639,12 @@ static int resolve_tls_outside(struct llext_load *ld, size_t i, const char *name
 	int64_t k;
 	int ret;
 
-	struct llext_tls_asked *asked = owner ? NULL : ask_static(ld, i, name);
+	int err = 0;
+	struct llext_tls_asked *asked = owner ? NULL : ask_static(ld, i, name, &err);
 
+	if (err) {
+		return err;
+	}
 	if (owner) {
 		ret = add_dep(ld->ie, owner);
 	} else if ((!ld->param->exports_only && (p = llext_dlsym(RTLD_DEFAULT, name))) ||

@@ -96,7 +96,10 @@ static bool own_fixed(struct llext_load *ld)
 				continue;
 			}
 			shndx = llext_elf_sym_shndx(e, symi);
-			fixed = shndx && shndx < e->shnum && is_tls_sect(ld, shndx);
+			/* A dropped COMDAT group's variable: resolution makes it the kept one. */
+			fixed = shndx && shndx < e->shnum &&
+			        (is_tls_sect(ld, shndx) || (e->discarded && e->discarded[shndx] &&
+			                                    (e->shdr[shndx]->sh_flags & SHF_TLS)));
 		}
 	}
 	return fixed;
@@ -107,12 +110,24 @@ static bool own_fixed(struct llext_load *ld)
  * the relocations that needed it. */
 static int place_static(struct llext_load *ld, uint64_t size, uint64_t align)
 {
-	uint8_t *image = llext_calloc(1, size ? size : 1);
+	uint64_t filesz = 0;
+	uint8_t *image;
 	char why[200];
 	struct llext_tls_asked *h;
 	int64_t tpoff;
 	size_t modid;
 
+	/* Only the initialised part goes into the library's file: the rest of the block is zero
+	 * however large .tbss is. */
+	for (size_t i = 1; i < ld->elf.shnum; i++) {
+		const Elf64_Shdr *sh = ld->elf.shdr[i];
+
+		if (is_tls_sect(ld, i) && sh->sh_type == SHT_PROGBITS && sh->sh_size &&
+		    ld->sect[i].tls_off + sh->sh_size > filesz) {
+			filesz = ld->sect[i].tls_off + sh->sh_size;
+		}
+	}
+	image = llext_calloc(1, filesz ? filesz : 1);
 	if (!image) {
 		return -ENOMEM;
 	}
@@ -129,7 +144,7 @@ static int place_static(struct llext_load *ld, uint64_t size, uint64_t align)
 			}
 		}
 	}
-	h = llext_tls_static_block(image, size, size, align, &tpoff, &modid, why, sizeof(why));
+	h = llext_tls_static_block(image, filesz, size, align, &tpoff, &modid, why, sizeof(why));
 	free(image);
 	if (!h) {
 		LOG_DBG("%s: no static TLS for the extension's block: %s", ld->name, why);
@@ -357,13 +372,18 @@ static void write_tpoff(struct llext_load *ld)
 	for (size_t i = 1; i < ld->elf.nsyms; i++) {
 		const struct llext_symval *v = &ld->sym[i];
 		int64_t tpoff;
+		uint32_t got_item = v->got;
 
-		if (v->kind == LLEXT_SYM_TLS_OUT && v->got &&
+		/* An alias has its own GOT item, and its target's kind and offset. */
+		if (v->kind == LLEXT_SYM_ALIAS) {
+			v = &ld->sym[v->alias];
+		}
+		if (v->kind == LLEXT_SYM_TLS_OUT && got_item &&
 		    llext_tls_static_offset(ld->tls_out[v->alias], &tpoff)) {
-			llext_put_le(got + (v->got - 1) * 8, (uint64_t)tpoff + v->addr, 8);
-		} else if (v->kind == LLEXT_SYM_TLS && v->got && ld->ie->tls &&
+			llext_put_le(got + (got_item - 1) * 8, (uint64_t)tpoff + v->addr, 8);
+		} else if (v->kind == LLEXT_SYM_TLS && got_item && ld->ie->tls &&
 		           llext_tls_static_offset(ld->ie->tls, &tpoff)) {
-			llext_put_le(got + (v->got - 1) * 8, (uint64_t)tpoff + v->addr, 8);
+			llext_put_le(got + (got_item - 1) * 8, (uint64_t)tpoff + v->addr, 8);
 		}
 	}
 }

@@ -246,7 +246,7 @@ void llext_tls_module_free(struct llext_internal *ie)
 		free_block(m, m->blocks);
 	}
 	pthread_mutex_unlock(&tls_lock);
-	/* Its static TLS stays reserved: the C library never gives that back. */
+	/* The C library takes its static TLS back only if the block was the last one taken. */
 	llext_tls_static_close(m->asked);
 	for (size_t i = 0; i < m->nexp; i++) {
 		free(m->exp[i].name);

@@ -22,4 +22,9 @@ struct llext_tls_where {
  * the C library's holds it. */
 int llext_tls_host_where(const void *addr, struct llext_tls_where *w);
 
+/* -ENOEXEC, with the module's name in @module, if a module of the C library's defines @name as
+ * something not thread-local, or in no thread-local block of its own; 0 otherwise (defined as a
+ * thread-local variable, or nowhere). Looks nothing up with dlsym(), so allocates no block. */
+int llext_tls_host_check(const char *name, char *module, size_t len);
+
 #endif /* LLEXT_RUNTIME_TLS_HOST_H */

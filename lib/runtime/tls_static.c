@@ -47,6 +47,11 @@
 
 #define NPHDR 3 /* and PT_TLS for a block of its own */
 #define MAX_NEEDED 16
+#define NDYN_FIXED 9 /* the entries build() writes after the DT_NEEDED ones */
+
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#endif
 
 /* The file, but for .dynstr, which follows it. */
 struct tls_lib {
@@ -56,7 +61,7 @@ struct tls_lib {
 	Elf32_Word hash[4]; /* one bucket, two chains: the symbol is looked up by nobody */
 	Elf64_Rela rela;
 	uint64_t slot;
-	Elf64_Dyn dyn[MAX_NEEDED + 9];
+	Elf64_Dyn dyn[MAX_NEEDED + NDYN_FIXED + 1]; /* and DT_NULL, left zero */
 };
 
 #define OFF(field) ((Elf64_Addr)offsetof(struct tls_lib, field))
@@ -131,6 +136,9 @@ static size_t build(uint8_t *buf, size_t cap, const char *name, const char *cons
 	f->dyn[nd++] = (Elf64_Dyn){DT_RELASZ, {sizeof(Elf64_Rela)}};
 	f->dyn[nd++] = (Elf64_Dyn){DT_RELAENT, {sizeof(Elf64_Rela)}};
 	f->dyn[nd++] = (Elf64_Dyn){DT_FLAGS, {DF_STATIC_TLS}};
+	if (nd >= ARRAY_SIZE(f->dyn)) {
+		return 0; /* no room for DT_NULL: cannot be, with nneeded checked above */
+	}
 	end = sizeof(*f) + strsz;
 	fill_headers(f, end);
 	if (seg) {
@@ -148,6 +156,12 @@ static size_t build(uint8_t *buf, size_t cap, const char *name, const char *cons
 		f->eh.e_phnum = NPHDR + 1;
 	}
 	return end;
+}
+
+size_t llext_tls_static_image(uint8_t *buf, size_t cap, const char *name, const char *const *needed,
+                              size_t nneeded)
+{
+	return build(buf, cap, name, needed, nneeded, NULL);
 }
 
 /*
@@ -171,7 +185,12 @@ static struct llext_tls_asked *open_lib(const uint8_t *buf, size_t size, char *w
 		return NULL;
 	}
 	a->dl = NULL;
-	a->fd = memfd_create("llext-static-tls", MFD_CLOEXEC);
+	/* Never executable: the kernel refuses a file that could be where vm.memfd_noexec=2, and
+	 * one older than 6.3 refuses the flag. */
+	a->fd = memfd_create("llext-static-tls", MFD_CLOEXEC | MFD_NOEXEC_SEAL);
+	if (a->fd < 0 && errno == EINVAL) {
+		a->fd = memfd_create("llext-static-tls", MFD_CLOEXEC);
+	}
 	if (a->fd < 0) {
 		snprintf(why, whylen, "memfd_create: %s", strerror(errno));
 	} else if (write(a->fd, buf, size) != (ssize_t)size) {

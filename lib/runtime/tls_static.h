@@ -34,7 +34,16 @@ struct llext_tls_asked *llext_tls_static_block(const void *image, size_t filesz,
                                                size_t align, int64_t *tpoff, size_t *modid,
                                                char *why, size_t whylen);
 
-/* Closes what either returned (NULL: nothing); static TLS is never given back. */
+/*
+ * Closes what either returned (NULL: nothing). The C library takes the static TLS back when the
+ * library that took it is closed and its block was the last one taken; a block with others after
+ * it stays used, so many loads and unloads can run out of the room it keeps.
+ */
 void llext_tls_static_close(struct llext_tls_asked *a);
+
+/* The file llext_tls_static_ask() would open for @name and @needed, in @buf (@cap bytes): its
+ * size, or 0 if it does not fit or more libraries are named than it takes (for tests). */
+size_t llext_tls_static_image(uint8_t *buf, size_t cap, const char *name, const char *const *needed,
+                              size_t nneeded);
 
 #endif /* LLEXT_RUNTIME_TLS_STATIC_H */
