@@ -284,24 +284,40 @@ static void test_extern_refused(void **state)
  * Initial-exec code against a name declared thread-local that, where it is defined, is a
  * function: refused with the module's name, before the C library is asked for static TLS (it
  * would divide by the TLS alignment of a module that has none, and the process die of SIGFPE).
+ * The module is the one the dynamic linker binds the name to in the global scope (a sanitizer's
+ * runtime interposes __tls_get_addr), or, for a library only the extension needs, @module.
  */
 struct not_tls {
-	const char *fixture, *module;
+	const char *fixture, *name, *module;
 };
+
+static const char *defining_module(const struct not_tls *c)
+{
+	void *p = dlsym(RTLD_DEFAULT, c->name);
+	const char *slash;
+	Dl_info di;
+
+	if (!p || !dladdr(p, &di) || !di.dli_fname) {
+		return c->module;
+	}
+	slash = strrchr(di.dli_fname, '/');
+	return slash ? slash + 1 : di.dli_fname;
+}
 
 static void test_not_tls(void **state)
 {
 	const struct not_tls *c = *state;
+	const char *module = defining_module(c);
 	struct llext *ext;
 
 	log_capture_start();
 	assert_int_equal(load_fixture(c->fixture, "not-tls", &ext, NULL), -ENOEXEC);
 	log_capture_stop();
-	if (!log_contains(c->module)) {
-		print_message("log: %s", log_text());
+	if (!log_contains(module)) {
+		print_message("# log: %s", log_text());
 	}
 	assert_true(log_contains("is not a thread-local variable in"));
-	assert_true(log_contains(c->module));
+	assert_true(log_contains(module));
 	assert_null(ext);
 	assert_int_equal(registry_count(), 0);
 }
@@ -792,8 +808,8 @@ int main(void)
 	static const char *const cxx[] = {"tls-cxx-gcc.o", "tls-cxx-clang.o"};
 	static const char *const own[] = {"tls-own-le.o", "tls-own-ie.o", "tls-own-le-clang.o"};
 	static const struct not_tls not_tls[] = {
-	    {"tls-not-tls-ldso.o", "ld-linux"},
-	    {"tls-not-tls-cos.o", "libm.so.6"},
+	    {"tls-not-tls-ldso.o", "__tls_get_addr", "ld-linux"},
+	    {"tls-not-tls-cos.o", "cos", "libm.so.6"},
 	};
 	size_t nv = ARRAY_SIZE(variants), nr = ARRAY_SIZE(refused), n = 0;
 	size_t nh = ARRAY_SIZE(host_vars) * ARRAY_SIZE(host_models);
