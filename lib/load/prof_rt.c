@@ -180,16 +180,15 @@ static int find_gcov(const struct llext_elf *e, const char *what, char *out)
 		return copy_path(out, env, what);
 	}
 	ret = comment_version(e, what, "GCC: ", ver, sizeof(ver));
-	if (ret != -ENOENT && ret != 0) {
-		return ret;
-	}
-	if (ret) {
+	if (ret == -ENOENT) {
 		LOG_ERR(
 		    "%s: compiled with --coverage (it calls __gcov_*) but its .comment names no "
 		    "GCC version, so the gcov runtime cannot be found; set LLEXT_GCOV to the "
 		    "compiler's libgcov.a (gcc -print-file-name=libgcov.a)",
 		    what);
-		return -ENOENT;
+	}
+	if (ret) {
+		return ret;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(gcc_roots); i++) {
 		if (gcov_under(gcc_roots[i], arch, ver, out)) {
@@ -198,8 +197,8 @@ static int find_gcov(const struct llext_elf *e, const char *what, char *out)
 	}
 	LOG_ERR("%s: compiled with --coverage by GCC %s, whose gcov runtime for %s (libgcov.a) is "
 	        "not under /usr/lib/gcc, /usr/lib/gcc-cross, /usr/lib64/gcc or /usr/local/lib/gcc; "
-	        "install that compiler, or set "
-	        "LLEXT_GCOV to its libgcov.a (gcc -print-file-name=libgcov.a)",
+	        "install that compiler, or set LLEXT_GCOV to its libgcov.a "
+	        "(gcc -print-file-name=libgcov.a)",
 	        what, ver, arch);
 	return -ENOENT;
 }
@@ -244,17 +243,16 @@ static int find_prof(const struct llext_elf *e, const char *what, char *out)
 		return copy_path(out, env, what);
 	}
 	ret = comment_version(e, what, "clang version ", ver, sizeof(ver));
-	if (ret != -ENOENT && ret != 0) {
-		return ret;
-	}
-	if (ret) {
+	if (ret == -ENOENT) {
 		LOG_ERR(
 		    "%s: compiled for Clang's profiling (it has __llvm_prf_* sections or calls "
 		    "llvm_gcda_*) but its .comment names no Clang version, so the profile runtime "
 		    "cannot be found; set LLEXT_PROFILE_RT to it "
 		    "(clang -print-file-name=libclang_rt.profile-%s.a)",
 		    what, arch);
-		return -ENOENT;
+	}
+	if (ret) {
+		return ret;
 	}
 	if (prof_at(arch, ver, out)) {
 		return 0;
