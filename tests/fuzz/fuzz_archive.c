@@ -112,7 +112,10 @@ static void parse(const uint8_t *img, size_t size)
 			for (size_t k = 0; ar.m[i].data && k < ar.m[i].size; k++) {
 				sum += ar.m[i].data[k];
 			}
-			sum += (unsigned)ar.m[i].name[ar.m[i].name_len - 1];
+			/* A name may be empty (a long name of no characters). */
+			for (size_t k = 0; k < ar.m[i].name_len; k++) {
+				sum += (unsigned)ar.m[i].name[k];
+			}
 		}
 		for (size_t i = 0; i < ar.nsym; i++) {
 			sum += (unsigned)strlen(ar.sym[i].name) + ar.sym[i].member;
