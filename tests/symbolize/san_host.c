@@ -25,6 +25,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s EXT.o FUNC N\n", argv[0]);
 		return 2;
 	}
+	/*
+	 * Records a process of this PID left behind (one killed before it cleaned up, a PID reused)
+	 * would be appended to and read with this run's: this process starts from none.
+	 */
+	for (int i = 0; i < 2; i++) {
+		char stale[64];
+
+		snprintf(stale, sizeof(stale), "/tmp/perf-%d.%s", (int)getpid(),
+		         i ? "llext" : "map");
+		unlink(stale);
+	}
 	/* Named as llext-run names it: the file's base name without ".o". */
 	base = strrchr(argv[1], '/') ? strrchr(argv[1], '/') + 1 : argv[1];
 	snprintf(name, sizeof(name), "%.*s", (int)strcspn(base, "."), base);
