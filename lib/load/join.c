@@ -911,6 +911,9 @@ static bool sym_dropped(const struct join *j, const struct out *o, const struct 
 	const struct gsym *g;
 	size_t shndx = llext_elf_sym_shndx(&in->e, i);
 
+	if (i == STN_UNDEF) {
+		return false; /* no symbol, whatever bytes a file puts in its entry: not mapped */
+	}
 	if (ELF64_ST_BIND(in->e.syms[i].st_info) == STB_LOCAL) {
 		return in->e.syms[i].st_shndx != SHN_UNDEF && shndx < in->e.shnum &&
 		       in->dropped[shndx];
