@@ -273,7 +273,9 @@ struct llext_tls_asked *llext_tls_static_block(const void *image, size_t filesz,
                                                size_t align, int64_t *tpoff, size_t *modid,
                                                char *why, size_t whylen)
 {
-	const struct tls_seg seg = {image, filesz, memsz, align ? align : 1};
+	/* Never an empty block: the C library skips a PT_TLS of no bytes, and then divides by the
+	 * alignment of the TLS its relocation finds none of (SIGFPE). */
+	const struct tls_seg seg = {image, filesz, memsz ? memsz : 1, align ? align : 1};
 	struct llext_tls_asked *h;
 
 	if (seg.align & (seg.align - 1)) {
