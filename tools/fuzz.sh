@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer targets with clang, ASan and UBSan, and runs each for a bounded time,
-# seeded with the test fixtures. A crash stops the run and leaves the input in build/fuzz/.
+# seeded with the test fixtures. A crash stops the run and leaves the input in
+# build/fuzz/artifacts/TARGET/ (TARGET-sealed/ for a sealed half), which each run empties first.
 # The targets that load extensions spend half their time with sealed text forced
 # (LLEXT_SEALED_TEXT=1), the other half as a process chooses by default: each target still gets
 # SECONDS_PER_TARGET in all.
@@ -53,14 +54,17 @@ fi
 fuzz_one() {
 	t=$1 s=$2 mode=$3
 	shift 3
+	art=artifacts/$t$mode
 	echo "== fuzz-$t$mode for ${s}s"
+	rm -rf "${dir:?}/$art"
+	mkdir -p "$dir/$art"
 	# shellcheck disable=SC2086 # $par is a list of options
 	(cd "$dir" && env "$@" "tests/fuzz/fuzz-$t" -max_total_time="$s" -max_len=131072 \
-		-timeout=10 $par -print_final_stats=1 -artifact_prefix="crash-$t$mode-" "corpus/$t") 2>&1 |
+		-timeout=10 $par -print_final_stats=1 -artifact_prefix="$art/" "corpus/$t") 2>&1 |
 		tee "$dir/fuzz-$t$mode.log" |
 		grep -E '^(#[0-9]+.*DONE|stat::|==[0-9]+==ERROR|SUMMARY)' || true
-	if ls "$dir/crash-$t$mode-"* >/dev/null 2>&1; then
-		echo "fuzz-$t$mode found a crash: $(ls "$dir/crash-$t$mode-"*)" >&2
+	if [ -n "$(ls -A "$dir/$art")" ]; then
+		echo "fuzz-$t$mode found a crash: $(ls -d "$dir/$art"/*)" >&2
 		exit 1
 	fi
 }
