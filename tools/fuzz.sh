@@ -24,7 +24,10 @@ mkdir -p "$corpus/load" "$corpus/tables" "$corpus/dwarf-line" "$corpus/archive"
 cp "$dir"/tests/ext/*.o "$corpus/load/"
 # Archives: those built for the tests, thin ones included (their members do not exist for it).
 cp "$dir"/tests/ext/*.a "$corpus/archive/"
+# The inputs that once crashed a target start its run: each is run first, in this build, whose
+# file cache makes holes of small sections (what a test build cannot reach).
 cp tests/fuzz/regressions/*.o "$corpus/load/" 2>/dev/null || true
+cp tests/fuzz/regressions/*.a "$corpus/archive/" 2>/dev/null || true
 # fuzz-dwarf-line's input: [n: 2 bytes] [.debug_line_str: n bytes] [.debug_line], unrelocated.
 for o in "$dir"/tests/ext/basic-*.o "$dir"/tests/ext/multi-*.o "$dir"/tests/ext/cxx-*.o; do
 	python3 - "$o" "$corpus/dwarf-line/$(basename "$o" .o)" <<'PY'

@@ -176,6 +176,7 @@ struct input {
 	struct ehrec *rec;
 	size_t nrec;
 	uint64_t eh_base;
+	uint8_t *eh; /* its .eh_frame's bytes, read through the loader (the image may lack them) */
 	bool runtime; /* a member of a coverage runtime: its definitions are hidden */
 };
 
@@ -309,6 +310,7 @@ static void close_input(struct input *in)
 		free(in->comdat);
 		free(in->dropped);
 		free(in->rec);
+		free(in->eh);
 		free(in);
 	}
 }
@@ -1001,8 +1003,11 @@ static int join_eh_frames(struct join *j, struct out *o)
 		if (!sh || sh->sh_type == SHT_NOBITS) {
 			continue;
 		}
-		/* Not code: in the image, whatever the loader keeps out of it. */
-		ret = read_records(in, e->image + sh->sh_offset, sh->sh_size);
+		/* Read as any section is: a hostile one flagged as code may be a hole of the file
+		 * loader's snapshot (loaders/file_cache.c). */
+		in->eh = llext_malloc(sh->sh_size ? sh->sh_size : 1);
+		ret = in->eh ? llext_elf_read_section(e, e->eh_frame, in->eh, in->what) : -ENOMEM;
+		ret = ret ?: read_records(in, in->eh, sh->sh_size);
 		ret = ret ?: drop_fdes(j, o, in);
 		ret = ret ?: place_records(in, &size);
 		in->eh_base = base;
@@ -1039,8 +1044,7 @@ static void write_eh(const struct join *j, uint8_t *out)
 {
 	for (size_t k = 0; k < j->nin; k++) {
 		const struct input *in = j->in[k];
-		const uint8_t *b =
-		    in->nrec ? in->e.image + in->e.shdr[in->e.eh_frame]->sh_offset : NULL;
+		const uint8_t *b = in->eh;
 
 		for (size_t i = 0; i < in->nrec; i++) {
 			const struct ehrec *r = &in->rec[i];
