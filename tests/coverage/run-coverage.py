@@ -233,6 +233,15 @@ class Cases:
         run([self.a.llext_run, self.a.gcc_archive, '--', '5'], self.gcc_env())
         self.check_gcov(self.gcda(a, self.tmp), a, expected([5], runs=1))
 
+    def gcc_pulled(self):
+        """An object not instrumented, loaded with an archive of an instrumented one as a library:
+        the member it pulls in brings libgcov with it. pull_run() calls cov_a(2), cov_a(5);
+        the member's main() is never called."""
+        a = self.a.gcc_a
+        run([self.a.llext_run, '-N', self.a.gcc_archive, '-c', 'pull_run', self.a.pull],
+            self.gcc_env())
+        self.check_gcov(self.gcda(a, self.tmp), a, expected([2, 5]))
+
     def gcc_prefix_strip(self):
         """GCOV_PREFIX_STRIP drops leading directories of the path before GCOV_PREFIX."""
         a = self.a.gcc_a
@@ -338,6 +347,13 @@ class Cases:
             {'LLVM_PROFILE_FILE': os.path.join(self.tmp, 'r-%p.profraw')})
         self.check_llvm(self.profiles(r'r-[0-9]+\.profraw'), a, expected([7], runs=1))
 
+    def clang_pulled(self):
+        """The same with Clang's archive: its member brings the profile runtime, which nothing
+        references, and the profile is written at exit."""
+        a = self.a.clang_a
+        run([self.a.llext_run, '-N', self.a.clang_archive, '-c', 'pull_run', self.a.pull],
+            {'LLVM_PROFILE_FILE': os.path.join(self.tmp, 'p-%p.profraw')})
+        self.check_llvm(self.profiles(r'p-[0-9]+\.profraw'), a, expected([2, 5]))
 
     def ehdr(self):
         """__ehdr_start, which the runtime reads: the host's machine, no program headers."""
@@ -446,6 +462,8 @@ GCC_CASES = [
     ('gcc: llext-run', 'gcc_llext_run', ['gcov', 'gcovr']),
     ('gcc: a host built for coverage too', 'gcc_host_cov', ['gcov']),
     ('gcc: an archive of instrumented objects, loaded whole', 'gcc_archive', ['gcov']),
+    ('gcc: an instrumented member pulled from a library archive links libgcov', 'gcc_pulled',
+     ['gcov']),
     ('gcc: GCOV_PREFIX_STRIP honoured', 'gcc_prefix_strip', ['gcov']),
     ('gcc: written where GCC would write it', 'gcc_default_path', ['gcov']),
     ('gcc: LLEXT_GCOV and -N name the runtime; no version, a message naming LLEXT_GCOV',
@@ -461,6 +479,8 @@ CLANG_CASES = [
     ('clang: LLEXT_PROFILE_RT and -N name the runtime; no version, a message naming it',
      'clang_runtime', []),
     ('clang: a CMocka test with per-load mocks of malloc()', 'clang_cmocka', []),
+    ('clang: an instrumented member pulled from a library archive links the profile runtime',
+     'clang_pulled', []),
     ('__ehdr_start: an ELF header without program headers', 'ehdr', ['ehdr']),
 ]
 
@@ -471,7 +491,7 @@ def main():
                 'libgcov', 'clang-a', 'clang-b', 'clang-nocomment', 'profile-rt', 'gcov', 'gcovr',
                 'lcov', 'llvm-profdata', 'llvm-cov', 'thermostat-test', 'thermostat-source',
                 'thermostat-gcc', 'thermostat-clang', 'gcc-archive', 'no-clang', 'clang-gcov',
-                'gcc-badcomment', 'ehdr', 'host-cov'):
+                'gcc-badcomment', 'ehdr', 'host-cov', 'pull', 'clang-archive'):
         p.add_argument('--' + opt)
     a = p.parse_args()
     cases = Cases(a)
