@@ -7,7 +7,9 @@
  * A member is pulled in when it defines a global symbol that is still undefined (and not weak)
  * in what was taken so far; every archive is gone through again until a pass takes nothing, as
  * inside ld's --start-group. Members come from the archive's symbol index when it has one, from
- * their own symbol tables otherwise.
+ * their own symbol tables otherwise. A coverage runtime (prof_rt.c) is one more archive, noted
+ * after the load's own when an input calls it: the object, a whole archive's member, or a member
+ * as it is pulled in.
  *
  * The join keeps every section of every input in order (renumbered), writes one symbol table
  * (all locals first, then one entry per global name: a definition beats a reference, a strong
