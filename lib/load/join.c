@@ -7,7 +7,9 @@
  * A member is pulled in when it defines a global symbol that is still undefined (and not weak)
  * in what was taken so far; every archive is gone through again until a pass takes nothing, as
  * inside ld's --start-group. Members come from the archive's symbol index when it has one, from
- * their own symbol tables otherwise.
+ * their own symbol tables otherwise. A coverage runtime (prof_rt.c) is one more archive, noted
+ * after the load's own when an input calls it: the object, a whole archive's member, or a member
+ * as it is pulled in.
  *
  * The join keeps every section of every input in order (renumbered), writes one symbol table
  * (all locals first, then one entry per global name: a definition beats a reference, a strong
@@ -333,9 +335,49 @@ static int add_input(struct join *j, struct input *in)
 	return ret ? ret : note_needs(j, &in->e);
 }
 
+/* Notes the archive of each coverage runtime j->rt names, after the libraries noted so far, as a
+ * compiler driver puts it after the user's. Clang's is wanted as its driver tells the linker to
+ * (-u __llvm_profile_runtime): nothing references it. Noting one again changes nothing. */
+static int note_rt_archives(struct join *j)
+{
+	uint32_t *slot;
+	int ret = 0;
+
+	if (j->rt->gcov[0]) {
+		ret = note_needed(j, j->rt->gcov);
+	}
+	if (!ret && j->rt->prof[0]) {
+		ret = note_needed(j, j->rt->prof);
+		if (!ret && nameset_add(&j->refs, "__llvm_profile_runtime", 0, &slot) != 0) {
+			ret = -ENOMEM;
+		}
+	}
+	return ret;
+}
+
+/*
+ * A member pulled on demand counts as the object does: if it is instrumented and nothing before
+ * it was (by that compiler), its runtime is noted now, before the member's own references pull
+ * anything, so that every member of the runtime is taken as the runtime's (hidden, its C
+ * library imports its own). pull_all() then goes through the runtime's archive as through any
+ * other. There are two runtimes, so this notes at most two archives in a whole join.
+ */
+static int note_pulled(struct join *j, const struct input *in)
+{
+	bool had_gcov = j->rt->gcov[0], had_prof = j->rt->prof[0];
+	int ret = llext_prof_rt_need(&in->e, in->what, j->ld->param->libraries, j->rt);
+
+	if (ret || (had_gcov == !!j->rt->gcov[0] && had_prof == !!j->rt->prof[0])) {
+		return ret;
+	}
+	LOG_DBG("%s: %s is instrumented: its coverage runtime is linked in", j->ld->name, in->what);
+	return note_rt_archives(j);
+}
+
 /* Takes member @i of @a, opened already in @in or not. */
 static int take(struct join *j, struct archive *a, size_t i, struct input *in)
 {
+	bool on_demand;
 	int ret = 0;
 
 	if (!in) {
@@ -349,7 +391,15 @@ static int take(struct join *j, struct archive *a, size_t i, struct input *in)
 	LOG_DBG("%s: %s pulled in", j->ld->name, in->what);
 	in->runtime =
 	    a->name && (strcmp(a->name, j->rt->gcov) == 0 || strcmp(a->name, j->rt->prof) == 0);
-	return add_input(j, in);
+	/* A member pulled from a named archive may be the first instrumented input; a whole
+	 * archive's members are looked at with the object, before any library is noted. (Read
+	 * before add_input(), which may move @a.) */
+	on_demand = a->name && !in->runtime;
+	ret = add_input(j, in);
+	if (!ret && on_demand) {
+		ret = note_pulled(j, in);
+	}
+	return ret;
 }
 
 /* Whether member @i of an archive without an index defines a name still undefined. */
@@ -375,9 +425,14 @@ static int member_wanted(struct join *j, struct archive *a, size_t i, bool *want
 	return 0;
 }
 
-/* One pass over archive @a: takes what it defines of the names still undefined. */
-static int pull_pass(struct join *j, struct archive *a, bool *changed)
+/*
+ * One pass over archive @ai: takes what it defines of the names still undefined. A member taken
+ * may name another archive (LLEXT_NEEDS(), a coverage runtime), which moves j->arc: the archive
+ * is found again by its index after each take.
+ */
+static int pull_pass(struct join *j, size_t ai, bool *changed)
 {
+	struct archive *a = &j->arc[ai];
 	int ret = 0;
 
 	for (size_t k = 0; a->ar.sym && k < a->ar.nsym && !ret; k++) {
@@ -385,10 +440,12 @@ static int pull_pass(struct join *j, struct archive *a, bool *changed)
 
 		if (!a->taken[m] && undefined(j, a->ar.sym[k].name)) {
 			ret = take(j, a, m, NULL);
+			a = &j->arc[ai];
 			*changed = true;
 		}
 	}
 	for (size_t i = 0; !a->ar.sym && i < a->ar.nm && !ret; i++) {
+		struct input *in;
 		bool want;
 
 		if (a->taken[i]) {
@@ -396,8 +453,10 @@ static int pull_pass(struct join *j, struct archive *a, bool *changed)
 		}
 		ret = member_wanted(j, a, i, &want);
 		if (!ret && want) {
-			ret = take(j, a, i, a->open[i]);
+			in = a->open[i];
 			a->open[i] = NULL;
+			ret = take(j, a, i, in);
+			a = &j->arc[ai];
 			*changed = true;
 		}
 	}
@@ -431,7 +490,7 @@ static int pull_all(struct join *j)
 				ret = open_archive(j, &j->arc[i]);
 			}
 			if (!ret) {
-				ret = pull_pass(j, &j->arc[i], &changed);
+				ret = pull_pass(j, i, &changed);
 			}
 		}
 	}
@@ -1596,13 +1655,12 @@ static bool names_archive(const struct llext_load *ld)
 }
 
 /*
- * The coverage runtimes, after every library the load names, as a compiler driver puts them
- * after the user's libraries: a copy the user named is the one taken. Clang's is wanted as its
- * driver tells the linker to (-u __llvm_profile_runtime): nothing references it.
+ * The coverage runtimes the object or a whole archive's members need, after every library the
+ * load names: a copy the user named is the one taken. A member pulled later may need one too
+ * (note_pulled()).
  */
 static int note_runtimes(struct join *j, int kind)
 {
-	uint32_t *slot;
 	int ret = 0;
 
 	/* The members of a whole archive are looked at here; the object was before the join. */
@@ -1610,16 +1668,7 @@ static int note_runtimes(struct join *j, int kind)
 		ret = llext_prof_rt_need(&j->in[i]->e, j->in[i]->what, j->ld->param->libraries,
 		                         j->rt);
 	}
-	if (!ret && j->rt->gcov[0]) {
-		ret = note_needed(j, j->rt->gcov);
-	}
-	if (!ret && j->rt->prof[0]) {
-		ret = note_needed(j, j->rt->prof);
-		if (!ret && nameset_add(&j->refs, "__llvm_profile_runtime", 0, &slot) != 0) {
-			ret = -ENOMEM;
-		}
-	}
-	return ret;
+	return ret ?: note_rt_archives(j);
 }
 
 /* The inputs: the object (moved out of ld->elf) or the whole archive, then what they pull. */

@@ -233,6 +233,21 @@ class Cases:
         run([self.a.llext_run, self.a.gcc_archive, '--', '5'], self.gcc_env())
         self.check_gcov(self.gcda(a, self.tmp), a, expected([5], runs=1))
 
+    def gcc_pulled(self):
+        """An object not instrumented, loaded with an archive of an instrumented one as a library:
+        the member it pulls in brings libgcov with it. pull_run() calls cov_a(2), cov_a(5);
+        the member's main() is never called."""
+        a = self.a.gcc_a
+        run([self.a.llext_run, '-N', self.a.gcc_archive, '-c', 'pull_run', self.a.pull],
+            self.gcc_env())
+        self.check_gcov(self.gcda(a, self.tmp), a, expected([2, 5]))
+        # A libgcov.a named as a library, before the archive, is the one linked: LLEXT_GCOV
+        # names a file that is not there, which the load would otherwise go looking for.
+        gone = os.path.join(self.tmp, 'gone', 'libgcov.a')
+        run([self.a.llext_run, '-N', self.a.libgcov, '-N', self.a.gcc_archive, '-c', 'pull_run',
+             self.a.pull], self.gcc_env(LLEXT_GCOV=gone))
+        self.check_gcov(self.gcda(a, self.tmp), a, expected([2, 5, 2, 5]))
+
     def gcc_prefix_strip(self):
         """GCOV_PREFIX_STRIP drops leading directories of the path before GCOV_PREFIX."""
         a = self.a.gcc_a
@@ -338,6 +353,33 @@ class Cases:
             {'LLVM_PROFILE_FILE': os.path.join(self.tmp, 'r-%p.profraw')})
         self.check_llvm(self.profiles(r'r-[0-9]+\.profraw'), a, expected([7], runs=1))
 
+    def clang_pulled(self):
+        """The same with Clang's archive: its member brings the profile runtime, which nothing
+        references, and the profile is written at exit."""
+        a = self.a.clang_a
+        run([self.a.llext_run, '-N', self.a.clang_archive, '-c', 'pull_run', self.a.pull],
+            {'LLVM_PROFILE_FILE': os.path.join(self.tmp, 'p-%p.profraw')})
+        self.check_llvm(self.profiles(r'p-[0-9]+\.profraw'), a, expected([2, 5]))
+
+    def clang_pulled_mixed(self):
+        """An object built for GCC's coverage with Clang's archive: libgcov for the object, then
+        the profile runtime for the member it pulls; each writes its own data."""
+        a, obj = self.a.clang_a, self.a.pull_gcc
+        run([self.a.llext_run, '-N', self.a.clang_archive, '-c', 'pull_run', obj],
+            self.gcc_env(LLVM_PROFILE_FILE=os.path.join(self.tmp, 'q-%p.profraw')))
+        self.check_llvm(self.profiles(r'q-[0-9]+\.profraw'), a, expected([2, 5]))
+        # pull_run() ran once: each of its two calls' lines once.
+        with open(self.a.pull_source) as f:
+            calls = {no: 1 for no, text in enumerate(f, 1) if re.search(r'cov_a\([25]\);', text)}
+        if len(calls) != 2:
+            raise Failed(f'{self.a.pull_source} lacks the calls cov_a(2); and cov_a(5);')
+        g = self.gcda(obj, self.tmp)
+        if not os.path.exists(g):
+            raise Failed(f'{g} was not written')
+        got = self.gcov_counts(g, obj)
+        bad = [f'line {no}: {got.get(no)} instead of 1' for no in calls if got.get(no) != 1]
+        if bad:
+            raise Failed('gcov: ' + '; '.join(bad))
 
     def ehdr(self):
         """__ehdr_start, which the runtime reads: the host's machine, no program headers."""
@@ -446,6 +488,8 @@ GCC_CASES = [
     ('gcc: llext-run', 'gcc_llext_run', ['gcov', 'gcovr']),
     ('gcc: a host built for coverage too', 'gcc_host_cov', ['gcov']),
     ('gcc: an archive of instrumented objects, loaded whole', 'gcc_archive', ['gcov']),
+    ('gcc: an instrumented member pulled from a library archive links libgcov (or the one '
+     'named)', 'gcc_pulled', ['gcov', 'libgcov']),
     ('gcc: GCOV_PREFIX_STRIP honoured', 'gcc_prefix_strip', ['gcov']),
     ('gcc: written where GCC would write it', 'gcc_default_path', ['gcov']),
     ('gcc: LLEXT_GCOV and -N name the runtime; no version, a message naming LLEXT_GCOV',
@@ -461,6 +505,10 @@ CLANG_CASES = [
     ('clang: LLEXT_PROFILE_RT and -N name the runtime; no version, a message naming it',
      'clang_runtime', []),
     ('clang: a CMocka test with per-load mocks of malloc()', 'clang_cmocka', []),
+    ('clang: an instrumented member pulled from a library archive links the profile runtime',
+     'clang_pulled', []),
+    ('clang: its member pulled into an object built for GCC\'s coverage: both runtimes',
+     'clang_pulled_mixed', ['clang-a', 'llvm-profdata', 'llvm-cov', 'gcov']),
     ('__ehdr_start: an ELF header without program headers', 'ehdr', ['ehdr']),
 ]
 
@@ -471,7 +519,8 @@ def main():
                 'libgcov', 'clang-a', 'clang-b', 'clang-nocomment', 'profile-rt', 'gcov', 'gcovr',
                 'lcov', 'llvm-profdata', 'llvm-cov', 'thermostat-test', 'thermostat-source',
                 'thermostat-gcc', 'thermostat-clang', 'gcc-archive', 'no-clang', 'clang-gcov',
-                'gcc-badcomment', 'ehdr', 'host-cov'):
+                'gcc-badcomment', 'ehdr', 'host-cov', 'pull', 'clang-archive',
+                'pull-gcc', 'pull-source'):
         p.add_argument('--' + opt)
     a = p.parse_args()
     cases = Cases(a)
