@@ -36,6 +36,8 @@ CASES = {
     "none": (["-test=alpha::test_missing"], 0, "'alpha::test_missing' selects no test"),
     "list": (["-list"], 0, None),
     "bad": (["-test=alpha::"], 2, "each comma-separated pattern must be"),
+    "bad-empty": (["-test=alpha::*,"], 2, "each comma-separated pattern must be"),
+    "bad-colon": (["-test=alpha:test_add"], 2, "each comma-separated pattern must be"),
     "unknown": (["-tests=alpha::*"], 2, "unknown option '-tests=alpha::*'"),
 }
 
