@@ -290,6 +290,10 @@ static int run_cases(struct ztest_suite_node *suite, int case_iter, void *data)
 	for (int i = 0; i < case_iter; i++) {
 		for (struct ztest_unit_test *t = z_ztest_get_next_test(suite->name, NULL); t;
 		     t = z_ztest_get_next_test(suite->name, t)) {
+			if (!z_ztest_test_selected(suite->name, t->name)) {
+				/* Not run, not counted: the report shows it skipped. */
+				continue;
+			}
 			int ret = run_test(suite, t, data);
 
 			t->stats->run_count++;
@@ -386,7 +390,9 @@ int ztest_run_test_suites(const void *state, bool shuffle, int suite_iter, int c
 	for (struct ztest_suite_node *s = suites; s; s = s->z_next) {
 		reset_stats(s);
 		for (int i = 0; i < suite_iter; i++) {
-			if (s->predicate && !s->predicate(state)) {
+			/* -test= first: a suite it leaves out has no predicate or setup run. */
+			if (!z_ztest_suite_selected(s->name) ||
+			    (s->predicate && !s->predicate(state))) {
 				s->stats->skip_count++;
 				continue;
 			}
@@ -400,8 +406,29 @@ int ztest_run_test_suites(const void *state, bool shuffle, int suite_iter, int c
 	return count;
 }
 
+/* -list: every test as SUITE::TEST, suites and tests in run order, once per program. */
+static void list_tests(void)
+{
+	static bool listed;
+
+	if (listed) {
+		return;
+	}
+	listed = true;
+	for (struct ztest_suite_node *s = suites; s; s = s->z_next) {
+		for (struct ztest_unit_test *t = z_ztest_get_next_test(s->name, NULL); t;
+		     t = z_ztest_get_next_test(s->name, t)) {
+			printk("%s::%s\n", t->test_suite_name, t->name);
+		}
+	}
+}
+
 void ztest_run_all(const void *state, bool shuffle, int suite_iter, int case_iter)
 {
+	if (z_ztest_listing()) {
+		list_tests();
+		return;
+	}
 	ztest_run_test_suites(state, shuffle, suite_iter, case_iter);
 }
 
