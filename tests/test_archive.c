@@ -5,6 +5,7 @@
  * themselves, every member is loaded as one extension. Debian's libz.a and archives built from
  * the arc_*.c fixtures (tests/ext/meson.build: with a symbol index, without one, thin).
  */
+#include <elf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,6 +212,56 @@ static void test_missing_archive(void **state)
 	log_capture_stop();
 	assert_true(log_contains("cannot open '/nonexistent/libnothing.a'"));
 	assert_int_equal(registry_count(), 0);
+}
+
+/* The section of the object at @b named @name, or NULL. */
+static Elf64_Shdr *section(uint8_t *b, const char *name)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)b;
+	Elf64_Shdr *sh = (Elf64_Shdr *)(b + eh->e_shoff);
+	const char *names = (const char *)b + sh[eh->e_shstrndx].sh_offset;
+
+	for (size_t i = 1; i < eh->e_shnum; i++) {
+		if (strcmp(names + sh[i].sh_name, name) == 0) {
+			return &sh[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Joining moves every .eh_frame relocation with its record: one in no record has no place in
+ * the joined object (it was written past the space counted for the relocations).
+ */
+static void test_eh_frame_reloc_in_no_record(void **state)
+{
+	char *lib = strdup(fixture_path("libarc.a")); /* fixture_path() answers in one buffer */
+	const char *libs[] = {lib, NULL};
+	struct llext_load_param p = LLEXT_LOAD_PARAM_DEFAULT;
+	struct llext *ext;
+	size_t len;
+	uint8_t *b = read_file(fixture_path("arc-user.o"), &len);
+	const Elf64_Shdr *eh = section(b, ".eh_frame"), *rela = section(b, ".rela.eh_frame");
+	Elf64_Rela r;
+
+	(void)state;
+	assert_non_null(lib);
+	assert_non_null(eh);
+	assert_non_null(rela);
+	assert_true(rela->sh_size >= sizeof(r));
+	memcpy(&r, b + rela->sh_offset, sizeof(r));
+	r.r_offset = eh->sh_size + 0x1000;
+	memcpy(b + rela->sh_offset, &r, sizeof(r));
+	p.libraries = libs;
+	log_capture_start();
+	assert_int_equal(load_buffer(b, len, "ehrec", &ext, &p), -ENOEXEC);
+	log_capture_stop();
+	assert_true(log_contains(".eh_frame relocation 0 at 0x"));
+	assert_true(log_contains("is in no record"));
+	assert_null(ext);
+	assert_int_equal(registry_count(), 0);
+	free(lib);
+	free(b);
 }
 
 /* Appends a member header for @name (blank-padded) and @n bytes of @data, padded to even. */
@@ -421,14 +472,22 @@ static void test_faults_in_turn(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_zlib_library),        cmocka_unit_test(test_zlib_whole),
-	    cmocka_unit_test(test_pull_index),          cmocka_unit_test(test_pull_no_index),
-	    cmocka_unit_test(test_pull_thin),           cmocka_unit_test(test_needs_archive),
-	    cmocka_unit_test(test_private_copies),      cmocka_unit_test(test_whole_file),
-	    cmocka_unit_test(test_multiple_definition), cmocka_unit_test(test_thin_buffer),
-	    cmocka_unit_test(test_missing_archive),     cmocka_unit_test(test_sym64_long_names),
-	    cmocka_unit_test(test_extended_numbering),  cmocka_unit_test(test_cxx_members),
+	    cmocka_unit_test(test_zlib_library),
+	    cmocka_unit_test(test_zlib_whole),
+	    cmocka_unit_test(test_pull_index),
+	    cmocka_unit_test(test_pull_no_index),
+	    cmocka_unit_test(test_pull_thin),
+	    cmocka_unit_test(test_needs_archive),
+	    cmocka_unit_test(test_private_copies),
+	    cmocka_unit_test(test_whole_file),
+	    cmocka_unit_test(test_multiple_definition),
+	    cmocka_unit_test(test_thin_buffer),
+	    cmocka_unit_test(test_missing_archive),
+	    cmocka_unit_test(test_sym64_long_names),
+	    cmocka_unit_test(test_extended_numbering),
+	    cmocka_unit_test(test_cxx_members),
 	    cmocka_unit_test(test_cxx_dropped_copy),
+	    cmocka_unit_test(test_eh_frame_reloc_in_no_record),
 	    cmocka_unit_test(test_faults_in_turn),
 	};
 

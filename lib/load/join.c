@@ -998,7 +998,14 @@ static int drop_fdes(const struct join *j, const struct out *o, struct input *in
 			struct ehrec *r = record_at(in, t->r[k].r_offset);
 			size_t sym = ELF64_R_SYM(t->r[k].r_info);
 
-			if (r && r->fde && sym < e->nsyms && sym_dropped(j, o, in, sym)) {
+			/* Each relocation follows its record (eh_offset()): outside all of them it
+			 * would have no place in the joined .eh_frame. */
+			if (!r) {
+				LOG_ERR("%s: .eh_frame relocation %zu at 0x%llx is in no record",
+				        in->what, k, (unsigned long long)t->r[k].r_offset);
+				return -ENOEXEC;
+			}
+			if (r->fde && sym < e->nsyms && sym_dropped(j, o, in, sym)) {
 				r->to = UINT64_MAX;
 			}
 		}

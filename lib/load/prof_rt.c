@@ -300,12 +300,13 @@ int llext_prof_rt_need(const struct llext_elf *e, const char *what, const char *
 	int ret = 0;
 
 	scan_needs(e, &gcov, &prof);
-	ret = gcov ? named(e, libs, "libgcov", rt->gcov, what) : 0;
+	/* What @rt has stays: the join may have noted that archive already. */
+	ret = gcov && !rt->gcov[0] ? named(e, libs, "libgcov", rt->gcov, what) : 0;
 	if (ret < 0) {
 		return ret;
 	}
 	gcov = gcov && !ret;
-	ret = prof ? named(e, libs, "libclang_rt.profile", rt->prof, what) : 0;
+	ret = prof && !rt->prof[0] ? named(e, libs, "libclang_rt.profile", rt->prof, what) : 0;
 	if (ret < 0) {
 		return ret;
 	}
