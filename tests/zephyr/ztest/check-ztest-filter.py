@@ -109,13 +109,7 @@ def main():
     sys.stderr.write(f"[stdout]\n{run.stdout}[stderr]\n{run.stderr}[exit {run.returncode}]\n")
     got = [ck.SECONDS.sub("N seconds", ln) for ln in run.stdout.splitlines()
            if ck.REPORT.match(ln) or NOTE.match(ln) or LISTED.match(ln)]
-    errors = []
-    for i in range(max(len(got), len(want))):
-        g = got[i] if i < len(got) else "<none>"
-        w = want[i] if i < len(want) else "<none>"
-        if g != w:
-            errors.append(f"line {i + 1}: got {g!r}, wanted {w!r}")
-            break
+    errors = [] if got == want else [ck.first_difference(got, want)]
     if run.returncode != status:
         errors.append(f"exit status {run.returncode}, wanted {status}")
     if said and said not in run.stderr:

@@ -143,6 +143,16 @@ def llext_run(broken):
     return lines, 1 if broken else 0, said, []
 
 
+def first_difference(got, want):
+    """The first line where two lists of report lines differ, said for a message."""
+    for i in range(max(len(got), len(want))):
+        g = got[i] if i < len(got) else "<none>"
+        w = want[i] if i < len(want) else "<none>"
+        if g != w:
+            return f"report line {i + 1}: got {g!r}, wanted {w!r}"
+    return None
+
+
 def main():
     mode, prog = sys.argv[1], sys.argv[2]
     want, status, said, absent = {
@@ -158,12 +168,7 @@ def main():
     got = [SECONDS.sub("N seconds", ln) for ln in run.stdout.splitlines() if REPORT.match(ln)]
     errors = []
     if got != want:
-        for i in range(max(len(got), len(want))):
-            g = got[i] if i < len(got) else "<none>"
-            w = want[i] if i < len(want) else "<none>"
-            if g != w:
-                errors.append(f"report line {i + 1}: got {g!r}, wanted {w!r}")
-                break
+        errors.append(first_difference(got, want))
     if run.returncode != status:
         errors.append(f"exit status {run.returncode}, wanted {status}")
     for text in said:
