@@ -690,8 +690,8 @@ static int protect_text(struct llext_load *ld, const struct k_mem_partition *p)
 			    ld->name, strerror(err), llext_sealed_policy());
 			return -err;
 		}
-		/* A policy installed after the probe ran (or in a child forked since): seal this
-		 * load's text and every later one's. */
+		/* A seccomp filter or a security module (runtime/sealed.c asks only for
+		 * PR_SET_MDWE): seal this load's text and every later one's. */
 		llext_sealed_note_refused();
 		LOG_DBG("%s: making text executable was refused: sealed text from now on",
 		        ld->name);

@@ -64,31 +64,18 @@ static bool mdwe_set(void)
 	return mdwe > 0 && (mdwe & PR_MDWE_REFUSE_EXEC_GAIN);
 }
 
-/* PR_GET_MDWE where the kernel has it; else one anonymous page made read+write, then
- * read+execute, as every load does to its text (what a seccomp filter or a security module
- * refuses, and nothing else tells). */
+/* PR_GET_MDWE where the kernel has it. A seccomp filter or a security module that refuses
+ * making writable memory executable is learnt from the first load's own mprotect() of its text
+ * (map.c falls back to sealed text and calls llext_sealed_note_refused()): a probe page of its
+ * own would cost a first load in a process an mmap(), an mprotect() and a munmap() to learn
+ * what that load finds out anyway. */
 static int probe(void)
 {
-	size_t page = (size_t)llext_page_size();
-	void *p;
-	int verdict = 1;
-
 	if (mdwe_set()) {
 		LOG_DBG("PR_SET_MDWE is set: extensions get sealed text");
 		return 2;
 	}
-	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED) {
-		return 1; /* out of memory, not a policy: the load will say so */
-	}
-	if (mprotect(p, page, PROT_READ | PROT_EXEC) != 0 && (errno == EACCES || errno == EPERM)) {
-		verdict = 2;
-	}
-	munmap(p, page);
-	LOG_DBG("this process %s make writable memory executable%s",
-	        verdict == 2 ? "may not" : "may",
-	        verdict == 2 ? ": extensions get sealed text" : "");
-	return verdict;
+	return 1;
 }
 
 bool llext_sealed_hardened(void)

@@ -11,11 +11,11 @@
 
 /* What LLEXT_SEALED_TEXT says: -1 unset (or neither 0 nor 1), 0 or 1. Read once. */
 int llext_sealed_env(void);
-/* Whether this process may not make writable memory executable; probed once, without a trace
- * in the log above LOG_DBG. */
+/* Whether this process may not make writable memory executable, as far as known: PR_SET_MDWE,
+ * asked once, or a refusal a load recorded (llext_sealed_note_refused()). */
 bool llext_sealed_hardened(void);
-/* Record that making text executable was refused after the probe said it was allowed (a policy
- * installed later, or in a forked child): later loads that leave the choice seal their text. */
+/* Record that making text executable was refused (by a seccomp filter or a security module,
+ * which nothing else tells): later loads that leave the choice seal their text. */
 void llext_sealed_note_refused(void);
 /* The policy that refuses, for messages: PR_SET_MDWE, a seccomp filter, or a security module. */
 const char *llext_sealed_policy(void);

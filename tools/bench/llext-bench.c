@@ -4,8 +4,10 @@
  * that whatever the machine does affects both alike. Prints medians and ratios; asserts nothing
  * (docs/performance.md holds the figures and how to read them).
  *
- * Usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o G.so] [--tls TLS.o TLS.so]...
- *                    SMALL.o SMALL.so LARGE.o LARGE.so [OBJ.o LIB.so]...
+ * Usage: llext-bench [--quick] [--only-m ROUNDS] [--plot FILE] [--debug-obj G.o G.so]
+ *                    [--tls TLS.o TLS.so]... SMALL.o SMALL.so LARGE.o LARGE.so [OBJ.o LIB.so]...
+ * --only-m runs row m alone, ROUNDS rounds (the full run does 51, --quick 3): a change to what a
+ * first load costs can be measured in seconds, before and after, interleaved by hand.
  * Every shared library is opened through a private copy of its file, made at the start: dlopen()
  * of a library the process already has only counts a reference.
  *   a. load + find + call + unload of SMALL.o, against dlopen + dlsym + call + dlclose of SMALL.so,
@@ -577,6 +579,7 @@ static void debug_cost(const char *label, const char *obj, const char *sym, int 
 struct options {
 	const char *plot, *debug_obj, *debug_so, *tls[8];
 	int ntls;
+	int only_m;   /* rounds of row m, run alone; 0 for every row */
 	char **files; /* SMALL.o SMALL.so LARGE.o LARGE.so [OBJ.o LIB.so]... */
 	int nfiles;
 };
@@ -590,6 +593,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			iterations = 20;
 			large_iterations = 5;
 			many = 100;
+		} else if (strcmp(argv[i], "--only-m") == 0 && i + 1 < argc &&
+		           atoi(argv[i + 1]) > 0) {
+			o->only_m = atoi(argv[++i]);
 		} else if (strcmp(argv[i], "--plot") == 0 && i + 1 < argc) {
 			o->plot = argv[++i];
 		} else if (strcmp(argv[i], "--debug-obj") == 0 && i + 2 < argc) {
@@ -600,7 +606,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->tls[o->ntls++] = argv[++i];
 		} else {
 			fprintf(stderr,
-			        "usage: llext-bench [--quick] [--plot FILE] [--debug-obj G.o G.so] "
+			        "usage: llext-bench [--quick] [--only-m ROUNDS] [--plot FILE] "
+			        "[--debug-obj G.o G.so] "
 			        "[--tls TLS.o TLS.so]... SMALL.o SMALL.so LARGE.o LARGE.so "
 			        "[OBJ.o LIB.so]...\n");
 			return -1;
@@ -836,7 +843,9 @@ static void first_section(const struct options *o)
 		}
 	}
 	first_results_measure(o->files[0], o->files[2], o->files[3], zstd_o, zstd_so,
-	                      iterations > 100 ? 51 : 3);
+	                      o->only_m > 0      ? o->only_m
+	                      : iterations > 100 ? 51
+	                                         : 3);
 }
 
 int main(int argc, char **argv)
@@ -850,6 +859,11 @@ int main(int argc, char **argv)
 	}
 	private_copies(&o);
 	first_section(&o);
+	if (o.only_m > 0) {
+		first_results_print();
+		free_copies();
+		return 0;
+	}
 	printf("libllext benchmark: %s, %ld CPUs, medians of %d (small) and %d (large) "
 	       "interleaved rounds\n\n",
 	       machine, sysconf(_SC_NPROCESSORS_ONLN), iterations, large_iterations);
