@@ -23,6 +23,7 @@ struct pattern {
 
 /* Set by main() before any test runs, read only after: no lock. */
 static struct pattern *patterns;
+static char *patterns_text; /* the copy of -test='s value they point into */
 static size_t n_patterns;
 static bool filtering, listing;
 
@@ -31,7 +32,6 @@ static bool matches(const struct pattern *p, const char *suite, const char *test
 	return strcmp(p->suite, suite) == 0 &&
 	       (!p->test || strcmp(p->test, "*") == 0 || strcmp(p->test, test) == 0);
 }
-static char *patterns_text;
 
 static void usage(FILE *to, const char *prog)
 {
