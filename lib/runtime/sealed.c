@@ -83,9 +83,15 @@ bool llext_sealed_hardened(void)
 	int h = atomic_load_explicit(&hardened, memory_order_relaxed);
 
 	if (!h) {
-		/* Threads that race both probe and store the same answer. */
+		/* Threads that race both probe and find the same answer; a refusal a load noted
+		 * meanwhile stands. */
+		int unset = 0;
+
 		h = probe();
-		atomic_store_explicit(&hardened, h, memory_order_relaxed);
+		if (!atomic_compare_exchange_strong_explicit(
+			&hardened, &unset, h, memory_order_relaxed, memory_order_relaxed)) {
+			h = unset;
+		}
 	}
 	return h == 2;
 }
