@@ -201,7 +201,12 @@ static struct llext_tls_asked *open_lib(const uint8_t *buf, size_t size, char *w
 		if (!a->dl) {
 			const char *e = dlerror();
 
-			snprintf(why, whylen, "%s", e ? e : "dlopen() failed");
+			/* Out of room, or a module already in dynamic TLS: glibc says the same. */
+			snprintf(why, whylen, "%s%s", e ? e : "dlopen() failed",
+			         e && strstr(e, "static TLS") ? " (if its surplus is used up, "
+			                                        "GLIBC_TUNABLES=glibc.rtld."
+			                                        "optional_static_tls=N raises it)"
+			                                      : "");
 		}
 	}
 	if (!a->dl) {
@@ -275,13 +280,18 @@ struct llext_tls_asked *llext_tls_static_block(const void *image, size_t filesz,
 {
 	/* Never an empty block: the C library skips a PT_TLS of no bytes, and then divides by the
 	 * alignment of the TLS its relocation finds none of (SIGFPE). */
-	const struct tls_seg seg = {image, filesz, memsz ? memsz : 1, align ? align : 1};
+	struct tls_seg seg = {image, filesz, memsz ? memsz : 1, align ? align : 1};
 	struct llext_tls_asked *h;
 
 	if (seg.align & (seg.align - 1)) {
 		snprintf(why, whylen, "alignment %zu is not a power of two", align);
 		return NULL;
 	}
+	/* A whole number of alignments: the C library pads a block up to its alignment when it
+	 * gives it room, but takes back only its size when it is closed, and then no longer finds
+	 * the block before it at the end of the room used: a block whose size is not a multiple of
+	 * its alignment would leave every block before it used for good (x86-64). */
+	seg.memsz = (seg.memsz + seg.align - 1) & ~(seg.align - 1);
 	h = ask(NULL, NULL, 0, &seg, tpoff, why, whylen);
 	if (h && (dlinfo(h->dl, RTLD_DI_TLS_MODID, modid) != 0 || !*modid)) {
 		snprintf(why, whylen, "dlinfo() gives no module ID");
