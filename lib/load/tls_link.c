@@ -314,12 +314,19 @@ const char *llext_tls_refuse(struct llext_load *ld, const struct llext_reloc_des
 		return NULL; /* its own variable, in a block in static TLS */
 	}
 	if (d->flags & LLEXT_RF_TLS_FIXED) {
+		/* The C library's room for blocks of libraries opened later is used up: say how
+		 * to get more, besides building without the fixed-offset models. */
+		bool full = strstr(ld->tls_static_why, "static TLS") != NULL;
+
 		snprintf(ld->why, sizeof(ld->why),
 		         "'%s' uses initial-exec or local-exec thread-local storage, which needs a "
 		         "fixed offset from the thread pointer, and the extension's block gets no "
-		         "static TLS%s%s; build with -fPIC or -ftls-model=global-dynamic",
+		         "static TLS%s%s; build with -fPIC or -ftls-model=global-dynamic%s",
 		         var_name(ld, symi, r->r_addend), *ld->tls_static_why ? ": " : "",
-		         ld->tls_static_why);
+		         ld->tls_static_why,
+		         full ? ", or give the C library more room with GLIBC_TUNABLES="
+		                "glibc.rtld.optional_static_tls=N (bytes)"
+		              : "");
 		return ld->why;
 	}
 	if ((d->flags & (LLEXT_RF_TLS_GD | LLEXT_RF_TLS_LD | LLEXT_RF_TLS_DESC)) && !ld->ie->tls &&

@@ -201,12 +201,7 @@ static struct llext_tls_asked *open_lib(const uint8_t *buf, size_t size, char *w
 		if (!a->dl) {
 			const char *e = dlerror();
 
-			/* Out of room, or a module already in dynamic TLS: glibc says the same. */
-			snprintf(why, whylen, "%s%s", e ? e : "dlopen() failed",
-			         e && strstr(e, "static TLS") ? " (if its surplus is used up, "
-			                                        "GLIBC_TUNABLES=glibc.rtld."
-			                                        "optional_static_tls=N raises it)"
-			                                      : "");
+			snprintf(why, whylen, "%s", e ? e : "dlopen() failed");
 		}
 	}
 	if (!a->dl) {
