@@ -26,8 +26,9 @@
 #define SURPLUS (144 + 144)
 #define STATIC_ALIGN 64
 
-/* tls_own.c's block as libllext lays it out: the int in .tdata at 0, the long in .tbss at the
- * next multiple of its alignment; the block is aligned as its most aligned section. */
+/* tls_own.c's block: an int in .tdata and a long in .tbss, 12 bytes or 16 as the compiler
+ * orders the sections, aligned as the long; either way it takes 16 bytes of room, its size
+ * rounded up to its alignment. */
 #define BLOCK_ALIGN ((int)sizeof(long))
 #define BLOCK_SIZE ((int)(sizeof(long) + sizeof(long)))
 
