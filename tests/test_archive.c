@@ -214,21 +214,6 @@ static void test_missing_archive(void **state)
 	assert_int_equal(registry_count(), 0);
 }
 
-/* The section of the object at @b named @name, or NULL. */
-static Elf64_Shdr *section(uint8_t *b, const char *name)
-{
-	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)b;
-	Elf64_Shdr *sh = (Elf64_Shdr *)(b + eh->e_shoff);
-	const char *names = (const char *)b + sh[eh->e_shstrndx].sh_offset;
-
-	for (size_t i = 1; i < eh->e_shnum; i++) {
-		if (strcmp(names + sh[i].sh_name, name) == 0) {
-			return &sh[i];
-		}
-	}
-	return NULL;
-}
-
 /*
  * Joining moves every .eh_frame relocation with its record: one in no record has no place in
  * the joined object (it was written past the space counted for the relocations).
@@ -241,7 +226,8 @@ static void test_eh_frame_reloc_in_no_record(void **state)
 	struct llext *ext;
 	size_t len;
 	uint8_t *b = read_file(fixture_path("arc-user.o"), &len);
-	const Elf64_Shdr *eh = section(b, ".eh_frame"), *rela = section(b, ".rela.eh_frame");
+	const Elf64_Shdr *eh = obj_section(b, ".eh_frame"),
+			 *rela = obj_section(b, ".rela.eh_frame");
 	Elf64_Rela r;
 
 	(void)state;

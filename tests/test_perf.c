@@ -395,31 +395,15 @@ static void capture_warning(enum llext_log_level level, const char *msg, void *u
 	snprintf(warn_log + n, sizeof(warn_log) - n, "%s\n", msg);
 }
 
-/* Section @name of a 64-bit ELF object in memory. */
-static Elf64_Shdr *shdr_of(uint8_t *b, const char *name)
-{
-	Elf64_Ehdr *eh = (Elf64_Ehdr *)b;
-	Elf64_Shdr *sh = (Elf64_Shdr *)(b + eh->e_shoff);
-	const char *names = (const char *)b + sh[eh->e_shstrndx].sh_offset;
-
-	for (size_t i = 1; i < eh->e_shnum; i++) {
-		if (strcmp(names + sh[i].sh_name, name) == 0) {
-			return &sh[i];
-		}
-	}
-	fail_msg("no %s", name);
-	return NULL;
-}
-
 static uint8_t *debug_line(uint8_t *b)
 {
-	return b + shdr_of(b, ".debug_line")->sh_offset;
+	return b + obj_section(b, ".debug_line")->sh_offset;
 }
 
 /* The first 32-bit relocation of .debug_line: a DW_FORM_line_strp in a DWARF 5 header. */
 static Elf64_Rela *first_rela32(uint8_t *b)
 {
-	Elf64_Shdr *sh = shdr_of(b, ".rela.debug_line");
+	Elf64_Shdr *sh = obj_section(b, ".rela.debug_line");
 	uint32_t abs32 = ((Elf64_Ehdr *)b)->e_machine == EM_X86_64 ? R_X86_64_32 : R_AARCH64_ABS32;
 
 	for (size_t k = 0; k < sh->sh_size / sizeof(Elf64_Rela); k++) {
@@ -465,7 +449,7 @@ static void bad_reloc(uint8_t *b)
 }
 static void bad_section_size(uint8_t *b)
 {
-	shdr_of(b, ".debug_line")->sh_size = 3;
+	obj_section(b, ".debug_line")->sh_size = 3;
 }
 
 static const struct {

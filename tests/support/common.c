@@ -63,6 +63,21 @@ int load_buffer(const void *buf, size_t len, const char *name, struct llext **ex
 	return llext_load(&bl.loader, name, ext, param);
 }
 
+Elf64_Shdr *obj_section(uint8_t *obj, const char *name)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)obj;
+	Elf64_Shdr *sh = (Elf64_Shdr *)(obj + eh->e_shoff);
+	const char *names = (const char *)obj + sh[eh->e_shstrndx].sh_offset;
+
+	for (size_t i = 1; i < eh->e_shnum; i++) {
+		if (strcmp(names + sh[i].sh_name, name) == 0) {
+			return &sh[i];
+		}
+	}
+	fail_msg("the object has no section %s", name);
+	return NULL;
+}
+
 void *ext_sym(struct llext *ext, const char *name)
 {
 	void *p = (void *)llext_find_sym(&ext->exp_tab, name);

@@ -3,6 +3,7 @@
 #ifndef TESTS_COMMON_H
 #define TESTS_COMMON_H
 
+#include <elf.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -28,6 +29,10 @@ const char *fixture_path(const char *file);
 void scratch_path(char *buf, size_t n, const char *name);
 /* Whole file in a malloc'd buffer; fails the test if it cannot be read. */
 void *read_file(const char *path, size_t *len);
+
+/* The header of section @name of the 64-bit object @obj in memory, to edit it in place; fails
+ * the test if there is none. */
+Elf64_Shdr *obj_section(uint8_t *obj, const char *name);
 
 /* Load a fixture with the file loader. Returns the llext_load() result. */
 int load_fixture(const char *file, const char *name, struct llext **ext,
