@@ -661,7 +661,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", argv[1], strerror(errno));
 		return 99;
 	}
-	snprintf(jit_dir, sizeof(jit_dir), "%s", PERF_SCRATCH_DIR);
+	/* One directory per text mode: perf and perf-sealed run at once, and each starts with
+	 * removing the perf.data the other may be writing. */
+	snprintf(jit_dir, sizeof(jit_dir), "%s%s", PERF_SCRATCH_DIR,
+	         sealed_text_env() ? "-sealed" : "");
 	mkdir(jit_dir, 0755);
 	snprintf(map, sizeof(map), "/tmp/perf-%d.map", (int)getpid());
 	/* A pid reused from an earlier run must not find its lines. */
